@@ -1,0 +1,1 @@
+"""Sanctions screening of company names against a watchlist of Belarusian defence enterprises."""

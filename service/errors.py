@@ -1,0 +1,66 @@
+"""The service's one error tree. Each error carries an HTTP status and a machine-readable code;
+the web layer maps them to JSON responses in one place (`service.api.errors`).
+
+    ServiceError
+    ├── InvalidInput (422)          a request is well-formed JSON but its values are wrong
+    │   └── BatchTooLarge (413)
+    ├── NotFound (404)
+    ├── WatchlistError (422)
+    │   └── WatchlistFileError      a watchlist or list file cannot be read; names file and line
+    ├── ImportFormatError (422)     an official list file does not have the expected format
+    └── Unavailable (503)           a needed backend is down
+
+Imports nothing from the service, so every layer may raise these.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class InvalidInput(ServiceError):
+    status_code = 422
+    code = "invalid_input"
+
+
+class BatchTooLarge(InvalidInput):
+    status_code = 413
+    code = "batch_too_large"
+
+
+class NotFound(ServiceError):
+    status_code = 404
+    code = "not_found"
+
+
+class WatchlistError(ServiceError):
+    status_code = 422
+    code = "watchlist_invalid"
+
+
+class WatchlistFileError(WatchlistError):
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        where = f"{source}, line {line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+        self.source = source
+        self.line = line
+        self.problem = problem
+
+
+class ImportFormatError(ServiceError):
+    status_code = 422
+    code = "import_format"
+
+
+class Unavailable(ServiceError):
+    status_code = 503
+    code = "unavailable"

@@ -1,0 +1,1 @@
+"""Watchlist entities, the JSON Lines loader and the importers of official list formats."""

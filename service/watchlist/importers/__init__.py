@@ -1,0 +1,1 @@
+"""Importers: one module per official list format, each yielding watchlist entities."""
