@@ -1,0 +1,153 @@
+"""Legal forms in English, Russian, Belarusian and Ukrainian, full and abbreviated, Cyrillic and
+Latin: found in a token list, removed for comparison and kept for the explanation.
+
+Pure; imports only from `service.matching`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from service.matching.normalize import Token, tokenize
+
+# label -> spellings. Cyrillic spellings are written as the lists print them; every spelling
+# goes through the same tokenizer as names, so transliterated forms (OTKRYTOE AKTSIONERNOE
+# OBSHCHESTVO, Adkrytae aktsyyanernae tavarystva) are found through the phonetic key.
+_FORMS: dict[str, tuple[str, ...]] = {
+    "OJSC": (
+        "OJSC", "OAO", "AAT", "OJS", "open joint stock company", "open joint-stock company",
+        "open stock company", "открытое акционерное общество", "адкрытае акцыянернае таварыства",
+        "відкрите акціонерне товариство",
+    ),
+    "CJSC": (
+        "CJSC", "ZAO", "ZAT", "closed joint stock company", "closed joint-stock company",
+        "закрытое акционерное общество", "закрытае акцыянернае таварыства",
+        "закрите акціонерне товариство",
+    ),
+    "PJSC": ("PJSC", "PAO", "public joint stock company", "публичное акционерное общество"),
+    "JSC": (
+        "JSC", "AO", "joint stock company", "joint-stock company", "акционерное общество",
+        "акцыянернае таварыства", "акціонерне товариство", "акционерное общество открытого типа",
+    ),
+    "LLC": (
+        "LLC", "OOO", "TAA", "TOV", "IOOO", "SOOO", "ZTAA", "limited liability company",
+        "общество с ограниченной ответственностью", "таварыства з абмежаванай адказнасцю",
+        "товариство з обмеженою відповідальністю",
+        "иностранное общество с ограниченной ответственностью",
+        "совместное общество с ограниченной ответственностью",
+        "замежнае таварыства з абмежаванай адказнасцю",
+        "сумеснае таварыства з абмежаванай адказнасцю",
+    ),
+    "ALC": ("ODO", "общество с дополнительной ответственностью"),
+    "UE": (
+        "UE", "UP", "RUE", "RUP", "SUE", "PUP", "ChUP", "ChTUP", "ChPUP", "RPUP", "RVUP", "RDUP",
+        "GUP", "FGUP", "MUP", "SFTUE", "FTUE", "unitary enterprise",
+        "republican unitary enterprise", "state unitary enterprise", "private unitary enterprise",
+        "republican subsidiary unitary enterprise", "production republican unitary enterprise",
+        "state-owned foreign trade unitary enterprise", "state foreign trade unitary enterprise",
+        "industrial-commercial private unitary enterprise", "унитарное предприятие",
+        "республиканское унитарное предприятие", "республиканское дочернее унитарное предприятие",
+        "частное унитарное предприятие", "частное производственно-торговое унитарное предприятие",
+        "государственное унитарное предприятие", "производственное республиканское унитарное предприятие",
+        "государственное внешнеторговое унитарное предприятие", "унітарнае прадпрыемства",
+        "рэспубліканскае унітарнае прадпрыемства", "прыватнае унітарнае прадпрыемства",
+        "дзяржаўнае знешнегандлёвае ўнітарнае прадпрыемства", "унітарне підприємство",
+        "виробниче унітарне підприємство",
+    ),
+    "Ltd": (
+        "Ltd", "limited", "co ltd", "company limited", "private limited company", "pte ltd",
+        "pvt ltd",
+    ),
+    "PLC": ("PLC", "public limited company"),
+    "Inc": ("Inc", "incorporated", "corp", "corporation"),
+    "GmbH": ("GmbH", "mbH", "AG", "KG"),
+    "SA": ("SA", "SARL", "SAS", "SpA", "SRL", "BV", "NV"),
+    "d.o.o.": ("DOO", "d o o", "SRO", "KFT", "sp z oo", "sp z o o", "Sp. z o.o."),
+    "FZE": ("FZE", "FZCO", "FZC", "FZ LLC", "FZ-LLC"),
+}  # fmt: skip
+
+#: Phrase words of this length or more may differ by one edit of the key (OBSCHESTVO spellings).
+_FUZZY_WORD_LEN = 6
+
+
+@dataclass(frozen=True, slots=True)
+class LegalForm:
+    #: Canonical label ("OJSC").
+    label: str
+    #: The words as they stood in the name ("Адкрытае акцыянернае таварыства").
+    text: str
+
+
+def _compile() -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
+    abbreviations: dict[str, str] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for label, spellings in _FORMS.items():
+        for spelling in spellings:
+            tokens = tokenize(spelling)
+            if len(tokens) == 1:
+                # Short forms are compared on the readable Latin form: the phonetic key would
+                # fold OOO and OAO into one.
+                abbreviations[tokens[0].latin] = label
+            else:
+                keys = tuple(t.key for t in tokens)
+                phrases.setdefault(keys[0], []).append((keys, label))
+    for candidates in phrases.values():
+        candidates.sort(key=lambda c: -len(c[0]))
+    return abbreviations, phrases
+
+
+_ABBREVIATIONS, _PHRASES = _compile()
+
+
+def _same_word(key: str, form_key: str) -> bool:
+    if key == form_key:
+        return True
+    return len(form_key) >= _FUZZY_WORD_LEN and Levenshtein.distance(key, form_key) <= 1
+
+
+def _phrase_at(tokens: list[Token], start: int) -> tuple[int, str] | None:
+    """Length and label of the longest legal-form phrase starting at `start`."""
+    candidates = _PHRASES.get(tokens[start].key)
+    if not candidates:
+        return None
+    for keys, label in candidates:
+        end = start + len(keys)
+        if end <= len(tokens) and all(
+            _same_word(t.key, k) for t, k in zip(tokens[start:end], keys, strict=True)
+        ):
+            return len(keys), label
+    return None
+
+
+def split_legal_forms(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
+    """Separate legal forms from the other tokens. A name that is nothing but a legal form
+    keeps its tokens, so that it can still be compared."""
+    kept, forms = _scan(tokens)
+    if not kept:
+        return list(tokens), []
+    return kept, forms
+
+
+def is_only_legal_forms(tokens: list[Token]) -> bool:
+    return bool(tokens) and not _scan(tokens)[0]
+
+
+def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
+    kept: list[Token] = []
+    forms: list[LegalForm] = []
+    i = 0
+    while i < len(tokens):
+        found = _phrase_at(tokens, i)
+        if found is None and tokens[i].latin in _ABBREVIATIONS:
+            found = (1, _ABBREVIATIONS[tokens[i].latin])
+        if found is None:
+            kept.append(tokens[i])
+            i += 1
+            continue
+        length, label = found
+        forms.append(LegalForm(label, " ".join(t.text for t in tokens[i : i + length])))
+        i += length
+    return kept, forms
+

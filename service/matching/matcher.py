@@ -1,0 +1,214 @@
+"""The engine's entry point: `Matcher.screen(name)` retrieves candidates from the index, scores
+them and returns the best match per entity with its explanation.
+
+Pure; imports only from `service.matching`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from service.matching.index import (
+    ACRONYM_MIN_LEN,
+    MAX_POSTINGS,
+    PREFIX_MIN_LEN,
+    ListedEntity,
+    NameIndex,
+    initials_key,
+)
+from service.matching.legal_forms import split_legal_forms
+from service.matching.normalize import tokenize
+from service.matching.vocabulary import GENERIC, NOISE, TRANSLATIONS
+from service.matching.scoring import (
+    LONG_NUMBER_LEN,
+    TRANSLATION,
+    TRUNCATED,
+    Unit,
+    NameScore,
+    Query,
+    name_units,
+    query_weight,
+    score_name,
+)
+
+#: Default score from which a name is reported as a possible match. Chosen on the labelled
+#: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
+DEFAULT_THRESHOLD = 0.8
+#: Multiplier when the caller says which country the query is in and the entity has none of it.
+COUNTRY_MISMATCH = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMatch:
+    query: str
+    alias: str
+    kind: str
+    similarity: float
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    query_normalized: str
+    alias_normalized: str
+    query_legal_forms: tuple[str, ...]
+    alias_legal_forms: tuple[str, ...]
+    matched_tokens: tuple[TokenMatch, ...]
+    unmatched_query_tokens: tuple[str, ...]
+    unmatched_alias_tokens: tuple[str, ...]
+    alias_coverage: float
+    query_coverage: float
+    query_floor: float
+    penalties: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entity_id: str
+    name: str
+    matched_alias: str
+    #: The part of a combined list name that matched (equal to matched_alias for plain names).
+    matched_name: str
+    alias_kind: str
+    score: float
+    explanation: Explanation
+
+
+class Matcher:
+    """Built once per watchlist version; `screen` is thread-safe."""
+
+    def __init__(self, entities: Iterable[ListedEntity]) -> None:
+        self.index = NameIndex(entities)
+
+    def screen(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+    ) -> list[Match]:
+        query = self.prepare(name)
+        if not query.tokens:
+            return []
+        best: dict[int, tuple[float, NameScore]] = {}
+        for name_id in self._candidates(query, threshold):
+            scored = score_name(self.index, query, name_id)
+            entity = self.index.names[name_id].entity
+            final = scored.score * self._country_factor(entity, country)
+            if final >= threshold and (entity not in best or final > best[entity][0]):
+                best[entity] = (final, scored)
+        ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
+        return [self._match(query, score, scored, country) for _, (score, scored) in ranked[:limit]]
+
+    def prepare(self, text: str) -> Query:
+        """Tokens, weights and the listed keys each query word may stand for."""
+        tokens, forms = split_legal_forms(tokenize(text))
+        numbers = frozenset(t.key for t in tokens if t.is_number and len(t.key) < LONG_NUMBER_LEN)
+        weights = [query_weight(self.index, t) for t in tokens]
+        query = Query(text, tokens, forms, weights, numbers, initials=initials_key(tokens))
+        for unit in name_units(tokens):
+            for key, distance in self._lookup(unit).items():
+                query.hits.setdefault(key, []).append((unit, distance))
+        for i, token in enumerate(tokens):
+            if len(token.key) >= ACRONYM_MIN_LEN:
+                for name_id in self.index.acronyms.get(token.key, ()):
+                    query.acronym_hits.setdefault(name_id, i)
+        return query
+
+    def _lookup(self, unit: Unit) -> dict[str, int]:
+        """Listed keys for one query unit: the key itself, typo neighbours, continuations of a
+        truncated word and translations of a generic one."""
+        key = unit.key
+        if key in GENERIC or key in NOISE or key.isdigit():
+            found = {key: 0} if self.index.knows(key) else {}
+        elif self.index.knows(key) and len(unit.indices) == 1:
+            # A word the watchlist knows is that word: its typo neighbours are other words.
+            found = {key: 0}
+        else:
+            found = dict(self.index.similar_keys(key))
+            if len(key) >= PREFIX_MIN_LEN and len(unit.indices) == 1:
+                for longer in self.index.keys_starting_with(key):
+                    found.setdefault(longer, TRUNCATED)
+        if len(unit.indices) == 1:
+            for other in TRANSLATIONS.get(key, ()):
+                if other != key and self.index.knows(other):
+                    found.setdefault(other, TRANSLATION)
+        return found
+
+    def _candidates(self, query: Query, threshold: float) -> list[int]:
+        """Names whose coverage could reach the threshold, by an upper bound: the weight of
+        every listed word the query may stand for, over the name's total weight."""
+        evidence: dict[int, float] = defaultdict(float)
+        slack = 0.0
+        for key in query.hits:
+            postings = self.index.postings.get(key, ())
+            weight = self.index.weights.get(key, 0.0)
+            if len(postings) > MAX_POSTINGS:
+                slack += weight
+                continue
+            for name_id in postings:
+                evidence[name_id] += weight
+            for name_id, pair_weight in self.index.compounds.get(key, ()):
+                evidence[name_id] += pair_weight
+        totals = self.index.totals
+        for name_id in query.acronym_hits:
+            evidence[name_id] += totals[name_id]
+        if query.initials:
+            for name_id in self.index.postings.get(query.initials, ()):
+                evidence[name_id] += totals[name_id]
+        return [
+            name_id
+            for name_id, found in evidence.items()
+            if totals[name_id] > 0 and (found + slack) >= threshold * totals[name_id]
+        ]
+
+    def _country_factor(self, entity: int, country: str | None) -> float:
+        countries = self.index.entities[entity].countries
+        if country and countries and country.upper() not in countries:
+            return COUNTRY_MISMATCH
+        return 1.0
+
+    def _match(self, query: Query, score: float, scored: NameScore, country: str | None) -> Match:
+        name = self.index.names[scored.name_id]
+        entity = self.index.entities[name.entity]
+        penalties = dict(scored.penalties)
+        if self._country_factor(name.entity, country) != 1.0:
+            penalties["country_mismatch"] = COUNTRY_MISMATCH
+        matched = []
+        used_q: set[int] = set()
+        used_a: set[int] = set()
+        for pair in scored.pairs:
+            used_q.update(pair.query)
+            used_a.update(pair.alias)
+            matched.append(
+                TokenMatch(
+                    " ".join(query.tokens[i].text for i in pair.query),
+                    " ".join(name.tokens[i].text for i in pair.alias),
+                    pair.kind,
+                    round(pair.similarity, 4),
+                    round(sum(self.index.weights[name.tokens[i].key] for i in pair.alias), 4),
+                )
+            )
+        explanation = Explanation(
+            query_normalized=" ".join(t.latin for t in query.tokens),
+            alias_normalized=" ".join(t.latin for t in name.tokens),
+            query_legal_forms=tuple(f"{f.text} ({f.label})" for f in query.legal_forms),
+            alias_legal_forms=tuple(f"{f.text} ({f.label})" for f in name.legal_forms),
+            matched_tokens=tuple(matched),
+            unmatched_query_tokens=tuple(
+                t.text for i, t in enumerate(query.tokens) if i not in used_q
+            ),
+            unmatched_alias_tokens=tuple(
+                t.text for i, t in enumerate(name.tokens) if i not in used_a
+            ),
+            alias_coverage=round(scored.alias_coverage, 4),
+            query_coverage=round(scored.query_coverage, 4),
+            query_floor=round(scored.floor, 4),
+            penalties=penalties,
+        )
+        return Match(
+            entity.id, entity.name, name.alias, name.variant, name.kind, round(score, 4), explanation
+        )

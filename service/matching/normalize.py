@@ -1,0 +1,65 @@
+"""Text to tokens: Unicode NFKC, quotes and punctuation, homoglyph folding, case folding, and for
+each token its readable Latin form and its phonetic key.
+
+Pure; imports only from `service.matching`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from service.matching.translit import fold_homoglyphs, is_cyrillic, phonetic_key, to_latin
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    #: Case-folded, in the script it was written in ("пеленг").
+    text: str
+    #: Readable lower-case Latin ("peleng").
+    latin: str
+    #: Phonetic key where spelling variants meet ("pilinG").
+    key: str
+    cyrillic: bool
+
+    @property
+    def is_number(self) -> bool:
+        return self.key.isdigit()
+
+
+# Single letters each followed by a full stop (d.o.o., S.A., V.I.) are one abbreviation.
+_DOTTED_RE = re.compile(r"(?<!\w)(?:[^\W\d_]\.){2,}(?![^\W\d_])")
+# An apostrophe between letters is part of the word (Belarusian and Ukrainian apostrophe,
+# romanised soft sign): drop it without splitting the word.
+_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['’ʼ`´ʹ′](?=[^\W\d_])")
+_NON_WORD_RE = re.compile(r"[\W_]+")
+_DIGIT_BOUNDARY_RE = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+
+
+def clean_text(text: str) -> str:
+    """NFKC, abbreviations and apostrophes joined, everything but letters and digits to spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _APOSTROPHE_RE.sub("", text)
+    text = _NON_WORD_RE.sub(" ", text)
+    return _DIGIT_BOUNDARY_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def make_token(word: str) -> Token:
+    """One cleaned word, in its original case, to a token."""
+    folded = fold_homoglyphs(word).casefold()
+    latin = to_latin(folded)
+    return Token(folded, latin, phonetic_key(latin), any(is_cyrillic(c) for c in folded))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a name into tokens; words that yield no Latin letters or digits are dropped."""
+    tokens = []
+    for word in clean_text(text).split():
+        token = make_token(word)
+        if token.key:
+            tokens.append(token)
+    return tokens

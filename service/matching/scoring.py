@@ -1,0 +1,227 @@
+"""Scoring one listed name against a query: align query words to the name's words (exact,
+transliterated, fuzzy, truncated, compound, acronym), weigh them by rarity and combine the
+coverage of the name and of the query into a score in [0, 1] with its components.
+
+Pure; imports only from `service.matching`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+
+from service.matching.index import IndexedName, NameIndex, compound_key
+from service.matching.legal_forms import LegalForm
+from service.matching.normalize import Token
+from service.matching.vocabulary import FUNCTION, GENERIC, NOISE
+
+#: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky).
+TRANSLIT_SIM = 0.95
+#: Typo similarity is 1 - (edits in the phonetic key + edits in the Latin spelling) / (their
+#: lengths): one typo in a six-letter word gives 0.83. Pairs below FUZZY_MIN_SIM do not match.
+FUZZY_MIN_SIM = 0.72
+#: Similarity of a word cut short at its shortest (PREFIX_MIN_LEN letters of a long word);
+#: rises to 0.95 as the cut part shrinks.
+TRUNCATED_SIM_MIN = 0.75
+#: Similarity of a generic word and its translation (zavod / plant / works).
+TRANSLATION_SIM = 0.9
+#: Edit-distance markers of hits that are not typos.
+TRUNCATED = -1
+TRANSLATION = -2
+#: Similarity of an acronym and the name it abbreviates (MZKT / Minsk Wheeled Tractor Plant).
+ACRONYM_SIM = 0.9
+#: Weight of a query word the watchlist does not know (an extra word, maybe another company).
+UNKNOWN_WEIGHT = 0.5
+#: Weight of supplier-file noise in a query (Supplier:, tel, tax ids).
+NOISE_WEIGHT = 0.02
+#: How much of the score the name's coverage keeps when the query has extra words, for a name
+#: distinctive enough (INFO_FULL of rare-word weight); less distinctive names need the query
+#: to be mostly theirs.
+QUERY_FLOOR = 0.8
+INFO_FULL = 0.9
+#: Distinctive words shorter than this carry proportionally less information (BNK, MAZ).
+SHORT_KEY_LEN = 5
+#: Multipliers for evidence that speaks against a match.
+NUMBER_MISMATCH = 0.5  # 557 is not 558 Aircraft Repair Plant
+GENERIC_ONLY = 0.5  # only generic words of a distinctive name matched
+WEAK_ALIAS = 0.9  # the list itself calls the alias weak
+#: Query numbers this long are tax ids, phone numbers or post codes, not part of a name.
+LONG_NUMBER_LEN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One or more adjacent words of a query or a name, compared as one."""
+
+    indices: tuple[int, ...]
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    query: tuple[int, ...]
+    alias: tuple[int, ...]
+    kind: str  # exact | transliterated | fuzzy | truncated | compound | acronym
+    similarity: float
+
+
+@dataclass(slots=True)
+class Query:
+    """A query prepared once and scored against many names."""
+
+    text: str
+    tokens: list[Token]
+    legal_forms: list[LegalForm]
+    weights: list[float]
+    numbers: frozenset[str]
+    #: vocabulary key -> (query unit, edit distance; -1 truncation, TRANSLATION translation)
+    hits: dict[str, list[tuple[Unit, int]]] = field(default_factory=dict)
+    #: names whose initials one query word spells -> that word's index
+    acronym_hits: dict[int, int] = field(default_factory=dict)
+    #: key of the query's own initials, "" when too short
+    initials: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    name_id: int
+    score: float
+    alias_coverage: float
+    query_coverage: float
+    floor: float
+    penalties: dict[str, float]
+    pairs: tuple[Pair, ...]
+
+
+def query_weight(index: NameIndex, token: Token) -> float:
+    known = index.weight(token.key)
+    if token.is_number and len(token.key) >= LONG_NUMBER_LEN:
+        return NOISE_WEIGHT
+    if known is not None:
+        return known
+    if token.key in NOISE:
+        return NOISE_WEIGHT
+    if token.key in GENERIC:
+        return min(UNKNOWN_WEIGHT, 0.2)
+    return UNKNOWN_WEIGHT
+
+
+def name_units(tokens: tuple[Token, ...] | list[Token]) -> list[Unit]:
+    units = [Unit((i,), t.key) for i, t in enumerate(tokens)]
+    for i in range(len(tokens) - 1):
+        key = compound_key(tokens[i], tokens[i + 1])
+        if key:
+            units.append(Unit((i, i + 1), key))
+    return units
+
+
+def _pair_kind(query: Query, unit: Unit, name: IndexedName, a_unit: Unit, distance: int) -> Pair:
+    if distance == TRUNCATED:
+        q_len, a_len = len(unit.key), len(a_unit.key)
+        similarity = TRUNCATED_SIM_MIN + (0.95 - TRUNCATED_SIM_MIN) * (q_len / a_len)
+        return Pair(unit.indices, a_unit.indices, "truncated", similarity)
+    q_latin = "".join(query.tokens[i].latin for i in unit.indices)
+    a_latin = "".join(name.tokens[i].latin for i in a_unit.indices)
+    if distance == TRANSLATION:
+        return Pair(unit.indices, a_unit.indices, "translated", TRANSLATION_SIM)
+    if len(unit.indices) > 1 or len(a_unit.indices) > 1:
+        similarity = typo_similarity(unit.key, a_unit.key, q_latin, a_latin, distance)
+        return Pair(unit.indices, a_unit.indices, "compound", similarity)
+    q, a = query.tokens[unit.indices[0]], name.tokens[a_unit.indices[0]]
+    if distance > 0:
+        similarity = typo_similarity(q.key, a.key, q.latin, a.latin, distance)
+        return Pair(unit.indices, a_unit.indices, "fuzzy", similarity)
+    if q.text == a.text:
+        return Pair(unit.indices, a_unit.indices, "exact", 1.0)
+    if q.latin == a.latin:
+        return Pair(unit.indices, a_unit.indices, "transliterated", 1.0)
+    return Pair(unit.indices, a_unit.indices, "transliterated", TRANSLIT_SIM)
+
+
+def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str, key_edits: int) -> float:
+    latin_edits = Levenshtein.distance(q_latin, a_latin)
+    return 1.0 - (key_edits + latin_edits) / (max(len(q_key), len(a_key)) + max(len(q_latin), len(a_latin)))
+
+
+def _candidate_pairs(query: Query, name_id: int, name: IndexedName) -> list[Pair]:
+    pairs = []
+    for a_unit in name_units(name.tokens):
+        for q_unit, distance in query.hits.get(a_unit.key, ()):
+            pair = _pair_kind(query, q_unit, name, a_unit, distance)
+            if pair.similarity >= FUZZY_MIN_SIM:
+                pairs.append(pair)
+    every_alias_word = tuple(range(len(name.tokens)))
+    if name_id in query.acronym_hits:
+        pairs.append(Pair((query.acronym_hits[name_id],), every_alias_word, "acronym", ACRONYM_SIM))
+    if query.initials and len(name.tokens) == 1 and name.tokens[0].key == query.initials:
+        words = tuple(i for i, t in enumerate(query.tokens) if t.key not in FUNCTION)
+        pairs.append(Pair(words, (0,), "acronym", ACRONYM_SIM))
+    return pairs
+
+
+def align(query: Query, name_id: int, name: IndexedName) -> list[Pair]:
+    """Greedy one-to-one alignment, best similarity first, wider units first on ties."""
+    pairs = _candidate_pairs(query, name_id, name)
+    pairs.sort(key=lambda p: (p.similarity, len(p.query) + len(p.alias)), reverse=True)
+    used_q: set[int] = set()
+    used_a: set[int] = set()
+    chosen = []
+    for pair in pairs:
+        if used_q.isdisjoint(pair.query) and used_a.isdisjoint(pair.alias):
+            chosen.append(pair)
+            used_q.update(pair.query)
+            used_a.update(pair.alias)
+    return chosen
+
+
+def _distinctive(token: Token) -> bool:
+    return token.key not in GENERIC and token.key not in FUNCTION
+
+
+def score_name(index: NameIndex, query: Query, name_id: int) -> NameScore:
+    name = index.names[name_id]
+    pairs = align(query, name_id, name)
+    alias_sim = [0.0] * len(name.tokens)
+    query_sim = [0.0] * len(query.tokens)
+    for pair in pairs:
+        for i in pair.alias:
+            alias_sim[i] = pair.similarity
+        for i in pair.query:
+            query_sim[i] = pair.similarity
+    alias_weights = [index.weights[t.key] for t in name.tokens]
+    alias_coverage = _coverage(alias_weights, alias_sim)
+    query_coverage = _coverage(query.weights, query_sim)
+    info = sum(
+        w * min(1.0, len(t.key) / SHORT_KEY_LEN)
+        for t, w in zip(name.tokens, alias_weights, strict=True)
+        if _distinctive(t)
+    )
+    floor = QUERY_FLOOR * min(1.0, info / INFO_FULL)
+    penalties = _penalties(query, name, alias_sim)
+    score = alias_coverage * (floor + (1.0 - floor) * query_coverage)
+    for factor in penalties.values():
+        score *= factor
+    return NameScore(
+        name_id, min(score, 1.0), alias_coverage, query_coverage, floor, penalties, tuple(pairs)
+    )
+
+
+def _coverage(weights: list[float], similarities: list[float]) -> float:
+    total = sum(weights)
+    if total <= 0:
+        return 0.0
+    return sum(w * s for w, s in zip(weights, similarities, strict=True)) / total
+
+
+def _penalties(query: Query, name: IndexedName, alias_sim: list[float]) -> dict[str, float]:
+    penalties = {}
+    numbers = {t.key for t in name.tokens if t.is_number}
+    if numbers and query.numbers and numbers.isdisjoint(query.numbers):
+        penalties["number_mismatch"] = NUMBER_MISMATCH
+    distinctive = [s for t, s in zip(name.tokens, alias_sim, strict=True) if _distinctive(t)]
+    if distinctive and not any(distinctive):
+        penalties["generic_words_only"] = GENERIC_ONLY
+    if name.kind == "weak":
+        penalties["weak_alias"] = WEAK_ALIAS
+    return penalties
