@@ -1,1 +1,4 @@
-"""The matching engine: normalise -> index (candidates) -> score. Pure: no web, Redis or file I/O."""
+"""The matching engine: normalise -> index (candidates) -> score.
+
+Pure: no web, no Redis, no file I/O.
+"""

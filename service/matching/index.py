@@ -160,7 +160,7 @@ class NameIndex:
     def _index_compounds(self) -> None:
         compounds: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for name_id, name in enumerate(self.names):
-            for left, right in zip(name.tokens, name.tokens[1:]):
+            for left, right in zip(name.tokens, name.tokens[1:], strict=False):
                 key = compound_key(left, right)
                 if key:
                     weight = self.weights[left.key] + self.weights[right.key]

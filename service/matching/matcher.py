@@ -20,18 +20,18 @@ from service.matching.index import (
 )
 from service.matching.legal_forms import split_legal_forms
 from service.matching.normalize import tokenize
-from service.matching.vocabulary import GENERIC, NOISE, TRANSLATIONS
 from service.matching.scoring import (
     LONG_NUMBER_LEN,
     TRANSLATION,
     TRUNCATED,
-    Unit,
     NameScore,
     Query,
+    Unit,
     name_units,
     query_weight,
     score_name,
 )
+from service.matching.vocabulary import GENERIC, NOISE, TRANSLATIONS
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
@@ -210,5 +210,11 @@ class Matcher:
             penalties=penalties,
         )
         return Match(
-            entity.id, entity.name, name.alias, name.variant, name.kind, round(score, 4), explanation
+            entity.id,
+            entity.name,
+            name.alias,
+            name.variant,
+            name.kind,
+            round(score, 4),
+            explanation,
         )

@@ -141,7 +141,9 @@ def _pair_kind(query: Query, unit: Unit, name: IndexedName, a_unit: Unit, distan
 
 def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str, key_edits: int) -> float:
     latin_edits = Levenshtein.distance(q_latin, a_latin)
-    return 1.0 - (key_edits + latin_edits) / (max(len(q_key), len(a_key)) + max(len(q_latin), len(a_latin)))
+    return 1.0 - (key_edits + latin_edits) / (
+        max(len(q_key), len(a_key)) + max(len(q_latin), len(a_latin))
+    )
 
 
 def _candidate_pairs(query: Query, name_id: int, name: IndexedName) -> list[Pair]:

@@ -56,7 +56,7 @@ def fold_homoglyphs(token: str) -> str:
     cyrillic = sum(1 for c in token if is_cyrillic(c))
     if cyrillic == 0:
         return token
-    latin = sum(1 for c in token if c.isascii() and c.isalpha() or c == "ĸ")
+    latin = sum(1 for c in token if (c.isascii() and c.isalpha()) or c == "ĸ")
     if latin == 0:
         return token
     if cyrillic >= latin:

@@ -66,7 +66,9 @@ def parse_jsonl(lines: Iterable[str], source: str) -> list[Entity]:
             raise WatchlistFileError(source, number, _describe(exc)) from None
         if entity.id in first_line_of:
             raise WatchlistFileError(
-                source, number, f"duplicate id {entity.id!r} (first on line {first_line_of[entity.id]})"
+                source,
+                number,
+                f"duplicate id {entity.id!r} (first on line {first_line_of[entity.id]})",
             )
         first_line_of[entity.id] = number
         entities.append(entity)

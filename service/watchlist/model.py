@@ -5,10 +5,10 @@ Pydantic models, because entities cross a file boundary. Imports nothing from th
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -61,7 +61,7 @@ class Listing(_Frozen):
     list: NonEmpty  # "EU Reg. 765/2006 Annex V", "SDN", ...
     programme: str | None = None  # "EU-BLR", "BELARUS-EO14038", ...
     reference: str | None = None  # the list's own id for the entry
-    listed_on: date | None = None
+    listed_on: datetime.date | None = None
 
 
 class Source(_Frozen):
@@ -69,7 +69,7 @@ class Source(_Frozen):
 
     name: NonEmpty  # a file, a publication, an article
     reference: str | None = None
-    date: date | None = None
+    date: datetime.date | None = None
     url: str | None = None
 
 

@@ -1,0 +1,41 @@
+from service.matching.normalize import clean_text, tokenize
+
+
+def test_quotes_and_punctuation_become_spaces() -> None:
+    assert clean_text("ОАО «БЕЛАЗ»") == "ОАО БЕЛАЗ"
+    assert (
+        clean_text("Open Joint Stock Company ‘Belaruskali’")
+        == "Open Joint Stock Company Belaruskali"
+    )
+    assert clean_text("CJSC “Hull Products Plant”") == "CJSC Hull Products Plant"
+
+
+def test_dotted_abbreviations_are_one_word() -> None:
+    assert clean_text("SIS d.o.o.") == "SIS doo"
+    assert clean_text("V.I. Kozlov") == "VI Kozlov"
+
+
+def test_apostrophes_inside_words_do_not_split_them() -> None:
+    assert clean_text("аб'яднанне") == "абяднанне"
+    assert clean_text("Otdiel’naya") == "Otdielnaya"
+
+
+def test_numbers_are_separate_tokens() -> None:
+    assert [t.text for t in tokenize("558ARP")] == ["558", "arp"]
+    assert [t.is_number for t in tokenize("2566 plant")] == [True, False]
+
+
+def test_nfkc_and_case_folding() -> None:
+    assert [t.text for t in tokenize("ＰＥＬＥＮＧ")] == ["peleng"]
+    assert [t.text for t in tokenize("PELENG")] == ["peleng"]
+
+
+def test_tokens_carry_script_and_latin_form() -> None:
+    [token] = tokenize("Пеленг")
+    assert token.cyrillic
+    assert token.latin == "peleng"
+
+
+def test_words_without_letters_or_digits_are_dropped() -> None:
+    assert tokenize("中国航天") == []
+    assert tokenize(" - / ") == []

@@ -1,0 +1,72 @@
+"""Tests of the format-independent entity filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.watchlist.importers.filters import filter_entities, is_belarus_linked
+from service.watchlist.model import Address, Entity, Listing, Schema
+
+
+def entity(
+    entity_id: str,
+    *,
+    country: tuple[str, ...] = (),
+    address_country: str | None = None,
+    programme: str | None = None,
+    schema: Schema = Schema.ORGANIZATION,
+) -> Entity:
+    return Entity(
+        id=entity_id,
+        name=entity_id.upper(),
+        country=country,
+        addresses=(Address(full="somewhere", country=address_country),),
+        listings=(Listing(authority="US-OFAC", list="SDN", programme=programme),),
+        schema_=schema,
+    )
+
+
+BY_COUNTRY = entity("by-country", country=("RU", "BY"))
+BY_ADDRESS = entity("by-address", address_country="BY", schema=Schema.PERSON)
+BY_PROGRAMME = entity("by-programme", programme="BELARUS-EO14038")
+RUSSIAN = entity("russian", country=("RU",), programme="RUSSIA-EO14024", schema=Schema.PERSON)
+ALL = [BY_COUNTRY, BY_ADDRESS, BY_PROGRAMME, RUSSIAN]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "linked"),
+    [(BY_COUNTRY, True), (BY_ADDRESS, True), (BY_PROGRAMME, True), (RUSSIAN, False)],
+)
+def test_is_belarus_linked(candidate: Entity, linked: bool) -> None:
+    assert is_belarus_linked(candidate) is linked
+
+
+def test_belarus_programme_in_any_case_links_to_belarus() -> None:
+    assert is_belarus_linked(entity("eu", programme="eu-belarus"))
+
+
+def test_no_criteria_keeps_everything_in_order() -> None:
+    assert filter_entities(ALL) == ALL
+
+
+def test_countries_match_entity_and_address_countries_in_any_case() -> None:
+    assert filter_entities(ALL, countries={"ru"}) == [BY_COUNTRY, RUSSIAN]
+    assert filter_entities(ALL, countries={"BY"}) == [BY_COUNTRY, BY_ADDRESS, BY_PROGRAMME]
+
+
+def test_only_belarus_has_a_programme_word() -> None:
+    assert filter_entities([entity("x", programme="RUSSIA-EO14024")], countries={"RU"}) == []
+
+
+def test_programmes_match_whole_names_in_any_case() -> None:
+    assert filter_entities(ALL, programmes={"belarus-eo14038"}) == [BY_PROGRAMME]
+    assert filter_entities(ALL, programmes={"BELARUS"}) == []
+
+
+def test_schemas() -> None:
+    assert filter_entities(ALL, schemas={Schema.PERSON}) == [BY_ADDRESS, RUSSIAN]
+
+
+def test_criteria_combine_and_an_empty_set_matches_nothing() -> None:
+    assert filter_entities(ALL, countries={"BY"}, schemas={Schema.PERSON}) == [BY_ADDRESS]
+    assert filter_entities(ALL, countries=set()) == []
