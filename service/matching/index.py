@@ -104,14 +104,19 @@ class NameIndex:
         self.compounds: dict[str, list[tuple[int, float]]] = {}
         #: key of the initials of a long name -> names
         self.acronyms: dict[str, list[int]] = defaultdict(list)
+        #: names whose acronym the entity itself also lists (MZKT beside Minsk Wheeled Tractor
+        #: Plant), and short names the entity also lists in full
+        self.attested: set[int] = set()
         interned: dict[str, Token] = {}
         for number, entity in enumerate(self.entities):
+            first = len(self.names)
             seen: set[str] = set()
             for alias, kind in [(entity.name, "primary"), *entity.aliases]:
                 for variant in split_name(alias):
                     if variant not in seen:
                         seen.add(variant)
                         self._add(number, alias, variant, kind, interned)
+            self._attest(range(first, len(self.names)))
         self.postings = dict(self.postings)
         self.acronyms = dict(self.acronyms)
         self.weights = self._weights()
@@ -139,6 +144,14 @@ class NameIndex:
             self.postings[token.key].append(name_id)
         if len(acronym) >= ACRONYM_MIN_LEN:
             self.acronyms[acronym].append(name_id)
+
+    def _attest(self, name_ids: range) -> None:
+        short = {self.names[i].tokens[0].key for i in name_ids if len(self.names[i].tokens) == 1}
+        initials = {self.names[i].acronym for i in name_ids if self.names[i].acronym}
+        for i in name_ids:
+            name = self.names[i]
+            if name.acronym in short or (len(name.tokens) == 1 and name.tokens[0].key in initials):
+                self.attested.add(i)
 
     def _weights(self) -> dict[str, float]:
         """Rarity on a 0..1 scale (IDF over entities), capped for generic words."""

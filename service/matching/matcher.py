@@ -93,15 +93,17 @@ class Matcher:
         query = self.prepare(name)
         if not query.tokens:
             return []
-        best: dict[int, tuple[float, NameScore]] = {}
+        # Per entity its best name; on equal scores the name matched with more exact words.
+        best: dict[int, tuple[float, int, NameScore]] = {}
         for name_id in self._candidates(query, threshold):
             scored = score_name(self.index, query, name_id)
             entity = self.index.names[name_id].entity
             final = scored.score * self._country_factor(entity, country)
-            if final >= threshold and (entity not in best or final > best[entity][0]):
-                best[entity] = (final, scored)
+            rank = (final, sum(p.kind == "exact" for p in scored.pairs))
+            if final >= threshold and (entity not in best or rank > best[entity][:2]):
+                best[entity] = (*rank, scored)
         ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
-        return [self._match(query, score, scored, country) for _, (score, scored) in ranked[:limit]]
+        return [self._match(query, s, scored, country) for _, (s, _, scored) in ranked[:limit]]
 
     def prepare(self, text: str) -> Query:
         """Tokens, weights and the listed keys each query word may stand for."""

@@ -29,8 +29,11 @@ TRANSLATION_SIM = 0.9
 #: Edit-distance markers of hits that are not typos.
 TRUNCATED = -1
 TRANSLATION = -2
-#: Similarity of an acronym and the name it abbreviates (MZKT / Minsk Wheeled Tractor Plant).
+#: Similarity of an acronym and the name it abbreviates (MZKT / Minsk Wheeled Tractor Plant)
+#: when the entity lists both; initials the list does not give are weak evidence (on a large
+#: list many names share three initials).
 ACRONYM_SIM = 0.9
+ACRONYM_UNATTESTED_SIM = 0.75
 #: Weight of a query word the watchlist does not know (an extra word, maybe another company).
 UNKNOWN_WEIGHT = 0.5
 #: Weight of supplier-file noise in a query (Supplier:, tel, tax ids).
@@ -146,7 +149,9 @@ def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str, key_edit
     )
 
 
-def _candidate_pairs(query: Query, name_id: int, name: IndexedName) -> list[Pair]:
+def _candidate_pairs(
+    query: Query, name_id: int, name: IndexedName, attested: set[int]
+) -> list[Pair]:
     pairs = []
     for a_unit in name_units(name.tokens):
         for q_unit, distance in query.hits.get(a_unit.key, ()):
@@ -154,18 +159,19 @@ def _candidate_pairs(query: Query, name_id: int, name: IndexedName) -> list[Pair
             if pair.similarity >= FUZZY_MIN_SIM:
                 pairs.append(pair)
     every_alias_word = tuple(range(len(name.tokens)))
+    acronym_sim = ACRONYM_SIM if name_id in attested else ACRONYM_UNATTESTED_SIM
     if name_id in query.acronym_hits:
-        pairs.append(Pair((query.acronym_hits[name_id],), every_alias_word, "acronym", ACRONYM_SIM))
+        pairs.append(Pair((query.acronym_hits[name_id],), every_alias_word, "acronym", acronym_sim))
     if query.initials and len(name.tokens) == 1 and name.tokens[0].key == query.initials:
         words = tuple(i for i, t in enumerate(query.tokens) if t.key not in FUNCTION)
-        pairs.append(Pair(words, (0,), "acronym", ACRONYM_SIM))
+        pairs.append(Pair(words, (0,), "acronym", acronym_sim))
     return pairs
 
 
-def align(query: Query, name_id: int, name: IndexedName) -> list[Pair]:
-    """Greedy one-to-one alignment, best similarity first, wider units first on ties."""
-    pairs = _candidate_pairs(query, name_id, name)
-    pairs.sort(key=lambda p: (p.similarity, len(p.query) + len(p.alias)), reverse=True)
+def align(index: NameIndex, query: Query, name_id: int) -> list[Pair]:
+    """Greedy one-to-one alignment, best similarity first, single words first on ties."""
+    pairs = _candidate_pairs(query, name_id, index.names[name_id], index.attested)
+    pairs.sort(key=lambda p: (-p.similarity, len(p.query) + len(p.alias)))
     used_q: set[int] = set()
     used_a: set[int] = set()
     chosen = []
@@ -183,7 +189,7 @@ def _distinctive(token: Token) -> bool:
 
 def score_name(index: NameIndex, query: Query, name_id: int) -> NameScore:
     name = index.names[name_id]
-    pairs = align(query, name_id, name)
+    pairs = align(index, query, name_id)
     alias_sim = [0.0] * len(name.tokens)
     query_sim = [0.0] * len(query.tokens)
     for pair in pairs:

@@ -1,0 +1,161 @@
+"""Behaviour of the engine on a small hand-written watchlist (the seed gates quality elsewhere)."""
+
+import pytest
+
+from service.matching.index import ListedEntity
+from service.matching.matcher import DEFAULT_THRESHOLD, Match, Matcher
+
+ENTITIES = [
+    ListedEntity(
+        "mzkt",
+        "Minsk Wheeled Tractor Plant",
+        (("MZKT", "aka"), ("ОАО ‘Минский завод колёсных тягачей’", "aka"), ("VOLAT", "aka")),
+        ("BY",),
+    ),
+    ListedEntity("peleng", "Peleng JSC", (("ОАО ‘Пеленг’", "aka"),), ("BY",)),
+    ListedEntity(
+        "belaz",
+        "Belarusski Avtomobilnyi Zavod (BelAZ) / OJSC ‘BELAZ’",
+        (("ААТ ‘БЕЛАЗ’", "aka"),),
+        ("BY",),
+    ),
+    ListedEntity("arp-558", "558 Aircraft Repair Plant JSC", (("JSC 558 ARP", "aka"),), ("BY",)),
+    ListedEntity(
+        "grodno-azot",
+        "Open Joint Stock Company ‘Grodno Azot’",
+        (("ААТ ‘Гродна Азот’", "aka"),),
+        ("BY",),
+    ),
+    ListedEntity(
+        "legmash", "Legmash Plant OJSC", (("ZAVOD SHVEINYKH MASHIN OAO", "fka"),), ("BY",)
+    ),
+    ListedEntity("integral", "JSC ‘INTEGRAL’", (("ОАО ‘Интеграл’", "aka"),), ("BY",)),
+    ListedEntity("weak", "Some Holding", (("Tiny Alias Name", "weak"),), ("BY",)),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(ENTITIES)
+
+
+def top(matcher: Matcher, name: str, **kwargs: object) -> Match | None:
+    found = matcher.screen(name, **kwargs)  # type: ignore[arg-type]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ОАО «БЕЛАЗ»", "belaz"),
+        ("BelAZ", "belaz"),
+        ("Bel AZ", "belaz"),
+        ("Minsk Wheeled Tractor Plant", "mzkt"),
+        ("МЗКТ", "mzkt"),
+        ("Минский завод колесных тягачей", "mzkt"),
+        ("Minskii zavod kolesnykh tyagachei", "mzkt"),
+        ("Peleng", "peleng"),
+        ("PELENG OJSC", "peleng"),
+        ("Пеленг", "peleng"),
+        ("Pelenq", "peleng"),
+        ("Supplier: OAO Peleng, Minsk, BY - optics", "peleng"),
+        ("Hrodna Azot", "grodno-azot"),
+        ("Гродно Азот ОАО", "grodno-azot"),
+        ("Legmash Orsha", "legmash"),
+        ("Plant Legmash", "legmash"),
+        ("Intehral", "integral"),
+        ("558 Aircraft Repair Plant", "arp-558"),
+    ],
+)
+def test_variants_find_their_entity(matcher: Matcher, query: str, expected: str) -> None:
+    match = top(matcher, query)
+    assert match is not None and match.entity_id == expected, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Minsk", "Zavod", "Minsk Tractor Works", "Minsk Plant", "Aircraft Repair Plant", "Holding"],
+)
+def test_generic_words_alone_make_no_hit(matcher: Matcher, query: str) -> None:
+    assert matcher.screen(query) == []
+
+
+def test_a_different_plant_number_is_not_a_hit(matcher: Matcher) -> None:
+    assert matcher.screen("557 Aircraft Repair Plant") == []
+    low = matcher.screen("557 Aircraft Repair Plant", threshold=0.0)
+    assert all(m.score < DEFAULT_THRESHOLD for m in low)
+
+
+def test_explanation_says_what_matched_and_how(matcher: Matcher) -> None:
+    match = top(matcher, "ОАО «Пеленг», Минск")
+    assert match is not None
+    explanation = match.explanation
+    assert explanation.query_legal_forms == ("оао (OJSC)",)
+    assert [(t.query, t.kind) for t in explanation.matched_tokens] == [("пеленг", "exact")]
+    assert explanation.unmatched_query_tokens == ("минск",)
+    assert explanation.alias_coverage == 1.0
+    latin = top(matcher, "Peleng")
+    assert latin is not None
+    assert latin.explanation.matched_tokens[0].kind in {"exact", "transliterated"}
+
+
+def test_kinds_of_token_matches(matcher: Matcher) -> None:
+    kinds = {
+        "Pelenq": "fuzzy",
+        "Hrodna Azot": "transliterated",
+        "Bel AZ": "compound",
+        "Minsk Wheeled Tractor Zavod": "translated",
+    }
+    for query, kind in kinds.items():
+        match = top(matcher, query)
+        assert match is not None
+        assert kind in {t.kind for t in match.explanation.matched_tokens}, query
+
+
+def test_acronym_listed_beside_its_expansion() -> None:
+    matcher = Matcher(
+        [ListedEntity("bmz", "Belorusskiy Metallurgicheskiy Zavod", (("BMZ", "aka"),))]
+    )
+    match = top(matcher, "BMZ Zhlobin")
+    assert match is not None and match.entity_id == "bmz"
+
+
+def test_unlisted_initials_are_weak_evidence() -> None:
+    matcher = Matcher([ListedEntity("svt", "Sierra Vista Trading Limited")])
+    assert matcher.screen("SVT") == []
+    [weak] = matcher.screen("SVT", threshold=0.0)
+    assert weak.explanation.matched_tokens[0].kind == "acronym"
+
+
+def test_scores_are_sorted_bounded_and_limited(matcher: Matcher) -> None:
+    found = matcher.screen("Integral Peleng BelAZ", threshold=0.0, limit=2)
+    assert len(found) == 2
+    assert all(0.0 <= m.score <= 1.0 for m in found)
+    assert found[0].score >= found[1].score
+
+
+def test_country_mismatch_lowers_the_score(matcher: Matcher) -> None:
+    same = top(matcher, "Integral", country="BY")
+    other = top(matcher, "Integral", country="RU", threshold=0.0)
+    assert same is not None and other is not None
+    assert other.score < same.score
+    assert "country_mismatch" in other.explanation.penalties
+
+
+def test_weak_aliases_match_but_say_so(matcher: Matcher) -> None:
+    match = top(matcher, "Tiny Alias Name")
+    assert match is not None
+    assert match.alias_kind == "weak"
+    assert "weak_alias" in match.explanation.penalties
+
+
+def test_empty_or_punctuation_only_queries_find_nothing(matcher: Matcher) -> None:
+    assert matcher.screen("") == []
+    assert matcher.screen("«» - /") == []
+
+
+def test_combined_list_names_report_the_part_that_matched(matcher: Matcher) -> None:
+    match = top(matcher, "OJSC BELAZ")
+    assert match is not None
+    assert match.matched_alias == "Belarusski Avtomobilnyi Zavod (BelAZ) / OJSC ‘BELAZ’"
+    assert match.matched_name in {"OJSC ‘BELAZ’", "BelAZ"}
