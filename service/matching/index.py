@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -63,6 +63,8 @@ class IndexedName:
     legal_forms: tuple[LegalForm, ...]
     #: Phonetic key of the initials of a long name, "" for short names.
     acronym: str
+    #: (position, key) of each pair of adjacent distinctive words, read as one word.
+    compounds: tuple[tuple[int, str], ...]
 
 
 def max_edits(length: int) -> int:
@@ -74,6 +76,11 @@ def max_edits(length: int) -> int:
     if length < 10:
         return 2
     return 3
+
+
+def is_generic(key: str) -> bool:
+    """A word that never identifies a name on its own."""
+    return key in GENERIC or key in FUNCTION
 
 
 def compound_key(left: Token, right: Token) -> str | None:
@@ -121,6 +128,20 @@ class NameIndex:
         self.acronyms = dict(self.acronyms)
         self.weights = self._weights()
         self._index_compounds()
+        #: generic key -> the names made of nothing but generic words ("Minsk Automobile
+        #: Plant"): the only names a generic word alone may retrieve
+        self.generic_postings = self._generic_postings()
+        #: most times one generic key occurs in one name (bounds what generic words add)
+        self.generic_repeat = (
+            max(
+                (Counter(t.key for t in n.tokens if is_generic(t.key)).most_common(1) or [(0, 1)])[
+                    0
+                ][1]
+                for n in self.names
+            )
+            if self.names
+            else 1
+        )
         #: total weight of each name's words: the denominator of its coverage
         self.totals = [sum(self.weights[t.key] for t in n.tokens) for n in self.names]
         keys = self.postings.keys() | self.compounds.keys()
@@ -137,8 +158,15 @@ class NameIndex:
             return
         name_id = len(self.names)
         acronym = initials_key(tokens)
+        compounds = tuple(
+            (i, key)
+            for i, (left, right) in enumerate(zip(tokens, tokens[1:], strict=False))
+            if (key := compound_key(left, right))
+        )
         self.names.append(
-            IndexedName(entity, alias, variant, kind, tuple(tokens), tuple(forms), acronym)
+            IndexedName(
+                entity, alias, variant, kind, tuple(tokens), tuple(forms), acronym, compounds
+            )
         )
         for token in tokens:
             self.postings[token.key].append(name_id)
@@ -173,12 +201,18 @@ class NameIndex:
     def _index_compounds(self) -> None:
         compounds: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for name_id, name in enumerate(self.names):
-            for left, right in zip(name.tokens, name.tokens[1:], strict=False):
-                key = compound_key(left, right)
-                if key:
-                    weight = self.weights[left.key] + self.weights[right.key]
-                    compounds[key].append((name_id, weight))
+            for i, key in name.compounds:
+                weight = self.weights[name.tokens[i].key] + self.weights[name.tokens[i + 1].key]
+                compounds[key].append((name_id, weight))
         self.compounds = dict(compounds)
+
+    def _generic_postings(self) -> dict[str, list[int]]:
+        table: dict[str, list[int]] = defaultdict(list)
+        for name_id, name in enumerate(self.names):
+            if all(is_generic(t.key) for t in name.tokens):
+                for token in name.tokens:
+                    table[token.key].append(name_id)
+        return dict(table)
 
     def weight(self, key: str) -> float | None:
         return self.weights.get(key)

@@ -17,6 +17,7 @@ from service.matching.index import (
     ListedEntity,
     NameIndex,
     initials_key,
+    is_generic,
 )
 from service.matching.legal_forms import split_legal_forms
 from service.matching.normalize import tokenize
@@ -27,7 +28,8 @@ from service.matching.scoring import (
     NameScore,
     Query,
     Unit,
-    name_units,
+    query_floor,
+    query_units,
     query_weight,
     score_name,
 )
@@ -36,6 +38,8 @@ from service.matching.vocabulary import GENERIC, NOISE, TRANSLATIONS
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
 DEFAULT_THRESHOLD = 0.8
+#: Rounding allowance of the score bound used to skip names.
+BOUND_EPSILON = 1e-9
 #: Multiplier when the caller says which country the query is in and the entity has none of it.
 COUNTRY_MISMATCH = 0.8
 
@@ -81,6 +85,7 @@ class Matcher:
 
     def __init__(self, entities: Iterable[ListedEntity]) -> None:
         self.index = NameIndex(entities)
+        self.floors = [query_floor(self.index, name) for name in self.index.names]
 
     def screen(
         self,
@@ -111,7 +116,7 @@ class Matcher:
         numbers = frozenset(t.key for t in tokens if t.is_number and len(t.key) < LONG_NUMBER_LEN)
         weights = [query_weight(self.index, t) for t in tokens]
         query = Query(text, tokens, forms, weights, numbers, initials=initials_key(tokens))
-        for unit in name_units(tokens):
+        for unit in query_units(tokens):
             for key, distance in self._lookup(unit).items():
                 query.hits.setdefault(key, []).append((unit, distance))
         for i, token in enumerate(tokens):
@@ -141,31 +146,68 @@ class Matcher:
         return found
 
     def _candidates(self, query: Query, threshold: float) -> list[int]:
-        """Names whose coverage could reach the threshold, by an upper bound: the weight of
-        every listed word the query may stand for, over the name's total weight."""
+        """Names that could reach the threshold, by an upper bound of their score: the weight
+        of every listed word the query may stand for, over the name's total weight, and the
+        same on the query's side. Generic words retrieve only names made of generic words;
+        for other names they are counted as if present."""
+        index = self.index
         evidence: dict[int, float] = defaultdict(float)
+        covered: dict[int, int] = defaultdict(int)
         slack = 0.0
-        for key in query.hits:
-            postings = self.index.postings.get(key, ())
-            weight = self.index.weights.get(key, 0.0)
-            if len(postings) > MAX_POSTINGS:
-                slack += weight
-                continue
+        slack_mask = 0
+        for key, hits in query.hits.items():
+            weight = index.weights.get(key, 0.0)
+            mask = 0
+            for unit, _ in hits:
+                for i in unit.indices:
+                    mask |= 1 << i
+            postings = index.postings.get(key, ())
+            if is_generic(key) or len(postings) > MAX_POSTINGS:
+                slack += weight * index.generic_repeat
+                slack_mask |= mask
+                postings = index.generic_postings.get(key, ())
             for name_id in postings:
                 evidence[name_id] += weight
-            for name_id, pair_weight in self.index.compounds.get(key, ()):
+                covered[name_id] |= mask
+            for name_id, pair_weight in index.compounds.get(key, ()):
                 evidence[name_id] += pair_weight
-        totals = self.index.totals
-        for name_id in query.acronym_hits:
+                covered[name_id] |= mask
+        totals = index.totals
+        for name_id, i in query.acronym_hits.items():
             evidence[name_id] += totals[name_id]
+            covered[name_id] |= 1 << i
         if query.initials:
-            for name_id in self.index.postings.get(query.initials, ()):
+            for name_id in index.postings.get(query.initials, ()):
                 evidence[name_id] += totals[name_id]
-        return [
-            name_id
-            for name_id, found in evidence.items()
-            if totals[name_id] > 0 and (found + slack) >= threshold * totals[name_id]
-        ]
+                covered[name_id] = (1 << len(query.tokens)) - 1
+        return self._bounded(query, threshold, evidence, covered, slack, slack_mask)
+
+    def _bounded(
+        self,
+        query: Query,
+        threshold: float,
+        evidence: dict[int, float],
+        covered: dict[int, int],
+        slack: float,
+        slack_mask: int,
+    ) -> list[int]:
+        query_total = sum(query.weights) or 1.0
+        shares: dict[int, float] = {}
+        candidates = []
+        for name_id, found in evidence.items():
+            total = self.index.totals[name_id]
+            alias_bound = (found + slack) / total if total > 0 else 0.0
+            if alias_bound < threshold - BOUND_EPSILON:
+                continue
+            mask = covered[name_id] | slack_mask
+            share = shares.get(mask)
+            if share is None:
+                share = sum(w for i, w in enumerate(query.weights) if mask >> i & 1) / query_total
+                shares[mask] = share
+            floor = self.floors[name_id]
+            if min(1.0, alias_bound) * (floor + (1.0 - floor) * share) >= threshold - BOUND_EPSILON:
+                candidates.append(name_id)
+        return candidates
 
     def _country_factor(self, entity: int, country: str | None) -> float:
         countries = self.index.entities[entity].countries

@@ -110,7 +110,8 @@ def query_weight(index: NameIndex, token: Token) -> float:
     return UNKNOWN_WEIGHT
 
 
-def name_units(tokens: tuple[Token, ...] | list[Token]) -> list[Unit]:
+def query_units(tokens: list[Token]) -> list[Unit]:
+    """Each word of a query, and each pair of adjacent distinctive words read as one."""
     units = [Unit((i,), t.key) for i, t in enumerate(tokens)]
     for i in range(len(tokens) - 1):
         key = compound_key(tokens[i], tokens[i + 1])
@@ -119,27 +120,32 @@ def name_units(tokens: tuple[Token, ...] | list[Token]) -> list[Unit]:
     return units
 
 
-def _pair_kind(query: Query, unit: Unit, name: IndexedName, a_unit: Unit, distance: int) -> Pair:
-    if distance == TRUNCATED:
-        q_len, a_len = len(unit.key), len(a_unit.key)
-        similarity = TRUNCATED_SIM_MIN + (0.95 - TRUNCATED_SIM_MIN) * (q_len / a_len)
-        return Pair(unit.indices, a_unit.indices, "truncated", similarity)
-    q_latin = "".join(query.tokens[i].latin for i in unit.indices)
-    a_latin = "".join(name.tokens[i].latin for i in a_unit.indices)
+def _word_pair(q: Token, a: Token, qi: int, ai: int, distance: int) -> Pair | None:
+    """Pair of one query word and one listed word, or None when too far apart."""
+    if distance == 0:
+        if q.text == a.text:
+            return Pair((qi,), (ai,), "exact", 1.0)
+        similarity = 1.0 if q.latin == a.latin else TRANSLIT_SIM
+        return Pair((qi,), (ai,), "transliterated", similarity)
     if distance == TRANSLATION:
-        return Pair(unit.indices, a_unit.indices, "translated", TRANSLATION_SIM)
-    if len(unit.indices) > 1 or len(a_unit.indices) > 1:
-        similarity = typo_similarity(unit.key, a_unit.key, q_latin, a_latin, distance)
-        return Pair(unit.indices, a_unit.indices, "compound", similarity)
-    q, a = query.tokens[unit.indices[0]], name.tokens[a_unit.indices[0]]
-    if distance > 0:
-        similarity = typo_similarity(q.key, a.key, q.latin, a.latin, distance)
-        return Pair(unit.indices, a_unit.indices, "fuzzy", similarity)
-    if q.text == a.text:
-        return Pair(unit.indices, a_unit.indices, "exact", 1.0)
-    if q.latin == a.latin:
-        return Pair(unit.indices, a_unit.indices, "transliterated", 1.0)
-    return Pair(unit.indices, a_unit.indices, "transliterated", TRANSLIT_SIM)
+        return Pair((qi,), (ai,), "translated", TRANSLATION_SIM)
+    if distance == TRUNCATED:
+        similarity = TRUNCATED_SIM_MIN + (0.95 - TRUNCATED_SIM_MIN) * len(q.key) / len(a.key)
+        return Pair((qi,), (ai,), "truncated", similarity)
+    similarity = typo_similarity(q.key, a.key, q.latin, a.latin, distance)
+    return Pair((qi,), (ai,), "fuzzy", similarity) if similarity >= FUZZY_MIN_SIM else None
+
+
+def _unit_pair(
+    query: Query, q_unit: Unit, name: IndexedName, a_unit: Unit, distance: int
+) -> Pair | None:
+    """Pair where one side is two words written as one (Bel AZ / BelAZ)."""
+    q_latin = "".join(query.tokens[i].latin for i in q_unit.indices)
+    a_latin = "".join(name.tokens[i].latin for i in a_unit.indices)
+    similarity = typo_similarity(q_unit.key, a_unit.key, q_latin, a_latin, max(distance, 0))
+    if similarity < FUZZY_MIN_SIM:
+        return None
+    return Pair(q_unit.indices, a_unit.indices, "compound", similarity)
 
 
 def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str, key_edits: int) -> float:
@@ -153,10 +159,20 @@ def _candidate_pairs(
     query: Query, name_id: int, name: IndexedName, attested: set[int]
 ) -> list[Pair]:
     pairs = []
-    for a_unit in name_units(name.tokens):
-        for q_unit, distance in query.hits.get(a_unit.key, ()):
-            pair = _pair_kind(query, q_unit, name, a_unit, distance)
-            if pair.similarity >= FUZZY_MIN_SIM:
+    hits = query.hits
+    for ai, token in enumerate(name.tokens):
+        for q_unit, distance in hits.get(token.key, ()):
+            if len(q_unit.indices) == 1:
+                qi = q_unit.indices[0]
+                pair = _word_pair(query.tokens[qi], token, qi, ai, distance)
+            else:
+                pair = _unit_pair(query, q_unit, name, Unit((ai,), token.key), distance)
+            if pair is not None:
+                pairs.append(pair)
+    for ai, key in name.compounds:
+        for q_unit, distance in hits.get(key, ()):
+            pair = _unit_pair(query, q_unit, name, Unit((ai, ai + 1), key), distance)
+            if pair is not None:
                 pairs.append(pair)
     every_alias_word = tuple(range(len(name.tokens)))
     acronym_sim = ACRONYM_SIM if name_id in attested else ACRONYM_UNATTESTED_SIM
@@ -200,12 +216,7 @@ def score_name(index: NameIndex, query: Query, name_id: int) -> NameScore:
     alias_weights = [index.weights[t.key] for t in name.tokens]
     alias_coverage = _coverage(alias_weights, alias_sim)
     query_coverage = _coverage(query.weights, query_sim)
-    info = sum(
-        w * min(1.0, len(t.key) / SHORT_KEY_LEN)
-        for t, w in zip(name.tokens, alias_weights, strict=True)
-        if _distinctive(t)
-    )
-    floor = QUERY_FLOOR * min(1.0, info / INFO_FULL)
+    floor = query_floor(index, name)
     penalties = _penalties(query, name, alias_sim)
     score = alias_coverage * (floor + (1.0 - floor) * query_coverage)
     for factor in penalties.values():
@@ -213,6 +224,17 @@ def score_name(index: NameIndex, query: Query, name_id: int) -> NameScore:
     return NameScore(
         name_id, min(score, 1.0), alias_coverage, query_coverage, floor, penalties, tuple(pairs)
     )
+
+
+def query_floor(index: NameIndex, name: IndexedName) -> float:
+    """How much of the score a fully covered name keeps however many extra words the query
+    has: more for names with more, longer distinctive words."""
+    info = sum(
+        index.weights[t.key] * min(1.0, len(t.key) / SHORT_KEY_LEN)
+        for t in name.tokens
+        if _distinctive(t)
+    )
+    return QUERY_FLOOR * min(1.0, info / INFO_FULL)
 
 
 def _coverage(weights: list[float], similarities: list[float]) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,12 +21,16 @@ from service.watchlist.model import Entity, dump_jsonl, watchlist_version
 SEED_PATH = Path(__file__).resolve().parents[2] / "seed" / "watchlist.jsonl"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Watchlist:
     entities: tuple[Entity, ...]
     version: str
     #: Where the entities were read from, for `/ready` and the versions list.
     sources: tuple[str, ...]
+    _by_id: dict[str, Entity] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.entities})
 
     @classmethod
     def of(cls, entities: Sequence[Entity], sources: Sequence[str] = ()) -> Watchlist:
@@ -34,14 +38,6 @@ class Watchlist:
 
     def get(self, entity_id: str) -> Entity | None:
         return self._by_id.get(entity_id)
-
-    @property
-    def _by_id(self) -> dict[str, Entity]:
-        cached: dict[str, Entity] | None = getattr(self, "_by_id_cache", None)
-        if cached is None:
-            cached = {e.id: e for e in self.entities}
-            object.__setattr__(self, "_by_id_cache", cached)
-        return cached
 
 
 def parse_jsonl(lines: Iterable[str], source: str) -> list[Entity]:

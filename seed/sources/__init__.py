@@ -1,0 +1,1 @@
+"""One module per source format in the data folder, each turning its files into `Record`s."""
