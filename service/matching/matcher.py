@@ -7,20 +7,21 @@ Pure; imports only from `service.matching`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from service.matching.index import (
     ACRONYM_MIN_LEN,
     MAX_POSTINGS,
     PREFIX_MIN_LEN,
+    IndexedName,
     ListedEntity,
     NameIndex,
     initials_key,
     is_generic,
 )
 from service.matching.legal_forms import split_legal_forms
-from service.matching.normalize import tokenize
+from service.matching.normalize import Token, tokenize
 from service.matching.scoring import (
     LONG_NUMBER_LEN,
     TRANSLATION,
@@ -86,6 +87,7 @@ class Matcher:
     def __init__(self, entities: Iterable[ListedEntity]) -> None:
         self.index = NameIndex(entities)
         self.floors = [query_floor(self.index, name) for name in self.index.names]
+        self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
 
     def screen(
         self,
@@ -100,9 +102,11 @@ class Matcher:
             return []
         # Per entity its best name; on equal scores the name matched with more exact words.
         best: dict[int, tuple[float, int, NameScore]] = {}
-        for name_id in self._candidates(query, threshold):
-            scored = score_name(self.index, query, name_id)
+        for bound, name_id in self._candidates(query, threshold):
             entity = self.index.names[name_id].entity
+            if entity in best and bound <= best[entity][0]:
+                continue  # this name cannot beat the entity's best one
+            scored = score_name(self.index, query, name_id, self.floors[name_id])
             final = scored.score * self._country_factor(entity, country)
             rank = (final, sum(p.kind == "exact" for p in scored.pairs))
             if final >= threshold and (entity not in best or rank > best[entity][:2]):
@@ -113,7 +117,7 @@ class Matcher:
     def prepare(self, text: str) -> Query:
         """Tokens, weights and the listed keys each query word may stand for."""
         tokens, forms = split_legal_forms(tokenize(text))
-        numbers = frozenset(t.key for t in tokens if t.is_number and len(t.key) < LONG_NUMBER_LEN)
+        numbers = frozenset(t.key for t in tokens if t.number and len(t.key) < LONG_NUMBER_LEN)
         weights = [query_weight(self.index, t) for t in tokens]
         query = Query(text, tokens, forms, weights, numbers, initials=initials_key(tokens))
         for unit in query_units(tokens):
@@ -135,9 +139,9 @@ class Matcher:
             # A word the watchlist knows is that word: its typo neighbours are other words.
             found = {key: 0}
         else:
-            found = dict(self.index.similar_keys(key))
+            found = dict(self.index.typos.similar(key))
             if len(key) >= PREFIX_MIN_LEN and len(unit.indices) == 1:
-                for longer in self.index.keys_starting_with(key):
+                for longer in self.index.typos.continuations(key):
                     found.setdefault(longer, TRUNCATED)
         if len(unit.indices) == 1:
             for other in TRANSLATIONS.get(key, ()):
@@ -145,7 +149,7 @@ class Matcher:
                     found.setdefault(other, TRANSLATION)
         return found
 
-    def _candidates(self, query: Query, threshold: float) -> list[int]:
+    def _candidates(self, query: Query, threshold: float) -> list[tuple[float, int]]:
         """Names that could reach the threshold, by an upper bound of their score: the weight
         of every listed word the query may stand for, over the name's total weight, and the
         same on the query's side. Generic words retrieve only names made of generic words;
@@ -190,7 +194,8 @@ class Matcher:
         covered: dict[int, int],
         slack: float,
         slack_mask: int,
-    ) -> list[int]:
+    ) -> list[tuple[float, int]]:
+        """(bound, name) of the names whose bound reaches the threshold, highest first."""
         query_total = sum(query.weights) or 1.0
         shares: dict[int, float] = {}
         candidates = []
@@ -205,8 +210,13 @@ class Matcher:
                 share = sum(w for i, w in enumerate(query.weights) if mask >> i & 1) / query_total
                 shares[mask] = share
             floor = self.floors[name_id]
-            if min(1.0, alias_bound) * (floor + (1.0 - floor) * share) >= threshold - BOUND_EPSILON:
-                candidates.append(name_id)
+            bound = min(1.0, alias_bound) * (floor + (1.0 - floor) * share) + BOUND_EPSILON
+            if bound >= threshold:
+                candidates.append((bound, name_id))
+        # Highest bound first; on equal bounds names in the query's script first, so that the
+        # name shown is the one written as the query was.
+        cyrillic = _mostly_cyrillic(query.tokens)
+        candidates.sort(key=lambda c: (-c[0], self.cyrillic[c[1]] != cyrillic))
         return candidates
 
     def _country_factor(self, entity: int, country: str | None) -> float:
@@ -215,8 +225,18 @@ class Matcher:
             return COUNTRY_MISMATCH
         return 1.0
 
+    def _shown(self, query: Query, name_id: int) -> IndexedName:
+        """Of the names with the same words, the one whose legal form the query used."""
+        name = self.index.names[name_id]
+        wanted = {f.label for f in query.legal_forms}
+        others: list[IndexedName] = self.index.same_words.get(name_id, [])
+        for other in [name, *others]:
+            if other.kind == name.kind and {f.label for f in other.legal_forms} == wanted:
+                return other
+        return name
+
     def _match(self, query: Query, score: float, scored: NameScore, country: str | None) -> Match:
-        name = self.index.names[scored.name_id]
+        name = self._shown(query, scored.name_id)
         entity = self.index.entities[name.entity]
         penalties = dict(scored.penalties)
         if self._country_factor(name.entity, country) != 1.0:
@@ -262,3 +282,7 @@ class Matcher:
             round(score, 4),
             explanation,
         )
+
+
+def _mostly_cyrillic(tokens: Sequence[Token]) -> bool:
+    return 2 * sum(t.cyrillic for t in tokens) > len(tokens)

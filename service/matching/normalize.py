@@ -23,10 +23,8 @@ class Token:
     #: Phonetic key where spelling variants meet ("pilinG").
     key: str
     cyrillic: bool
-
-    @property
-    def is_number(self) -> bool:
-        return self.key.isdigit()
+    #: All digits (a plant number such as 558, or a tax id).
+    number: bool
 
 
 # Single letters each followed by a full stop (d.o.o., S.A., V.I.) are one abbreviation.
@@ -52,7 +50,8 @@ def make_token(word: str) -> Token:
     """One cleaned word, in its original case, to a token."""
     folded = fold_homoglyphs(word).casefold()
     latin = to_latin(folded)
-    return Token(folded, latin, phonetic_key(latin), any(is_cyrillic(c) for c in folded))
+    key = phonetic_key(latin)
+    return Token(folded, latin, key, any(is_cyrillic(c) for c in folded), key.isdigit())
 
 
 def tokenize(text: str) -> list[Token]:

@@ -98,8 +98,8 @@ class NameScore:
 
 
 def query_weight(index: NameIndex, token: Token) -> float:
-    known = index.weight(token.key)
-    if token.is_number and len(token.key) >= LONG_NUMBER_LEN:
+    known = index.weights.get(token.key)
+    if token.number and len(token.key) >= LONG_NUMBER_LEN:
         return NOISE_WEIGHT
     if known is not None:
         return known
@@ -203,7 +203,8 @@ def _distinctive(token: Token) -> bool:
     return token.key not in GENERIC and token.key not in FUNCTION
 
 
-def score_name(index: NameIndex, query: Query, name_id: int) -> NameScore:
+def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> NameScore:
+    """Score one name; `floor` is its `query_floor`, computed once per index."""
     name = index.names[name_id]
     pairs = align(index, query, name_id)
     alias_sim = [0.0] * len(name.tokens)
@@ -213,10 +214,19 @@ def score_name(index: NameIndex, query: Query, name_id: int) -> NameScore:
             alias_sim[i] = pair.similarity
         for i in pair.query:
             query_sim[i] = pair.similarity
-    alias_weights = [index.weights[t.key] for t in name.tokens]
-    alias_coverage = _coverage(alias_weights, alias_sim)
-    query_coverage = _coverage(query.weights, query_sim)
-    floor = query_floor(index, name)
+    weights = index.weights
+    total = index.totals[name_id]
+    alias_coverage = (
+        sum(weights[t.key] * s for t, s in zip(name.tokens, alias_sim, strict=True)) / total
+        if total > 0
+        else 0.0
+    )
+    query_total = sum(query.weights)
+    query_coverage = (
+        sum(w * s for w, s in zip(query.weights, query_sim, strict=True)) / query_total
+        if query_total > 0
+        else 0.0
+    )
     penalties = _penalties(query, name, alias_sim)
     score = alias_coverage * (floor + (1.0 - floor) * query_coverage)
     for factor in penalties.values():
@@ -237,16 +247,9 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
     return QUERY_FLOOR * min(1.0, info / INFO_FULL)
 
 
-def _coverage(weights: list[float], similarities: list[float]) -> float:
-    total = sum(weights)
-    if total <= 0:
-        return 0.0
-    return sum(w * s for w, s in zip(weights, similarities, strict=True)) / total
-
-
 def _penalties(query: Query, name: IndexedName, alias_sim: list[float]) -> dict[str, float]:
     penalties = {}
-    numbers = {t.key for t in name.tokens if t.is_number}
+    numbers = {t.key for t in name.tokens if t.number}
     if numbers and query.numbers and numbers.isdisjoint(query.numbers):
         penalties["number_mismatch"] = NUMBER_MISMATCH
     distinctive = [s for t, s in zip(name.tokens, alias_sim, strict=True) if _distinctive(t)]

@@ -22,7 +22,7 @@ def test_apostrophes_inside_words_do_not_split_them() -> None:
 
 def test_numbers_are_separate_tokens() -> None:
     assert [t.text for t in tokenize("558ARP")] == ["558", "arp"]
-    assert [t.is_number for t in tokenize("2566 plant")] == [True, False]
+    assert [t.number for t in tokenize("2566 plant")] == [True, False]
 
 
 def test_nfkc_and_case_folding() -> None:

@@ -1,0 +1,98 @@
+"""Typo and truncation lookup over a fixed set of keys: pass-join segments find every key
+within a few edits of a query key without comparing it to all of them, and a sorted list
+finds the keys a cut-short word begins.
+
+Pure; imports nothing from the service.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz.distance import Levenshtein
+
+#: Keys shorter than this are only matched exactly (no typo tolerance for MAZ, BNK, 558).
+FUZZY_MIN_LEN = 4
+#: Query keys whose neighbourhood is kept in memory.
+CACHE_SIZE = 50_000
+
+
+def max_edits(length: int) -> int:
+    """Typos tolerated in a key of this length."""
+    if length < FUZZY_MIN_LEN:
+        return 0
+    if length < 6:
+        return 1
+    if length < 10:
+        return 2
+    return 3
+
+
+class TypoIndex:
+    """Immutable once built; its cache is a plain dict, safe under the GIL."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = frozenset(keys)
+        self.sorted = sorted(self.keys)
+        table: dict[str, list[str]] = defaultdict(list)
+        for key in self.keys:
+            if len(key) >= FUZZY_MIN_LEN and not key.isdigit():
+                for number, (start, size) in enumerate(_segment_bounds(len(key))):
+                    table[f"{len(key)}:{number}:{key[start : start + size]}"].append(key)
+        # A key within the edit budget of another shares at least one of its (budget + 1)
+        # segments, near the same place.
+        self.segments = dict(table)
+        self._cache: dict[str, dict[str, int]] = {}
+
+    def similar(self, key: str) -> dict[str, int]:
+        """Known keys within the edit budget of `key`, with their distance (itself included)."""
+        found = self._cache.get(key)
+        if found is None:
+            found = self._find(key)
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    def _find(self, key: str) -> dict[str, int]:
+        found: dict[str, int] = {key: 0} if key in self.keys else {}
+        if len(key) < FUZZY_MIN_LEN or key.isdigit():
+            return found
+        budget = max_edits(len(key))
+        for length in range(len(key) - budget, len(key) + budget + 1):
+            allowed = min(budget, max_edits(length))
+            for number, (start, size) in enumerate(_segment_bounds(length) if allowed else ()):
+                for shift in range(max(-allowed, -start), allowed + 1):
+                    piece = key[start + shift : start + shift + size]
+                    for other in self.segments.get(f"{length}:{number}:{piece}", ()):
+                        if other not in found:
+                            distance = Levenshtein.distance(key, other, score_cutoff=allowed)
+                            if distance <= allowed:
+                                found[other] = distance
+        return found
+
+    def continuations(self, prefix: str, limit: int = 20) -> list[str]:
+        """Known keys that continue `prefix` (a word cut short by a field length limit)."""
+        start = bisect_left(self.sorted, prefix)
+        out = []
+        for key in self.sorted[start : start + limit]:
+            if not key.startswith(prefix):
+                break
+            if key != prefix:
+                out.append(key)
+        return out
+
+
+def _segment_bounds(length: int) -> list[tuple[int, int]]:
+    """(start, size) of the segments a key of this length is cut into."""
+    parts = max_edits(length) + 1
+    size, extra = divmod(length, parts)
+    bounds = []
+    start = 0
+    for number in range(parts):
+        width = size + (1 if number >= parts - extra else 0)
+        bounds.append((start, width))
+        start += width
+    return bounds
