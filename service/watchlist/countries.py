@@ -49,7 +49,16 @@ _COUNTRY_NAMES = {
     "Virgin Islands, British": "VG", "West Bank": "PS", "Yemen": "YE", "Zambia": "ZM",
     "Zimbabwe": "ZW",
 }  # fmt: skip
-_COUNTRY_CODES = {name.casefold(): code for name, code in _COUNTRY_NAMES.items()}
+#: Other spellings the EU (countryDescription) and UK (OFSI Country, Nationality) lists use. "UK"
+#: is the United Kingdom there, as OpenSanctions reads it too.
+_OTHER_NAMES = {
+    "Congo (Democratic Republic)": "CD", "Democratic People's Republic of Korea": "KP",
+    "Iran (Islamic Republic of)": "IR", "Myanmar": "MM", "North Korea": "KP",
+    "Occupied Palestinian Territories": "PS", "Russian Federation": "RU", "South Korea": "KR",
+    "Syrian Arab Republic": "SY", "UK": "GB", "United States of America": "US", "USA": "US",
+    "Viet Nam": "VN",
+}  # fmt: skip
+_COUNTRY_CODES = {name.casefold(): code for name, code in (_COUNTRY_NAMES | _OTHER_NAMES).items()}
 
 
 def country_code(name: str) -> str | None:

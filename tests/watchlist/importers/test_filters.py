@@ -70,3 +70,20 @@ def test_schemas() -> None:
 def test_criteria_combine_and_an_empty_set_matches_nothing() -> None:
     assert filter_entities(ALL, countries={"BY"}, schemas={Schema.PERSON}) == [BY_ADDRESS]
     assert filter_entities(ALL, countries=set()) == []
+
+
+@pytest.mark.parametrize(
+    "programme",
+    ["BLR", "blr", "EU-BLR", "EU_BLR", "BLR/RUS", "Belarus", "BELARUS", "The Republic of Belarus"],
+)
+def test_eu_uk_and_opensanctions_belarus_programmes_link_to_belarus(programme: str) -> None:
+    # EU programme code, OpenSanctions programme id, UK regime name, in any case.
+    candidate = entity("x", programme=programme)
+
+    assert is_belarus_linked(candidate)
+    assert filter_entities([candidate], countries={"by"}) == [candidate]
+
+
+@pytest.mark.parametrize("programme", ["BLRX", "XBLR", "EU-BLRUS", "RUS", "BY"])
+def test_blr_must_stand_alone_to_name_belarus(programme: str) -> None:
+    assert not is_belarus_linked(entity("x", programme=programme))

@@ -1,0 +1,153 @@
+"""Importer for OpenSanctions' `targets.simple.csv`: one row per target, multi-values joined by ";".
+
+The format flattens each entity: names come without their kind (all become a.k.a.) and sanctions
+as text (kept in the notes). The same id in several files is one entity, merged. As with the FtM
+export, targets other than people, organisations, vessels and aircraft (wallets) are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from service.errors import ImportFormatError
+
+# The same data as the FtM export in another shape: the same ids, schemas, countries, listings.
+from service.watchlist.importers.opensanctions_ftm import (
+    _SCHEMAS,
+    ID_PREFIX,
+    _country,
+    _dataset_listings,
+    _describe,
+)
+from service.watchlist.model import Address, Alias, Entity, Source
+
+# The exporter's columns have grown (first_seen and last_seen swapped, then last_change, then
+# program_ids): the ones read are looked up by name, and these must be there.
+_REQUIRED = ("id", "schema", "name", "aliases", "countries", "dataset")
+_T = TypeVar("_T")
+
+
+def read_opensanctions_csv(paths: Sequence[Path]) -> list[Entity]:
+    """Read `targets.simple.csv` files into entities, one per id, in file order."""
+    entities: dict[str, Entity] = {}
+    for path in paths:
+        for entity in _read(Path(path)):
+            known = entities.get(entity.id)
+            entities[entity.id] = entity if known is None else _merge(known, entity)
+    return list(entities.values())
+
+
+def _read(path: Path) -> Iterator[Entity]:
+    if not path.is_file():
+        raise ImportFormatError(f"{path}: no such file")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{path}: not UTF-8 text") from None
+    rows = _rows(path, text)
+    header = _header(path, next(rows, (1, []))[1])
+    lines: dict[str, int] = {}
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise _error(path, line, f"expected {len(header)} fields, found {len(fields)}")
+        row = dict(zip(header, fields, strict=True))
+        entity_id = row["id"].strip()
+        if entity_id in lines:
+            raise _error(path, line, f"duplicate id {entity_id} (first on line {lines[entity_id]})")
+        lines[entity_id] = line
+        if row["schema"].strip() in _SCHEMAS:
+            yield _entity(path, line, row)
+
+
+def _rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank records of a CSV text, with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _error(path, reader.line_num, f"malformed CSV: {exc}") from None
+        if any(f.strip() for f in fields):
+            yield start, fields
+
+
+def _header(path: Path, header: list[str]) -> list[str]:
+    columns = [column.strip() for column in header]
+    missing = [column for column in _REQUIRED if column not in columns]
+    if missing:
+        problem = f"not an OpenSanctions targets.simple.csv header: no {', '.join(missing)}"
+        raise _error(path, 1, problem)
+    return columns
+
+
+def _entity(path: Path, line: int, row: dict[str, str]) -> Entity:
+    entity_id, name = row["id"].strip(), row["name"].strip()
+    if not entity_id:
+        raise _error(path, line, "the id is empty")
+    if not name:
+        raise _error(path, line, f"entity {entity_id}: the name is empty")
+    codes = (_country(code) for code in _values(row["countries"]))
+    sanctions = _values(row.get("sanctions", ""))
+    try:
+        return Entity(
+            id=f"{ID_PREFIX}{entity_id}",
+            name=name,
+            aliases=tuple(Alias(name=a) for a in _values(row["aliases"]) if a != name),
+            schema_=_SCHEMAS[row["schema"].strip()],
+            country=tuple(dict.fromkeys(code for code in codes if code)),
+            addresses=tuple(Address(full=a) for a in _values(row.get("addresses", ""))),
+            listings=tuple(
+                _dataset_listings(_values(row["dataset"]), _values(row.get("program_ids", "")))
+            ),
+            sources=(Source(name=path.name, reference=entity_id),),
+            notes="\n".join(sanctions) or None,
+        )
+    except ValidationError as exc:
+        raise _error(path, line, f"entity {entity_id}: {_describe(exc)}") from None
+
+
+def _values(field_text: str) -> list[str]:
+    """The values of a multi-value field: CSV with ";" for a separator, quoted when need be."""
+    if not field_text.strip():
+        return []
+    try:
+        values = next(csv.reader([field_text], delimiter=";", strict=True))
+    except csv.Error:
+        values = field_text.split(";")  # a stray quote: the plain split loses nothing
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _merge(first: Entity, second: Entity) -> Entity:
+    """One entity from two rows of the same id in different files: the first name stays primary."""
+    aliases: dict[str, Alias] = {}
+    for alias in (*first.aliases, Alias(name=second.name), *second.aliases):
+        if alias.name != first.name:
+            aliases.setdefault(alias.name, alias)
+    notes = "\n".join(dict.fromkeys(n for n in (first.notes, second.notes) if n))
+    return first.model_copy(
+        update={
+            "aliases": tuple(aliases.values()),
+            "country": _unique(first.country, second.country),
+            "addresses": _unique(first.addresses, second.addresses),
+            "listings": _unique(first.listings, second.listings),
+            "sources": _unique(first.sources, second.sources),
+            "notes": notes or None,
+        }
+    )
+
+
+def _unique(*groups: Iterable[_T]) -> tuple[_T, ...]:
+    return tuple(dict.fromkeys(item for group in groups for item in group))
+
+
+def _error(path: Path, line: int, problem: str) -> ImportFormatError:
+    return ImportFormatError(f"{path}, line {line}: {problem}")
