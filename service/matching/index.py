@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from service.matching.legal_forms import LegalForm, split_legal_forms
 from service.matching.names import split_name
 from service.matching.normalize import Token, make_token, tokenize
+from service.matching.translations import MEANINGS, stem
 from service.matching.translit import phonetic_key
 from service.matching.typos import TypoIndex
 from service.matching.vocabulary import FUNCTION, GENERIC
@@ -115,6 +116,15 @@ class NameIndex:
         #: total weight of each name's words: the denominator of its coverage
         self.totals = [sum(self.weights[t.key] for t in n.tokens) for n in self.names]
         self.typos = TypoIndex(self.postings.keys() | self.compounds.keys())
+        #: stem -> listed keys with that stem (inflected forms of one word)
+        self.by_stem: dict[str, list[str]] = defaultdict(list)
+        #: meaning (see translations) -> listed keys with that meaning
+        self.by_meaning: dict[int, list[str]] = defaultdict(list)
+        for key in self.postings:
+            word_stem = stem(key)
+            self.by_stem[word_stem].append(key)
+            if (meaning := MEANINGS.get(word_stem)) is not None:
+                self.by_meaning[meaning].append(key)
 
     def _add_entity(self, number: int, entity: ListedEntity, interned: dict[str, Token]) -> None:
         first = len(self.names)

@@ -123,12 +123,9 @@ def _phrase_at(tokens: list[Token], start: int) -> tuple[int, str] | None:
 
 
 def split_legal_forms(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
-    """Separate legal forms from the other tokens. A name that is nothing but a legal form
-    keeps its tokens, so that it can still be compared."""
-    kept, forms = _scan(tokens)
-    if not kept:
-        return list(tokens), []
-    return kept, forms
+    """Separate legal forms from the other tokens. A name that is nothing but legal forms has
+    nothing left to compare."""
+    return _scan(tokens)
 
 
 def is_only_legal_forms(tokens: list[Token]) -> bool:

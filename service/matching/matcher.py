@@ -21,8 +21,11 @@ from service.matching.index import (
     is_generic,
 )
 from service.matching.legal_forms import split_legal_forms
+from service.matching.names import query_parts
 from service.matching.normalize import Token, tokenize
 from service.matching.scoring import (
+    COUNTRY_MISMATCH,
+    INFLECTED,
     LONG_NUMBER_LEN,
     TRANSLATION,
     TRUNCATED,
@@ -34,15 +37,14 @@ from service.matching.scoring import (
     query_weight,
     score_name,
 )
-from service.matching.vocabulary import GENERIC, NOISE, TRANSLATIONS
+from service.matching.translations import MEANINGS, stem
+from service.matching.vocabulary import GENERIC, NOISE
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
 DEFAULT_THRESHOLD = 0.8
 #: Rounding allowance of the score bound used to skip names.
 BOUND_EPSILON = 1e-9
-#: Multiplier when the caller says which country the query is in and the entity has none of it.
-COUNTRY_MISMATCH = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class TokenMatch:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
+    #: The field of the query that matched, when a field scored better than the whole line.
+    query_part: str | None
     query_normalized: str
     alias_normalized: str
     query_legal_forms: tuple[str, ...]
@@ -81,6 +85,10 @@ class Match:
     explanation: Explanation
 
 
+#: (score, exact words, the name's score, the query part it was scored against)
+_Best = tuple[float, int, NameScore, Query]
+
+
 class Matcher:
     """Built once per watchlist version; `screen` is thread-safe."""
 
@@ -97,11 +105,24 @@ class Matcher:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 10,
     ) -> list[Match]:
-        query = self.prepare(name)
-        if not query.tokens:
-            return []
-        # Per entity its best name; on equal scores the name matched with more exact words.
-        best: dict[int, tuple[float, int, NameScore]] = {}
+        """The entities `name` may be, best first: per entity its best-scoring name, scored
+        against the whole query and against each field of a supplier line."""
+        best: dict[int, _Best] = {}
+        for part in query_parts(name):
+            query = self.prepare(part)
+            if query.tokens:
+                self._score_part(query, country, threshold, best)
+        ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
+        whole = name.strip()
+        return [
+            self._match(query, s, scored, country, None if query.text == whole else query.text)
+            for _, (s, _, scored, query) in ranked[:limit]
+        ]
+
+    def _score_part(
+        self, query: Query, country: str | None, threshold: float, best: dict[int, _Best]
+    ) -> None:
+        # On equal scores the name matched with more exact words wins.
         for bound, name_id in self._candidates(query, threshold):
             entity = self.index.names[name_id].entity
             if entity in best and bound <= best[entity][0]:
@@ -110,9 +131,7 @@ class Matcher:
             final = scored.score * self._country_factor(entity, country)
             rank = (final, sum(p.kind == "exact" for p in scored.pairs))
             if final >= threshold and (entity not in best or rank > best[entity][:2]):
-                best[entity] = (*rank, scored)
-        ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
-        return [self._match(query, s, scored, country) for _, (s, _, scored) in ranked[:limit]]
+                best[entity] = (*rank, scored, query)
 
     def prepare(self, text: str) -> Query:
         """Tokens, weights and the listed keys each query word may stand for."""
@@ -144,9 +163,12 @@ class Matcher:
                 for longer in self.index.typos.continuations(key):
                     found.setdefault(longer, TRUNCATED)
         if len(unit.indices) == 1:
-            for other in TRANSLATIONS.get(key, ()):
-                if other != key and self.index.knows(other):
-                    found.setdefault(other, TRANSLATION)
+            word_stem = stem(key)
+            for other in self.index.by_stem.get(word_stem, ()):
+                found.setdefault(other, INFLECTED)
+            meaning = MEANINGS.get(word_stem)
+            for other in self.index.by_meaning.get(meaning, ()) if meaning is not None else ():
+                found.setdefault(other, TRANSLATION)
         return found
 
     def _candidates(self, query: Query, threshold: float) -> list[tuple[float, int]]:
@@ -235,7 +257,14 @@ class Matcher:
                 return other
         return name
 
-    def _match(self, query: Query, score: float, scored: NameScore, country: str | None) -> Match:
+    def _match(
+        self,
+        query: Query,
+        score: float,
+        scored: NameScore,
+        country: str | None,
+        part: str | None,
+    ) -> Match:
         name = self._shown(query, scored.name_id)
         entity = self.index.entities[name.entity]
         penalties = dict(scored.penalties)
@@ -257,6 +286,7 @@ class Matcher:
                 )
             )
         explanation = Explanation(
+            query_part=part,
             query_normalized=" ".join(t.latin for t in query.tokens),
             alias_normalized=" ".join(t.latin for t in name.tokens),
             query_legal_forms=tuple(f"{f.text} ({f.label})" for f in query.legal_forms),

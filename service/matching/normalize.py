@@ -34,6 +34,12 @@ _DOTTED_RE = re.compile(r"(?<!\w)(?:[^\W\d_]\.){2,}(?![^\W\d_])")
 _APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['’ʼ`´ʹ′](?=[^\W\d_])")
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _DIGIT_BOUNDARY_RE = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+# Latin or Cyrillic next to a script we do not read (Japanese, Chinese, Korean): two words,
+# so that "OAOインテグラル" keeps its OAO and nothing else.
+_SCRIPT_BOUNDARY_RE = re.compile(
+    r"(?<=[A-Za-z\u00c0-\u024f\u0400-\u052f])(?=[\u3000-\u9fff\uac00-\ud7af\uff66-\uff9f])"
+    r"|(?<=[\u3000-\u9fff\uac00-\ud7af\uff66-\uff9f])(?=[A-Za-z\u00c0-\u024f\u0400-\u052f])"
+)
 
 
 def clean_text(text: str) -> str:
@@ -42,6 +48,7 @@ def clean_text(text: str) -> str:
     text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _APOSTROPHE_RE.sub("", text)
     text = _NON_WORD_RE.sub(" ", text)
+    text = _SCRIPT_BOUNDARY_RE.sub(" ", text)
     return _DIGIT_BOUNDARY_RE.sub(" ", text).strip()
 
 

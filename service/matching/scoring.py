@@ -9,26 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from service.matching.index import IndexedName, NameIndex, compound_key
 from service.matching.legal_forms import LegalForm
 from service.matching.normalize import Token
-from service.matching.vocabulary import FUNCTION, GENERIC, NOISE
+from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, GENERIC, NOISE
 
 #: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky).
 TRANSLIT_SIM = 0.95
-#: Typo similarity is 1 - (edits in the phonetic key + edits in the Latin spelling) / (their
-#: lengths): one typo in a six-letter word gives 0.83. Pairs below FUZZY_MIN_SIM do not match.
+#: Typo similarity is 1 - edits / length (one typo in a six-letter word: 0.83); an edit that
+#: only changes the spelling of a sound costs this much. Pairs below FUZZY_MIN_SIM do not match.
+TRANSLIT_EDIT_COST = 0.5
 FUZZY_MIN_SIM = 0.72
 #: Similarity of a word cut short at its shortest (PREFIX_MIN_LEN letters of a long word);
 #: rises to 0.95 as the cut part shrinks.
 TRUNCATED_SIM_MIN = 0.75
-#: Similarity of a generic word and its translation (zavod / plant / works).
+#: Similarity of a word and its translation (zavod / plant, обороны / defence).
 TRANSLATION_SIM = 0.9
+#: Similarity of two inflected forms of one word (Пеленг / Пеленга, обороны / оборона).
+INFLECTION_SIM = 0.92
 #: Edit-distance markers of hits that are not typos.
 TRUNCATED = -1
 TRANSLATION = -2
+INFLECTED = -3
 #: Similarity of an acronym and the name it abbreviates (MZKT / Minsk Wheeled Tractor Plant)
 #: when the entity lists both; initials the list does not give are weak evidence (on a large
 #: list many names share three initials).
@@ -49,6 +53,8 @@ SHORT_KEY_LEN = 5
 NUMBER_MISMATCH = 0.5  # 557 is not 558 Aircraft Repair Plant
 GENERIC_ONLY = 0.5  # only generic words of a distinctive name matched
 WEAK_ALIAS = 0.9  # the list itself calls the alias weak
+#: The caller's country, or a country the query names, is none of the entity's.
+COUNTRY_MISMATCH = 0.75
 #: Query numbers this long are tax ids, phone numbers or post codes, not part of a name.
 LONG_NUMBER_LEN = 5
 
@@ -65,7 +71,8 @@ class Unit:
 class Pair:
     query: tuple[int, ...]
     alias: tuple[int, ...]
-    kind: str  # exact | transliterated | fuzzy | truncated | compound | acronym
+    #: exact, transliterated, inflected, translated, fuzzy, truncated, compound or acronym
+    kind: str
     similarity: float
 
 
@@ -129,10 +136,12 @@ def _word_pair(q: Token, a: Token, qi: int, ai: int, distance: int) -> Pair | No
         return Pair((qi,), (ai,), "transliterated", similarity)
     if distance == TRANSLATION:
         return Pair((qi,), (ai,), "translated", TRANSLATION_SIM)
+    if distance == INFLECTED:
+        return Pair((qi,), (ai,), "inflected", INFLECTION_SIM)
     if distance == TRUNCATED:
         similarity = TRUNCATED_SIM_MIN + (0.95 - TRUNCATED_SIM_MIN) * len(q.key) / len(a.key)
         return Pair((qi,), (ai,), "truncated", similarity)
-    similarity = typo_similarity(q.key, a.key, q.latin, a.latin, distance)
+    similarity = typo_similarity(q.key, a.key, q.latin, a.latin)
     return Pair((qi,), (ai,), "fuzzy", similarity) if similarity >= FUZZY_MIN_SIM else None
 
 
@@ -142,17 +151,22 @@ def _unit_pair(
     """Pair where one side is two words written as one (Bel AZ / BelAZ)."""
     q_latin = "".join(query.tokens[i].latin for i in q_unit.indices)
     a_latin = "".join(name.tokens[i].latin for i in a_unit.indices)
-    similarity = typo_similarity(q_unit.key, a_unit.key, q_latin, a_latin, max(distance, 0))
+    similarity = typo_similarity(q_unit.key, a_unit.key, q_latin, a_latin)
     if similarity < FUZZY_MIN_SIM:
         return None
     return Pair(q_unit.indices, a_unit.indices, "compound", similarity)
 
 
-def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str, key_edits: int) -> float:
-    latin_edits = Levenshtein.distance(q_latin, a_latin)
-    return 1.0 - (key_edits + latin_edits) / (
-        max(len(q_key), len(a_key)) + max(len(q_latin), len(a_latin))
-    )
+def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str) -> float:
+    """1 - edits / length of the spelling, where an edit the phonetic key absorbs (a Belarusian
+    h for a Russian g, o for a) costs half. Transpositions are one edit."""
+    latin_edits = OSA.distance(q_latin, a_latin)
+    key_edits = OSA.distance(q_key, a_key)
+    if key_edits < latin_edits:
+        edits = key_edits + TRANSLIT_EDIT_COST * (latin_edits - key_edits)
+    else:
+        edits = latin_edits
+    return 1.0 - edits / max(len(q_latin), len(a_latin), 1)
 
 
 def _candidate_pairs(
@@ -228,6 +242,8 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
         else 0.0
     )
     penalties = _penalties(query, name, alias_sim)
+    if _names_other_country(query, query_sim, index.entities[name.entity].countries):
+        penalties["country_in_query"] = COUNTRY_MISMATCH
     score = alias_coverage * (floor + (1.0 - floor) * query_coverage)
     for factor in penalties.values():
         score *= factor
@@ -245,6 +261,18 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
         if _distinctive(t)
     )
     return QUERY_FLOOR * min(1.0, info / INFO_FULL)
+
+
+def _names_other_country(query: Query, query_sim: list[float], countries: tuple[str, ...]) -> bool:
+    """An unmatched query word names a country, and none the entity is linked to."""
+    if not countries:
+        return False
+    named = {
+        COUNTRY_WORDS[t.key]
+        for t, s in zip(query.tokens, query_sim, strict=True)
+        if s == 0.0 and t.key in COUNTRY_WORDS
+    }
+    return bool(named) and named.isdisjoint(countries)
 
 
 def _penalties(query: Query, name: IndexedName, alias_sim: list[float]) -> dict[str, float]:

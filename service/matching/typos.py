@@ -11,12 +11,16 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 #: Keys shorter than this are only matched exactly (no typo tolerance for MAZ, BNK, 558).
 FUZZY_MIN_LEN = 4
 #: Query keys whose neighbourhood is kept in memory.
 CACHE_SIZE = 50_000
+
+
+#: The largest edit budget max_edits gives.
+MAX_EDITS = 3
 
 
 def max_edits(length: int) -> int:
@@ -58,17 +62,20 @@ class TypoIndex:
 
     def _find(self, key: str) -> dict[str, int]:
         found: dict[str, int] = {key: 0} if key in self.keys else {}
-        if len(key) < FUZZY_MIN_LEN or key.isdigit():
+        if len(key) < FUZZY_MIN_LEN - 1 or key.isdigit():
             return found
-        budget = max_edits(len(key))
-        for length in range(len(key) - budget, len(key) + budget + 1):
-            allowed = min(budget, max_edits(length))
-            for number, (start, size) in enumerate(_segment_bounds(length) if allowed else ()):
+        widest = max_edits(len(key) + MAX_EDITS)
+        for length in range(max(len(key) - widest, 1), len(key) + widest + 1):
+            # The budget of a pair is that of its longer key: "pinG" may be "pilinG".
+            allowed = max_edits(max(length, len(key)))
+            if abs(length - len(key)) > allowed or max_edits(length) == 0:
+                continue
+            for number, (start, size) in enumerate(_segment_bounds(length)):
                 for shift in range(max(-allowed, -start), allowed + 1):
                     piece = key[start + shift : start + shift + size]
                     for other in self.segments.get(f"{length}:{number}:{piece}", ()):
                         if other not in found:
-                            distance = Levenshtein.distance(key, other, score_cutoff=allowed)
+                            distance = OSA.distance(key, other, score_cutoff=allowed)
                             if distance <= allowed:
                                 found[other] = distance
         return found

@@ -41,8 +41,9 @@ region oblast district raion rayon city street str ul prospekt avenue ave russia
 rossiiskaya federation moscow moskva st petersburg saint china kitai ukraine
 """
 
+# Not "a": in "Group A" it is the name.
 _FUNCTION = """
-the of and for in at on by to a an with named after imeni im i po na pri s z v dlya
+the of and for in at on by to an with named after imeni im i po na pri s z v dlya
 """
 
 # Words supplier masters put around a name.
@@ -63,40 +64,48 @@ FUNCTION = _keys(_FUNCTION)
 #: Words supplier files add around names: weightless when a query has them and a name does not.
 NOISE = _keys(_NOISE) | FUNCTION
 
-# Generic words and their translations, so that "Minsk Automobile Plant" meets
-# "Минский автомобильный завод". Each line is one meaning.
-_TRANSLATIONS = """
-plant works factory zavod zavad fabrika
-automobile automotive avtomobilnyi autamabilny avtomobilny
-tractor tractors tyagach tyagachei tsyagachou traktor
-wheeled wheel kolesnykh kolavykh
-repair remontnyi remontny ramontny
-aircraft aviation aviatsionnyi aviyaramontny aviaremontnyi
-electrotechnical elektrotekhnicheskii elektratekhnichny
-metallurgical metallurgicheskii metalurhichny
-steel stalnoi
-optical optiko aptyka optika
-mechanical mekhanicheskii mekhanichny
-association obedinenie abyadnanne
-company kompaniya kampaniya
-holding kholding
-state gosudarstvennyi dzyarzhauny
-national natsionalnyi natsyyanalny
-oil neft nafta neftyanaya naftavaya
-refinery neftepererabatyvayushchii
-potash kaliinaya kaliynaya kaliyinaya
-bank
+# Countries, their adjectives and a few big cities, by ISO code (ARAB: the Arab world). A
+# query word naming a country the entity is not linked to speaks against the match, as a
+# country parameter would ("Arab Potash Company" is not the Belarusian Potash Company).
+_COUNTRIES = """
+BY belarus belarusian byelorussian belorussia byelorussia belorusskii belaruski rb minsk
+RU russia russian rossiya rossiiskaya rossii rf moscow moskva petersburg spb sankt
+UA ukraine ukrainian ukraina ukrainy kyiv kiev
+KZ kazakhstan kazakh almaty astana
+CN china chinese kitai prc beijing shanghai shenzhen wuhan
+AE emirates uae dubai
+TR turkey turkiye turkish istanbul ankara
+PL poland polish polska warsaw warszawa
+LT lithuania lithuanian vilnius
+LV latvia latvian riga
+EE estonia estonian tallinn
+DE germany german deutschland
+US usa america american
+GB britain british england
+IR iran iranian tehran
+SY syria syrian damascus
+CY cyprus cypriot
+RS serbia serbian belgrade
+AM armenia armenian yerevan
+AZ azerbaijan azerbaijani baku
+GE georgia georgian tbilisi
+UZ uzbekistan uzbek tashkent
+KG kyrgyzstan kyrgyz bishkek
+MD moldova moldovan chisinau
+IN india indian
+ARAB arab arabian
 """
 
 
-def _groups(text: str) -> dict[str, frozenset[str]]:
-    groups: dict[str, frozenset[str]] = {}
-    for line in text.strip().splitlines():
-        keys = _keys(line)
-        for key in keys:
-            groups[key] = groups.get(key, frozenset()) | keys
-    return groups
+def _countries() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in _COUNTRIES.strip().splitlines():
+        code, *words = line.split()
+        for word in words:
+            for token in tokenize(word):
+                table.setdefault(token.key, code)
+    return table
 
 
-#: key -> the keys of its translations (itself included).
-TRANSLATIONS = _groups(_TRANSLATIONS)
+#: key of a country word -> ISO code
+COUNTRY_WORDS = _countries()

@@ -47,8 +47,8 @@ def test_legal_forms_are_removed_and_labelled(name: str, label: str) -> None:
     )
 
 
-def test_a_name_that_is_only_a_legal_form_keeps_its_words() -> None:
-    assert split("OOO") == (["ooo"], [])
+def test_a_name_that_is_only_a_legal_form_has_nothing_left() -> None:
+    assert split("OOO") == ([], ["LLC"])
     assert is_only_legal_forms(tokenize("Open Joint Stock Company"))
     assert not is_only_legal_forms(tokenize("Peleng"))
 

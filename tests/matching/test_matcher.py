@@ -87,9 +87,10 @@ def test_a_different_plant_number_is_not_a_hit(matcher: Matcher) -> None:
 
 
 def test_explanation_says_what_matched_and_how(matcher: Matcher) -> None:
-    match = top(matcher, "ОАО «Пеленг», Минск")
+    match = top(matcher, "ОАО «Пеленг» Минск")
     assert match is not None
     explanation = match.explanation
+    assert explanation.query_part is None
     assert explanation.query_legal_forms == ("оао (OJSC)",)
     assert [(t.query, t.kind) for t in explanation.matched_tokens] == [("пеленг", "exact")]
     assert explanation.unmatched_query_tokens == ("минск",)
@@ -97,6 +98,23 @@ def test_explanation_says_what_matched_and_how(matcher: Matcher) -> None:
     latin = top(matcher, "Peleng")
     assert latin is not None
     assert latin.explanation.matched_tokens[0].kind in {"exact", "transliterated"}
+
+
+def test_a_field_of_a_supplier_line_is_screened_on_its_own(matcher: Matcher) -> None:
+    match = top(matcher, "Vendor 4711 | OAO Peleng | 25 Makaenka St, Minsk | optics")
+    assert match is not None and match.entity_id == "peleng"
+    assert match.explanation.query_part == "OAO Peleng"
+    assert match.score == 1.0
+
+
+def test_a_country_named_in_the_query_counts_like_the_country_parameter(
+    matcher: Matcher,
+) -> None:
+    same = top(matcher, "Integral Belarus")
+    other = top(matcher, "Integral Russia", threshold=0.0)
+    assert same is not None and other is not None
+    assert other.score < same.score
+    assert "country_in_query" in other.explanation.penalties
 
 
 def test_kinds_of_token_matches(matcher: Matcher) -> None:

@@ -1,0 +1,152 @@
+"""Inflection and translation: Russian and Belarusian names decline their words (Министерство
+обороны, Гомельского облисполкома) and lists give organisations' names in English, Russian and
+Belarusian. A crude stem of the phonetic key lets inflected forms meet; a table of the words
+organisation names are made of, each line one meaning in English, Russian, Belarusian and
+Ukrainian, lets translations meet.
+
+Pure; imports only from `service.matching`.
+"""
+
+from __future__ import annotations
+
+from service.matching.normalize import tokenize
+
+#: A stem keeps at least this many letters (so Minsk stays Minsk).
+MIN_STEM = 4
+# Vowels of the phonetic key (a = a/o, i = e/i/y/j, u), stripped from the end of a word, then
+# case endings: -ых/-их (iG), -ом/-ым/-ами (am, im), -ов/-ев (av, iv), and the adjective
+# suffix -ск-.
+_VOWELS = "aiu"
+_CASE_CONSONANTS = ("G", "m", "v")
+_ADJECTIVE = "sk"
+
+# One meaning a line. Spell words as lists print them; inflected forms meet through the stem.
+_MEANINGS = """
+bank банк
+development развития развіцця
+republic республика рэспубліка
+ministry министерство міністэрства міністерство
+defence defense оборона абарона оборони
+internal внутренних унутраных
+affairs дел спраў
+department directorate administration управление упраўленне департамент дэпартамент
+main главное галоўнае
+committee комитет камітэт
+executive исполком облисполком горисполком выканкам аблвыканкам гарвыканкам
+state government государственный дзяржаўны державний
+security безопасности бяспекі
+military войсковой военный ваенны військовий
+industry industrial промышленный прамысловы промисловий
+troops войска войскі
+region oblast область вобласць
+hotel гостиница гасцініца гатэль
+airline airlines aviakompaniya авиакомпания авіякампанія
+aviation авиационный авіяцыйны
+sports спортивный спартыўны
+club клуб
+oil нефть нафта нефтяной нафтавы
+refinery нефтеперерабатывающий нафтаперапрацоўчы
+trade trading торговый гандлёвы
+house дом
+cement цементный цэментны
+company компания кампанія
+potash калийная калійная
+steel стальной сталь
+metallurgical металлургический металургічны
+plant works factory завод завад фабрика фабрыка
+combine kombinat комбинат камбінат
+tractor тягач цягач трактор
+wheeled колёсный колавы
+automobile automotive автомобильный аўтамабільны
+electrotechnical электротехнический электратэхнічны
+optical оптический аптычны оптико
+mechanical механический механічны
+association объединение аб'яднанне
+holding холдинг холдынг
+managing management управляющая кіруючая
+national национальный нацыянальны
+olympic олимпийский алімпійскі
+television телевидение тэлебачанне
+radio радио
+institute институт інстытут
+research исследовательский даследчы
+scientific научный навуковы
+production производственный вытворчы
+design конструкторское канструктарскае
+bureau бюро
+center centre центр цэнтр
+investigations расследований расследаванняў
+financial финансовых фінансавых
+control контроля кантролю
+lotteries лотереи латарэі
+youth молодёжи моладзі
+union союз саюз
+police милиция міліцыя полиция
+special специального спецыяльнага особого
+purpose назначения прызначэння
+unit отряд атрад подразделение
+border пограничный памежны
+customs таможенный мытны
+service служба
+election избирательная выбарчая
+commission комиссия камісія
+central центральная цэнтральная
+precise precision точной дакладнай
+electromechanics электромеханики электрамеханікі
+devices приборы прыборы
+technologies технологии тэхналогіі
+laser лазерные лазерныя
+tobacco табачная тытунёвая
+machine machines машин машын
+sewing швейных швейных
+repair ремонтный рамонтны
+radioelectronic радиоэлектронного радыёэлектроннага
+armament вооружения узбраення
+civil гражданской грамадзянскай
+broadcasting телерадиокомпания тэлерадыёкампанія
+systems системы сістэмы
+geoinformation геоинформационных геаінфармацыйных
+organized организованной арганізаванай
+crime преступностью злачыннасцю
+corruption коррупцией карупцыяй
+combating борьбе барацьбе
+investigative следственный следчы
+detention изоляции ізаляцыі
+private частная прыватная
+foundation фонд
+unmanned беспилотные беспілотныя
+helicopters вертолеты верталёты
+"""
+
+
+def stem(key: str) -> str:
+    """Stem of a phonetic key: vowel and case endings off, never below MIN_STEM letters."""
+    if key.isdigit() or len(key) <= MIN_STEM:
+        return key
+    word = key
+    for _ in range(2):
+        shorter = word.rstrip(_VOWELS)
+        if (
+            len(shorter) > MIN_STEM + 1
+            and shorter.endswith(_CASE_CONSONANTS)
+            and shorter[-2] in _VOWELS
+        ):
+            shorter = shorter[:-2].rstrip(_VOWELS)
+        if shorter.endswith(_ADJECTIVE) and len(shorter) - len(_ADJECTIVE) >= MIN_STEM:
+            shorter = shorter[: -len(_ADJECTIVE)]
+        if len(shorter) < MIN_STEM or shorter == word:
+            break
+        word = shorter
+    return word
+
+
+def _meanings() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for number, line in enumerate(_MEANINGS.strip().splitlines()):
+        for token in tokenize(line):
+            table.setdefault(stem(token.key), number)
+    return table
+
+
+#: stem -> meaning (line number of the table)
+MEANINGS = _meanings()
