@@ -14,18 +14,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from service.matching.abbreviations import compound_acronym, expand_initialisms
 from service.matching.legal_forms import LegalForm, split_legal_forms
 from service.matching.names import split_name
-from service.matching.normalize import Token, make_token, tokenize
+from service.matching.normalize import Token, tokenize
 from service.matching.translations import MEANINGS, stem
-from service.matching.translit import phonetic_key
+from service.matching.translit import phonetic_key, to_latin
 from service.matching.typos import TypoIndex
-from service.matching.vocabulary import FUNCTION, GENERIC
+from service.matching.vocabulary import FUNCTION, generic
 
 #: Weight, on the 0..1 rarity scale, above which a generic word never counts (Minsk, zavod).
 GENERIC_WEIGHT = 0.1
 #: Weight of function words (of, the, named after).
-FUNCTION_WEIGHT = 0.02
+FUNCTION_WEIGHT = 0.005
 #: A query word this long that starts a listed word matches it as a truncation.
 PREFIX_MIN_LEN = 6
 #: Acronyms are built for names of at least this many words and used from this length.
@@ -60,7 +61,7 @@ class IndexedName:
     kind: str
     tokens: tuple[Token, ...]
     legal_forms: tuple[LegalForm, ...]
-    #: Phonetic key of the initials of a long name, "" for short names.
+    #: Initials of a long name or of a compound's clipped words, "" for other names.
     acronym: str
     #: (position, key) of each pair of adjacent distinctive words, read as one word.
     compounds: tuple[tuple[int, str], ...]
@@ -68,23 +69,26 @@ class IndexedName:
 
 def is_generic(key: str) -> bool:
     """A word that never identifies a name on its own."""
-    return key in GENERIC or key in FUNCTION
+    return key in FUNCTION or generic(key)
 
 
 def compound_key(left: Token, right: Token) -> str | None:
-    """Key of two adjacent words written as one (Volat avto / Volatavto), for distinctive words."""
-    if left.number or right.number or left.key in GENERIC or right.key in GENERIC:
+    """Key of two adjacent words written as one (Volat avto / Volatavto, Гродноазот), when at
+    least one of them is distinctive."""
+    if left.number or right.number or left.key in FUNCTION or right.key in FUNCTION:
         return None
-    if left.key in FUNCTION or right.key in FUNCTION:
+    if generic(left.key) and generic(right.key):
         return None
     return phonetic_key(left.latin + right.latin)
 
 
-def initials_key(tokens: Iterable[Token]) -> str:
+def initials(tokens: Iterable[Token]) -> str:
+    """Initials of a long name in Latin letters ("mzkt" for Минский завод колёсных тягачей),
+    "" for short names. Compared letter for letter: the phonetic key would fold BOTH into BAT."""
     words = [t for t in tokens if t.key not in FUNCTION and not t.number]
     if len(words) < ACRONYM_MIN_WORDS:
         return ""
-    return make_token("".join(t.text[0] for t in words)).key
+    return "".join(to_latin(t.text[0]) for t in words)
 
 
 class NameIndex:
@@ -103,8 +107,12 @@ class NameIndex:
             self._add_entity(number, entity, interned)
         #: key -> names holding a word with that key, once per occurrence
         self.postings: dict[str, list[int]] = _postings(self.names)
-        #: key of the initials of a long name -> names
+        #: initials of a long name -> names
         self.acronyms: dict[str, list[int]] = _acronyms(self.names)
+        #: Latin form of a one-word name -> names (what a query's initials may spell)
+        self.short_names: dict[str, list[int]] = _short_names(self.names)
+        #: letters -> how many entities have a name that is, or whose initials are, those letters
+        self.spellers: dict[str, int] = self._spellers()
         self.weights = self._weights()
         #: key of two adjacent words written as one -> (name, weight of the two words)
         self.compounds = self._compounds()
@@ -130,7 +138,7 @@ class NameIndex:
         first = len(self.names)
         by_words: dict[tuple[str, ...], int] = {}
         for alias, kind in [(entity.name, "primary"), *entity.aliases]:
-            for variant in split_name(alias):
+            for variant in _variants(alias):
                 name = _indexed(number, alias, variant, kind, interned)
                 if name is None:
                     continue
@@ -146,12 +154,19 @@ class NameIndex:
         self._attest(range(first, len(self.names)))
 
     def _attest(self, name_ids: range) -> None:
-        short = {self.names[i].tokens[0].key for i in name_ids if len(self.names[i].tokens) == 1}
-        initials = {self.names[i].acronym for i in name_ids if self.names[i].acronym}
-        for i in name_ids:
-            name = self.names[i]
-            if name.acronym in short or (len(name.tokens) == 1 and name.tokens[0].key in initials):
+        names = [self.names[i] for i in name_ids]
+        short = {n.tokens[0].latin for n in names if len(n.tokens) == 1}
+        spelled = {n.acronym for n in names if n.acronym}
+        for i, name in zip(name_ids, names, strict=True):
+            if name.acronym in short or (len(name.tokens) == 1 and name.tokens[0].latin in spelled):
                 self.attested.add(i)
+
+    def _spellers(self) -> dict[str, int]:
+        owners: dict[str, set[int]] = defaultdict(set)
+        for table in (self.acronyms, self.short_names):
+            for letters, name_ids in table.items():
+                owners[letters].update(self.names[i].entity for i in name_ids)
+        return {letters: len(entities) for letters, entities in owners.items()}
 
     def _weights(self) -> dict[str, float]:
         """Rarity on a 0..1 scale (IDF over entities), capped for generic words."""
@@ -165,7 +180,7 @@ class NameIndex:
                 weight = 1.0
             elif key in FUNCTION:
                 weight = FUNCTION_WEIGHT
-            elif key in GENERIC:
+            elif generic(key):
                 weight = min(weight, GENERIC_WEIGHT)
             weights[key] = weight
         return weights
@@ -182,6 +197,13 @@ class NameIndex:
         return key in self.postings or key in self.compounds
 
 
+def _variants(alias: str) -> list[str]:
+    """The names a list entry holds, and each with its initialisms spelled out."""
+    names = split_name(alias)
+    expanded = [e for n in names if (e := expand_initialisms(n)) is not None]
+    return [*names, *expanded]
+
+
 def _indexed(
     entity: int, alias: str, variant: str, kind: str, interned: dict[str, Token]
 ) -> IndexedName | None:
@@ -194,8 +216,9 @@ def _indexed(
         for i, (left, right) in enumerate(itertools.pairwise(tokens))
         if (key := compound_key(left, right))
     )
+    acronym = initials(tokens) or (compound_acronym(tokens[0].latin) if len(tokens) == 1 else "")
     return IndexedName(
-        entity, alias, variant, kind, tuple(tokens), tuple(forms), initials_key(tokens), compounds
+        entity, alias, variant, kind, tuple(tokens), tuple(forms), acronym, compounds
     )
 
 
@@ -212,6 +235,14 @@ def _acronyms(names: list[IndexedName]) -> dict[str, list[int]]:
     for name_id, name in enumerate(names):
         if len(name.acronym) >= ACRONYM_MIN_LEN:
             table[name.acronym].append(name_id)
+    return dict(table)
+
+
+def _short_names(names: list[IndexedName]) -> dict[str, list[int]]:
+    table: dict[str, list[int]] = defaultdict(list)
+    for name_id, name in enumerate(names):
+        if len(name.tokens) == 1 and len(name.tokens[0].latin) >= ACRONYM_MIN_LEN:
+            table[name.tokens[0].latin].append(name_id)
     return dict(table)
 
 

@@ -41,9 +41,11 @@ _FORMS: dict[str, tuple[str, ...]] = {
         "сумеснае таварыства з абмежаванай адказнасцю",
     ),
     "ALC": ("ODO", "общество с дополнительной ответственностью"),
+    "PA": ("OO", "общественное объединение", "грамадскае аб'яднанне", "public association"),
     "UE": (
         "UE", "UP", "RUE", "RUP", "SUE", "PUP", "ChUP", "ChTUP", "ChPUP", "RPUP", "RVUP", "RDUP",
-        "GUP", "FGUP", "MUP", "SFTUE", "FTUE", "unitary enterprise",
+        "GUP", "FGUP", "MUP", "SFTUE", "FTUE", "GVTUP", "KUP", "KTUP", "IUP", "ChSUP", "NPUP",
+        "RUPP", "unitary enterprise",
         "republican unitary enterprise", "state unitary enterprise", "private unitary enterprise",
         "republican subsidiary unitary enterprise", "production republican unitary enterprise",
         "state-owned foreign trade unitary enterprise", "state foreign trade unitary enterprise",

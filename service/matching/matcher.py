@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from service.matching.abbreviations import expand_initialisms
 from service.matching.index import (
     ACRONYM_MIN_LEN,
     MAX_POSTINGS,
@@ -17,7 +18,7 @@ from service.matching.index import (
     IndexedName,
     ListedEntity,
     NameIndex,
-    initials_key,
+    initials,
     is_generic,
 )
 from service.matching.legal_forms import split_legal_forms
@@ -38,7 +39,7 @@ from service.matching.scoring import (
     score_name,
 )
 from service.matching.translations import MEANINGS, stem
-from service.matching.vocabulary import GENERIC, NOISE
+from service.matching.vocabulary import NOISE, generic
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
@@ -108,7 +109,9 @@ class Matcher:
         """The entities `name` may be, best first: per entity its best-scoring name, scored
         against the whole query and against each field of a supplier line."""
         best: dict[int, _Best] = {}
-        for part in query_parts(name):
+        parts = query_parts(name)
+        parts += [e for p in parts if (e := expand_initialisms(p)) is not None]
+        for part in parts:
             query = self.prepare(part)
             if query.tokens:
                 self._score_part(query, country, threshold, best)
@@ -138,13 +141,13 @@ class Matcher:
         tokens, forms = split_legal_forms(tokenize(text))
         numbers = frozenset(t.key for t in tokens if t.number and len(t.key) < LONG_NUMBER_LEN)
         weights = [query_weight(self.index, t) for t in tokens]
-        query = Query(text, tokens, forms, weights, numbers, initials=initials_key(tokens))
+        query = Query(text, tokens, forms, weights, numbers, initials=initials(tokens))
         for unit in query_units(tokens):
             for key, distance in self._lookup(unit).items():
                 query.hits.setdefault(key, []).append((unit, distance))
         for i, token in enumerate(tokens):
-            if len(token.key) >= ACRONYM_MIN_LEN:
-                for name_id in self.index.acronyms.get(token.key, ()):
+            if len(token.latin) >= ACRONYM_MIN_LEN:
+                for name_id in self.index.acronyms.get(token.latin, ()):
                     query.acronym_hits.setdefault(name_id, i)
         return query
 
@@ -152,11 +155,8 @@ class Matcher:
         """Listed keys for one query unit: the key itself, typo neighbours, continuations of a
         truncated word and translations of a generic one."""
         key = unit.key
-        if key in GENERIC or key in NOISE or key.isdigit():
+        if key in NOISE or key.isdigit() or generic(key):
             found = {key: 0} if self.index.knows(key) else {}
-        elif self.index.knows(key) and len(unit.indices) == 1:
-            # A word the watchlist knows is that word: its typo neighbours are other words.
-            found = {key: 0}
         else:
             found = dict(self.index.typos.similar(key))
             if len(key) >= PREFIX_MIN_LEN and len(unit.indices) == 1:
@@ -203,7 +203,7 @@ class Matcher:
             evidence[name_id] += totals[name_id]
             covered[name_id] |= 1 << i
         if query.initials:
-            for name_id in index.postings.get(query.initials, ()):
+            for name_id in index.short_names.get(query.initials, ()):
                 evidence[name_id] += totals[name_id]
                 covered[name_id] = (1 << len(query.tokens)) - 1
         return self._bounded(query, threshold, evidence, covered, slack, slack_mask)

@@ -10,7 +10,7 @@ import re
 
 from service.matching.legal_forms import is_only_legal_forms
 from service.matching.normalize import tokenize
-from service.matching.vocabulary import GENERIC
+from service.matching.vocabulary import generic
 
 # "Belarussian: ", "in Russian:", "Byelorussian:" ... as EU texts print them.
 _LANGUAGE_LABEL_RE = re.compile(
@@ -54,13 +54,16 @@ def _split_slash(text: str) -> list[str]:
 
 
 def _unbracket(name: str) -> list[str]:
-    """`X (Y)` holds X and, when Y is a name rather than a legal form or a place, Y."""
+    """`X (Y)` holds X and, when Y is a name rather than a legal form or a place, Y; when Y is
+    a place, "X Y" is kept too (CJSC Alfa-Bank (Belarus))."""
     inner = [m.strip() for m in _PAREN_RE.findall(name)]
     if not inner:
         return [name]
     outer = re.sub(r"\s+", " ", _PAREN_RE.sub(" ", name)).strip(" ,;")
     names = [outer] if tokenize(outer) else []
     names.extend(i for i in inner if _is_name(i))
+    if any(not _is_name(i) and not is_only_legal_forms(tokenize(i)) for i in inner if tokenize(i)):
+        names.append(re.sub(r"\s+", " ", name.replace("(", " ").replace(")", " ")).strip())
     return names or [name]
 
 
@@ -87,7 +90,7 @@ def _is_name(text: str) -> bool:
     tokens = tokenize(text)
     if not tokens or is_only_legal_forms(tokens):
         return False
-    return not all(t.key in GENERIC for t in tokens)
+    return not all(generic(t.key) for t in tokens)
 
 
 # Where supplier files separate fields: commas, semicolons, pipes, colons, brackets, tabs, a

@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from service.matching.index import IndexedName, NameIndex, compound_key
 from service.matching.legal_forms import LegalForm
 from service.matching.normalize import Token
-from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, GENERIC, NOISE
+from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, NOISE, generic
 
 #: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky).
 TRANSLIT_SIM = 0.95
@@ -34,10 +34,15 @@ TRUNCATED = -1
 TRANSLATION = -2
 INFLECTED = -3
 #: Similarity of an acronym and the name it abbreviates (MZKT / Minsk Wheeled Tractor Plant)
-#: when the entity lists both; initials the list does not give are weak evidence (on a large
-#: list many names share three initials).
+#: when the entity lists both. Initials the list does not give are evidence as strong as they
+#: are rare: letters only one entity's names spell, longer or shorter, and letters several
+#: entities' names spell (on a large list many names share three initials).
 ACRONYM_SIM = 0.9
-ACRONYM_UNATTESTED_SIM = 0.75
+ACRONYM_UNIQUE_SIM = 0.88
+ACRONYM_UNIQUE_SHORT_SIM = 0.82
+ACRONYM_SHARED_SIM = 0.75
+#: Letters from which an acronym counts as long.
+ACRONYM_LONG = 4
 #: Weight of a query word the watchlist does not know (an extra word, maybe another company).
 UNKNOWN_WEIGHT = 0.5
 #: Weight of supplier-file noise in a query (Supplier:, tel, tax ids).
@@ -71,7 +76,8 @@ class Unit:
 class Pair:
     query: tuple[int, ...]
     alias: tuple[int, ...]
-    #: exact, transliterated, inflected, translated, fuzzy, truncated, compound or acronym
+    #: exact, transliterated, inflected, translated, fuzzy, truncated, compound, acronym, or
+    #: location (a query word naming the entity's country; no word of the name)
     kind: str
     similarity: float
 
@@ -89,7 +95,7 @@ class Query:
     hits: dict[str, list[tuple[Unit, int]]] = field(default_factory=dict)
     #: names whose initials one query word spells -> that word's index
     acronym_hits: dict[int, int] = field(default_factory=dict)
-    #: key of the query's own initials, "" when too short
+    #: the query's own initials, "" when too short
     initials: str = ""
 
 
@@ -112,7 +118,7 @@ def query_weight(index: NameIndex, token: Token) -> float:
         return known
     if token.key in NOISE:
         return NOISE_WEIGHT
-    if token.key in GENERIC:
+    if generic(token.key):
         return min(UNKNOWN_WEIGHT, 0.2)
     return UNKNOWN_WEIGHT
 
@@ -169,9 +175,8 @@ def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str) -> float
     return 1.0 - edits / max(len(q_latin), len(a_latin), 1)
 
 
-def _candidate_pairs(
-    query: Query, name_id: int, name: IndexedName, attested: set[int]
-) -> list[Pair]:
+def _candidate_pairs(index: NameIndex, query: Query, name_id: int) -> list[Pair]:
+    name = index.names[name_id]
     pairs = []
     hits = query.hits
     for ai, token in enumerate(name.tokens):
@@ -189,18 +194,28 @@ def _candidate_pairs(
             if pair is not None:
                 pairs.append(pair)
     every_alias_word = tuple(range(len(name.tokens)))
-    acronym_sim = ACRONYM_SIM if name_id in attested else ACRONYM_UNATTESTED_SIM
     if name_id in query.acronym_hits:
-        pairs.append(Pair((query.acronym_hits[name_id],), every_alias_word, "acronym", acronym_sim))
-    if query.initials and len(name.tokens) == 1 and name.tokens[0].key == query.initials:
+        word = query.acronym_hits[name_id]
+        similarity = acronym_similarity(index, name_id, query.tokens[word].latin)
+        pairs.append(Pair((word,), every_alias_word, "acronym", similarity))
+    if query.initials and len(name.tokens) == 1 and name.tokens[0].latin == query.initials:
         words = tuple(i for i, t in enumerate(query.tokens) if t.key not in FUNCTION)
-        pairs.append(Pair(words, (0,), "acronym", acronym_sim))
+        similarity = acronym_similarity(index, name_id, query.initials)
+        pairs.append(Pair(words, (0,), "acronym", similarity))
     return pairs
+
+
+def acronym_similarity(index: NameIndex, name_id: int, letters: str) -> float:
+    if name_id in index.attested:
+        return ACRONYM_SIM
+    if index.spellers.get(letters, 0) > 1:
+        return ACRONYM_SHARED_SIM
+    return ACRONYM_UNIQUE_SIM if len(letters) >= ACRONYM_LONG else ACRONYM_UNIQUE_SHORT_SIM
 
 
 def align(index: NameIndex, query: Query, name_id: int) -> list[Pair]:
     """Greedy one-to-one alignment, best similarity first, single words first on ties."""
-    pairs = _candidate_pairs(query, name_id, index.names[name_id], index.attested)
+    pairs = _candidate_pairs(index, query, name_id)
     pairs.sort(key=lambda p: (-p.similarity, len(p.query) + len(p.alias)))
     used_q: set[int] = set()
     used_a: set[int] = set()
@@ -214,35 +229,38 @@ def align(index: NameIndex, query: Query, name_id: int) -> list[Pair]:
 
 
 def _distinctive(token: Token) -> bool:
-    return token.key not in GENERIC and token.key not in FUNCTION
+    return token.key not in FUNCTION and not generic(token.key)
 
 
 def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> NameScore:
     """Score one name; `floor` is its `query_floor`, computed once per index."""
     name = index.names[name_id]
+    countries = index.entities[name.entity].countries
     pairs = align(index, query, name_id)
+    pairs.extend(_locations(query, pairs, countries))
     alias_sim = [0.0] * len(name.tokens)
-    query_sim = [0.0] * len(query.tokens)
+    # A query word is explained by the name once it is paired with one of its words, however
+    # misspelt: the typo already costs on the name's side.
+    explained = [False] * len(query.tokens)
     for pair in pairs:
         for i in pair.alias:
             alias_sim[i] = pair.similarity
         for i in pair.query:
-            query_sim[i] = pair.similarity
-    weights = index.weights
+            explained[i] = True
     total = index.totals[name_id]
     alias_coverage = (
-        sum(weights[t.key] * s for t, s in zip(name.tokens, alias_sim, strict=True)) / total
+        sum(index.weights[t.key] * s for t, s in zip(name.tokens, alias_sim, strict=True)) / total
         if total > 0
         else 0.0
     )
     query_total = sum(query.weights)
     query_coverage = (
-        sum(w * s for w, s in zip(query.weights, query_sim, strict=True)) / query_total
+        sum(w for w, e in zip(query.weights, explained, strict=True) if e) / query_total
         if query_total > 0
         else 0.0
     )
     penalties = _penalties(query, name, alias_sim)
-    if _names_other_country(query, query_sim, index.entities[name.entity].countries):
+    if _names_other_country(query, explained, countries):
         penalties["country_in_query"] = COUNTRY_MISMATCH
     score = alias_coverage * (floor + (1.0 - floor) * query_coverage)
     for factor in penalties.values():
@@ -250,6 +268,17 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
     return NameScore(
         name_id, min(score, 1.0), alias_coverage, query_coverage, floor, penalties, tuple(pairs)
     )
+
+
+def _locations(query: Query, pairs: list[Pair], countries: tuple[str, ...]) -> list[Pair]:
+    """Query words naming a country the entity is linked to ("Minsk", "Belarus", "RB") are
+    explained by the entity even when its name does not hold them."""
+    used = {i for pair in pairs for i in pair.query}
+    return [
+        Pair((i,), (), "location", 1.0)
+        for i, token in enumerate(query.tokens)
+        if i not in used and COUNTRY_WORDS.get(token.key) in countries
+    ]
 
 
 def query_floor(index: NameIndex, name: IndexedName) -> float:
@@ -263,14 +292,14 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
     return QUERY_FLOOR * min(1.0, info / INFO_FULL)
 
 
-def _names_other_country(query: Query, query_sim: list[float], countries: tuple[str, ...]) -> bool:
-    """An unmatched query word names a country, and none the entity is linked to."""
+def _names_other_country(query: Query, explained: list[bool], countries: tuple[str, ...]) -> bool:
+    """An unexplained query word names a country, and none the entity is linked to."""
     if not countries:
         return False
     named = {
         COUNTRY_WORDS[t.key]
-        for t, s in zip(query.tokens, query_sim, strict=True)
-        if s == 0.0 and t.key in COUNTRY_WORDS
+        for t, e in zip(query.tokens, explained, strict=True)
+        if not e and t.key in COUNTRY_WORDS
     }
     return bool(named) and named.isdisjoint(countries)
 

@@ -23,6 +23,8 @@ _ADJECTIVE = "sk"
 # One meaning a line. Spell words as lists print them; inflected forms meet through the stem.
 _MEANINGS = """
 bank банк
+belarusian byelorussian белорусский беларускі
+russian российский расійскі
 development развития развіцця
 republic республика рэспубліка
 ministry министерство міністэрства міністерство

@@ -38,8 +38,8 @@ _CYRILLIC_TO_LATIN = str.maketrans({
 # Latin letters with diacritics used by ISO 9, the Belarusian national system, Łacinka and
 # Czech/Polish-style spellings, mapped to their plain English-style digraphs.
 _LATIN_DIACRITICS = str.maketrans({
-    "š": "sh", "č": "ch", "ž": "zh", "ŝ": "shch", "ŭ": "u", "ł": "l", "ć": "ts", "ś": "s",
-    "ź": "z", "ń": "n", "ё": "e", "ë": "e", "â": "ya", "û": "yu", "ǎ": "a", "ß": "ss",
+    "š": "sh", "č": "ch", "ž": "zh", "ż": "zh", "ŝ": "shch", "ŭ": "u", "ł": "l", "ć": "ts",
+    "ś": "s", "ź": "z", "ń": "n", "ё": "e", "ë": "e", "â": "ya", "û": "yu", "ǎ": "a", "ß": "ss",
     "ø": "o", "æ": "ae", "œ": "oe", "đ": "dj", "ı": "i", "ʹ": "", "ʺ": "",
 })  # fmt: skip
 
@@ -74,12 +74,14 @@ def to_latin(token: str) -> str:
     return "".join(c for c in decomposed if c.isascii())
 
 
-# The phonetic key. Rules run in order on the readable Latin form. Capital letters stand for
+# The phonetic key. Rules run in order on the readable Latin form; German (sch, tsch, schtsch)
+# and Polish (sz, cz, szcz, rz) spellings of Slavic sounds are folded too. Capital letters stand for
 # single sounds that several spellings share: S = ш/щ, Z = ж, C = ч, T = ц, G = г/х (g, h, kh, since
 # Belarusian г is romanised h: Grodno/Hrodna, Integral/Intehral). Vowels fold to a (a, o:
 # Belarusian akanye, zavod/zavad), i (e, i, y, j: Minskii/Minskiy/Minsky) and u.
 _DIGRAPHS = [
-    ("shch", "S"), ("sch", "S"), ("sh", "S"), ("zh", "Z"), ("tch", "C"),
+    ("schtsch", "S"), ("szcz", "S"), ("shch", "S"), ("tsch", "C"), ("sch", "S"), ("sh", "S"),
+    ("sz", "S"), ("zh", "Z"), ("rz", "Z"), ("tch", "C"),
     ("tech", "teG"), ("mech", "meG"), ("chem", "Gem"), ("chim", "Gim"), ("chn", "Gn"),
     ("chr", "Gr"), ("ch", "C"), ("kh", "G"), ("ts", "T"), ("tz", "T"), ("cz", "C"),
     ("ph", "f"), ("ck", "k"), ("th", "t"), ("x", "ks"), ("q", "k"), ("w", "v"),

@@ -78,6 +78,11 @@ class TypoIndex:
                             distance = OSA.distance(key, other, score_cutoff=allowed)
                             if distance <= allowed:
                                 found[other] = distance
+        # Two letters swapped may cut across every segment of a short key (RDEUT / REDUT).
+        for i in range(len(key) - 1):
+            swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]
+            if swapped in self.keys:
+                found.setdefault(swapped, 1)
         return found
 
     def continuations(self, prefix: str, limit: int = 20) -> list[str]:

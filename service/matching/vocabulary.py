@@ -7,7 +7,10 @@ small watchlist where "Minsk" or "zavod" look rare. Pure; imports only from `ser
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from service.matching.normalize import tokenize
+from service.matching.translations import stem
 
 _ORGANISATION = """
 plant works factory zavod zavad kombinat combine company kompaniya kampaniya holding holdings
@@ -28,7 +31,8 @@ ministry ministerstvo committee komitet military voennyi defence defense oboronn
 equipment export import eksport import logistic logistics logistik transport partners partner
 solutions products product tovary goods materials machine machinery machines mashinostroenie
 mashinostroitelnyi automobile avtomobilnyi tractor traktornyi plant bank control kontrol
-upravlenie upravleniya economic
+upravlenie upravleniya economic aviakompaniya airline airlines aviatsionnaya executive
+ispolkom oblispolkom gorispolkom vykankam directorate main glavnoe headquarters
 """
 
 _PLACES = """
@@ -59,10 +63,18 @@ def _keys(words: str) -> frozenset[str]:
 
 #: Organisation words and places: present in most names, never enough for a match.
 GENERIC = _keys(_ORGANISATION) | _keys(_PLACES)
+_GENERIC_STEMS = frozenset(stem(key) for key in GENERIC)
 #: Function words: nearly weightless.
 FUNCTION = _keys(_FUNCTION)
 #: Words supplier files add around names: weightless when a query has them and a name does not.
 NOISE = _keys(_NOISE) | FUNCTION
+
+
+@lru_cache(maxsize=100_000)
+def generic(key: str) -> bool:
+    """A generic word in any inflected form (kholdinga, zavoda, respubliki)."""
+    return key in GENERIC or stem(key) in _GENERIC_STEMS
+
 
 # Countries, their adjectives and a few big cities, by ISO code (ARAB: the Arab world). A
 # query word naming a country the entity is not linked to speaks against the match, as a

@@ -92,8 +92,11 @@ def test_explanation_says_what_matched_and_how(matcher: Matcher) -> None:
     explanation = match.explanation
     assert explanation.query_part is None
     assert explanation.query_legal_forms == ("оао (OJSC)",)
-    assert [(t.query, t.kind) for t in explanation.matched_tokens] == [("пеленг", "exact")]
-    assert explanation.unmatched_query_tokens == ("минск",)
+    assert [(t.query, t.kind) for t in explanation.matched_tokens] == [
+        ("пеленг", "exact"),
+        ("минск", "location"),
+    ]
+    assert explanation.unmatched_query_tokens == ()
     assert explanation.alias_coverage == 1.0
     latin = top(matcher, "Peleng")
     assert latin is not None
@@ -138,11 +141,28 @@ def test_acronym_listed_beside_its_expansion() -> None:
     assert match is not None and match.entity_id == "bmz"
 
 
-def test_unlisted_initials_are_weak_evidence() -> None:
-    matcher = Matcher([ListedEntity("svt", "Sierra Vista Trading Limited")])
-    assert matcher.screen("SVT") == []
-    [weak] = matcher.screen("SVT", threshold=0.0)
+def test_initials_the_list_does_not_give_count_as_much_as_they_are_rare() -> None:
+    sierra = ListedEntity("sierra", "Sierra Vista Trading Limited")
+    shared = Matcher([sierra, ListedEntity("severny", "Severny Veter Trade")])
+    assert shared.screen("SVT") == []
+    [weak] = shared.screen("SVT", threshold=0.0, limit=1)
     assert weak.explanation.matched_tokens[0].kind == "acronym"
+    [unique] = Matcher([sierra]).screen("SVT", threshold=0.0)
+    assert unique.score > weak.score
+
+
+def test_compound_names_meet_the_acronym_of_their_clipped_words() -> None:
+    matcher = Matcher([ListedEntity("bapb", "Belagroprombank")])
+    match = top(matcher, "BAPB")
+    assert match is not None and match.entity_id == "bapb"
+    assert match.explanation.matched_tokens[0].kind == "acronym"
+
+
+def test_initialisms_meet_the_words_they_stand_for() -> None:
+    matcher = Matcher([ListedEntity("mozyr", "Мозырский нефтеперерабатывающий завод")])
+    match = top(matcher, "ОАО Мозырский НПЗ")
+    assert match is not None and match.entity_id == "mozyr"
+    assert match.explanation.query_part == "ОАО Мозырский нефтеперерабатывающий завод"
 
 
 def test_scores_are_sorted_bounded_and_limited(matcher: Matcher) -> None:

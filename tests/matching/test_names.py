@@ -31,7 +31,7 @@ def test_generic_pieces_and_legal_forms_are_not_names_of_their_own() -> None:
     )
     assert "Control Systems" not in names
     assert split_name("Legmash (OJSC)") == ["Legmash"]
-    assert split_name("Planar (Minsk)") == ["Planar"]
+    assert split_name("Planar (Minsk)") == ["Planar", "Planar Minsk"]
 
 
 def test_short_slash_pieces_stay_together() -> None:
