@@ -21,11 +21,13 @@ def listed(entity: Entity) -> ListedEntity:
     for address in entity.addresses:
         if address.country:
             countries.setdefault(address.country, None)
+    places = dict.fromkeys(a.city for a in entity.addresses if a.city)
     return ListedEntity(
         id=entity.id,
         name=entity.name,
         aliases=tuple((a.name, a.kind.value) for a in entity.aliases),
         countries=tuple(countries),
+        places=tuple(places),
     )
 
 

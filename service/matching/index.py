@@ -48,6 +48,8 @@ class ListedEntity:
     #: (name, kind) pairs; kind is "aka", "fka" or "weak".
     aliases: tuple[tuple[str, str], ...] = ()
     countries: tuple[str, ...] = ()
+    #: Cities and regions of its addresses, as written.
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,11 @@ class NameIndex:
         #: total weight of each name's words: the denominator of its coverage
         self.totals = [sum(self.weights[t.key] for t in n.tokens) for n in self.names]
         self.typos = TypoIndex(self.postings.keys() | self.compounds.keys())
+        #: per entity, the stems of its places' words (a query's "Orsha" or "Zhodino")
+        self.places = [
+            frozenset(stem(t.key) for place in e.places for t in tokenize(place))
+            for e in self.entities
+        ]
         #: stem -> listed keys with that stem (inflected forms of one word)
         self.by_stem: dict[str, list[str]] = defaultdict(list)
         #: meaning (see translations) -> listed keys with that meaning

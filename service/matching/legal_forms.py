@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from service.matching.normalize import Token, tokenize
+from service.matching.translations import stem
 
 # label -> spellings. Cyrillic spellings are written as the lists print them; every spelling
 # goes through the same tokenizer as names, so transliterated forms (OTKRYTOE AKTSIONERNOE
@@ -40,7 +41,8 @@ _FORMS: dict[str, tuple[str, ...]] = {
         "замежнае таварыства з абмежаванай адказнасцю",
         "сумеснае таварыства з абмежаванай адказнасцю",
     ),
-    "ALC": ("ODO", "общество с дополнительной ответственностью"),
+    "ALC": ("ODO", "TDA", "общество с дополнительной ответственностью",
+            "таварыства з дадатковай адказнасцю"),
     "PA": ("OO", "общественное объединение", "грамадскае аб'яднанне", "public association"),
     "UE": (
         "UE", "UP", "RUE", "RUP", "SUE", "PUP", "ChUP", "ChTUP", "ChPUP", "RPUP", "RVUP", "RDUP",
@@ -103,6 +105,30 @@ def _compile() -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], st
 
 _ABBREVIATIONS, _PHRASES = _compile()
 
+# Words that qualify a legal form ("Republican", "Scientific Production", "частное торговое")
+# and are part of it: a run of them around "unitary ... enterprise" or before another legal
+# form is removed with it. Compared by stem, in English, Russian, Belarusian and Ukrainian.
+_MODIFIERS = """
+republican республиканское рэспубліканскае state государственное дзяржаўнае державне private
+частное прыватнае приватне production производственное вытворчае виробниче trade торговое
+гандлёвае foreign внешнеторговое знешнегандлёвае scientific научно навукова науково research
+исследовательское даследчае дослідне commercial коммерческое камерцыйнае industrial
+промышленное прамысловае subsidiary дочернее даччыннае communal коммунальное камунальнае
+municipal муниципальное joint совместное сумеснае foreign-owned иностранное замежнае
+innovative инновационное
+"""
+_UNITARY = "unitary унитарное унітарнае унітарне"
+_ENTERPRISE = "enterprise предприятие прадпрыемства підприємство"
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(stem(t.key) for t in tokenize(words))
+
+
+_MODIFIER_STEMS = _stems(_MODIFIERS)
+_UNITARY_STEMS = _stems(_UNITARY)
+_ENTERPRISE_STEMS = _stems(_ENTERPRISE)
+
 
 def _same_word(key: str, form_key: str) -> bool:
     if key == form_key:
@@ -110,8 +136,27 @@ def _same_word(key: str, form_key: str) -> bool:
     return len(form_key) >= _FUZZY_WORD_LEN and Levenshtein.distance(key, form_key) <= 1
 
 
+def _unitary_run(tokens: list[Token], start: int) -> int:
+    """Length of a unitary-enterprise form starting at `start`, modifiers in any order and
+    place ("Unitarnoe chastnoe nauchno-proizvodstvennoe predpriyatie"); 0 when none."""
+    seen: set[str] = set()
+    end = start
+    while end < len(tokens):
+        word = stem(tokens[end].key)
+        if word in _UNITARY_STEMS:
+            seen.add("unitary")
+        elif word in _ENTERPRISE_STEMS:
+            seen.add("enterprise")
+        elif word not in _MODIFIER_STEMS:
+            break
+        end += 1
+    return end - start if seen == {"unitary", "enterprise"} else 0
+
+
 def _phrase_at(tokens: list[Token], start: int) -> tuple[int, str] | None:
     """Length and label of the longest legal-form phrase starting at `start`."""
+    if length := _unitary_run(tokens, start):
+        return length, "UE"
     candidates = _PHRASES.get(tokens[start].key)
     if not candidates:
         return None
@@ -135,7 +180,7 @@ def is_only_legal_forms(tokens: list[Token]) -> bool:
 
 
 def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
-    kept: list[Token] = []
+    kept: list[int] = []
     forms: list[LegalForm] = []
     i = 0
     while i < len(tokens):
@@ -143,10 +188,21 @@ def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
         if found is None and tokens[i].latin in _ABBREVIATIONS:
             found = (1, _ABBREVIATIONS[tokens[i].latin])
         if found is None:
-            kept.append(tokens[i])
+            kept.append(i)
             i += 1
             continue
         length, label = found
-        forms.append(LegalForm(label, " ".join(t.text for t in tokens[i : i + length])))
+        first = i
+        # Modifiers right before a spelt-out form belong to it ("Scientific Production Limited
+        # Liability Company"); before an abbreviation they are the name's ("X Trading Ltd").
+        while (
+            length > 1
+            and kept
+            and kept[-1] == first - 1
+            and stem(tokens[first - 1].key) in _MODIFIER_STEMS
+        ):
+            kept.pop()
+            first -= 1
+        forms.append(LegalForm(label, " ".join(t.text for t in tokens[first : i + length])))
         i += length
-    return kept, forms
+    return [tokens[k] for k in kept], forms

@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 from service.matching.index import IndexedName, NameIndex, compound_key
 from service.matching.legal_forms import LegalForm
 from service.matching.normalize import Token
+from service.matching.translations import stem
 from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, NOISE, generic
 
 #: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky).
@@ -237,7 +238,7 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
     name = index.names[name_id]
     countries = index.entities[name.entity].countries
     pairs = align(index, query, name_id)
-    pairs.extend(_locations(query, pairs, countries))
+    pairs.extend(_locations(query, pairs, countries, index.places[name.entity]))
     alias_sim = [0.0] * len(name.tokens)
     # A query word is explained by the name once it is paired with one of its words, however
     # misspelt: the typo already costs on the name's side.
@@ -270,14 +271,17 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
     )
 
 
-def _locations(query: Query, pairs: list[Pair], countries: tuple[str, ...]) -> list[Pair]:
-    """Query words naming a country the entity is linked to ("Minsk", "Belarus", "RB") are
-    explained by the entity even when its name does not hold them."""
+def _locations(
+    query: Query, pairs: list[Pair], countries: tuple[str, ...], places: frozenset[str]
+) -> list[Pair]:
+    """Query words naming a country the entity is linked to ("Belarus", "RB") or a place of its
+    addresses ("Orsha") are explained by the entity even when its name does not hold them."""
     used = {i for pair in pairs for i in pair.query}
     return [
         Pair((i,), (), "location", 1.0)
         for i, token in enumerate(query.tokens)
-        if i not in used and COUNTRY_WORDS.get(token.key) in countries
+        if i not in used
+        and (COUNTRY_WORDS.get(token.key) in countries or stem(token.key) in places)
     ]
 
 

@@ -19,6 +19,7 @@ MIN_STEM = 4
 _VOWELS = "aiu"
 _CASE_CONSONANTS = ("G", "m", "v")
 _ADJECTIVE = "sk"
+_TS_ADJECTIVE = "Tk"
 
 # One meaning a line. Spell words as lists print them; inflected forms meet through the stem.
 _MEANINGS = """
@@ -136,6 +137,8 @@ def stem(key: str) -> str:
             shorter = shorter[:-2].rstrip(_VOWELS)
         if shorter.endswith(_ADJECTIVE) and len(shorter) - len(_ADJECTIVE) >= MIN_STEM:
             shorter = shorter[: -len(_ADJECTIVE)]
+        elif shorter.endswith(_TS_ADJECTIVE) and len(shorter) - 1 >= MIN_STEM:
+            shorter = shorter[:-2] + "t"  # Брестский: the key reads t + sk as ts + k
         if len(shorter) < MIN_STEM or shorter == word:
             break
         word = shorter

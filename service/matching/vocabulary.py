@@ -37,8 +37,8 @@ ispolkom oblispolkom gorispolkom vykankam directorate main glavnoe headquarters
 
 _PLACES = """
 minsk mensk minskii minskaya minskiy belarus belarusi belarusian belorusskii belorusskaya
-belaruski belaruskaya byelorussian belorussia byelorussia republic respublika respubliki
-rebublic brest gomel homel homyel grodno hrodna vitebsk viciebsk mogilev mahilyow mogilyov
+belaruski belaruskaya byelorussian belorussia byelorussia brest gomel homel homyel grodno hrodna
+vitebsk viciebsk mogilev mahilyow mogilyov
 orsha borisov barysau zhodino baranovichi bobruisk babruisk pinsk lida slutsk soligorsk
 salihorsk novopolotsk navapolatsk polotsk mozyr mazyr zhlobin molodechno maladzyechna
 region oblast district raion rayon city street str ul prospekt avenue ave russia rossiya russian
@@ -48,6 +48,7 @@ rossiiskaya federation moscow moskva st petersburg saint china kitai ukraine
 # Not "a": in "Group A" it is the name.
 _FUNCTION = """
 the of and for in at on by to an with named after imeni im i po na pri s z v dlya
+republic respublika respubliki rebublic
 """
 
 # Words supplier masters put around a name.
