@@ -43,6 +43,9 @@ _FORMS: dict[str, tuple[str, ...]] = {
     ),
     "ALC": ("ODO", "TDA", "общество с дополнительной ответственностью",
             "таварыства з дадатковай адказнасцю"),
+    "SE": (
+        "GP", "ГП", "государственное предприятие", "дзяржаўнае прадпрыемства", "state enterprise",
+    ),
     "PA": ("OO", "общественное объединение", "грамадскае аб'яднанне", "public association"),
     "UE": (
         "UE", "UP", "RUE", "RUP", "SUE", "PUP", "ChUP", "ChTUP", "ChPUP", "RPUP", "RVUP", "RDUP",
@@ -63,7 +66,7 @@ _FORMS: dict[str, tuple[str, ...]] = {
     ),
     "Ltd": (
         "Ltd", "limited", "co ltd", "company limited", "private limited company", "pte ltd",
-        "pvt ltd",
+        "pvt ltd", "youxian gongsi", "gufen youxian gongsi", "youxian zeren gongsi",
     ),
     "PLC": ("PLC", "public limited company"),
     "Inc": ("Inc", "incorporated", "corp", "corporation"),

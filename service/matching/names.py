@@ -19,6 +19,13 @@ _LANGUAGE_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _SLASH_RE = re.compile(r"\s*/\s*")
+# "X, management company of the Y holding": X and Y are both names of the entity.
+_HOLDING_RE = re.compile(
+    r"\s+(?:[-–—]\s*)?(?:the\s+)?(?:management|managing)\s+company\s+of\s+(?:the\s+)?"
+    r"|(?:^|\s+)(?:upravlyayushchaya|управляющая)\s+(?:kompaniya|компания)\s+(?:kholdinga|холдинга)\s+"
+    r"|(?:^|\s+)(?:kiruyuchaya|кіруючая)\s+(?:kampaniya|кампанія)\s+(?:kholdyngu|холдынгу)\s+",
+    re.IGNORECASE,
+)
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 # A spaced dash joins a short name and its expansion ("МЗКТ - Минский завод колёсных тягачей").
 _DASH_RE = re.compile(r"\s+[-–—]\s+|\s+[–—]|[–—]\s+")
@@ -37,8 +44,9 @@ def split_name(raw: str) -> list[str]:
         for piece in _split_slash(labelled.strip(" ;,")):
             for name in _unbracket(piece):
                 for dashed in _undash(name):
-                    if tokenize(dashed):
-                        parts.setdefault(dashed, None)
+                    for held in _unhold(dashed):
+                        if tokenize(held):
+                            parts.setdefault(held, None)
     return list(parts) or [raw]
 
 
@@ -77,6 +85,13 @@ def _undash(name: str) -> list[str]:
         if _is_name(piece) and (len(words) >= 2 or _is_single_word_name(piece)):
             kept.append(piece)
     return kept
+
+
+def _unhold(name: str) -> list[str]:
+    pieces = [p.strip(" ,;-–—") for p in _HOLDING_RE.split(name)]
+    if len(pieces) == 1:
+        return [name]
+    return [name, *(p for p in pieces if _is_name(p))]
 
 
 def _is_single_word_name(piece: str) -> bool:

@@ -119,6 +119,10 @@ private частная прыватная
 foundation фонд
 unmanned беспилотные беспілотныя
 helicopters вертолеты верталёты
+presidential president президента прэзідэнта
+china zhongguo
+group jituan группа група
+space aerospace hangtian
 """
 
 
