@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -121,16 +121,19 @@ class NameIndex:
         #: generic key -> the names made of nothing but generic words ("Minsk Automobile
         #: Plant"): the only names a generic word alone may retrieve
         self.generic_postings = _generic_postings(self.names)
-        #: most times one generic key occurs in one name (bounds what generic words add)
-        self.generic_repeat = max((_generic_repeat(n) for n in self.names), default=1)
         #: total weight of each name's words: the denominator of its coverage
         self.totals = [sum(self.weights[t.key] for t in n.tokens) for n in self.names]
+        #: weight of each name's generic words: the most generic words can add to its coverage
+        self.generic_totals = [
+            sum(self.weights[t.key] for t in n.tokens if is_generic(t.key)) for n in self.names
+        ]
         self.typos = TypoIndex(self.postings.keys() | self.compounds.keys())
         #: per entity, the stems of its places' words (a query's "Orsha" or "Zhodino")
         self.places = [
             frozenset(stem(t.key) for place in e.places for t in tokenize(place))
             for e in self.entities
         ]
+        self.all_places = frozenset().union(*self.places)
         #: stem -> listed keys with that stem (inflected forms of one word)
         self.by_stem: dict[str, list[str]] = defaultdict(list)
         #: meaning (see translations) -> listed keys with that meaning
@@ -260,8 +263,3 @@ def _generic_postings(names: list[IndexedName]) -> dict[str, list[int]]:
             for token in name.tokens:
                 table[token.key].append(name_id)
     return dict(table)
-
-
-def _generic_repeat(name: IndexedName) -> int:
-    counts = Counter(t.key for t in name.tokens if is_generic(t.key))
-    return max(counts.values(), default=1)

@@ -39,7 +39,7 @@ from service.matching.scoring import (
     score_name,
 )
 from service.matching.translations import MEANINGS, stem
-from service.matching.vocabulary import NOISE, generic
+from service.matching.vocabulary import COUNTRY_WORDS, NOISE, generic
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
@@ -128,7 +128,7 @@ class Matcher:
         # On equal scores the name matched with more exact words wins.
         for bound, name_id in self._candidates(query, threshold):
             entity = self.index.names[name_id].entity
-            if entity in best and bound <= best[entity][0]:
+            if entity in best and bound <= best[entity][0] + BOUND_EPSILON:
                 continue  # this name cannot beat the entity's best one
             scored = score_name(self.index, query, name_id, self.floors[name_id])
             final = scored.score * self._country_factor(entity, country)
@@ -157,6 +157,9 @@ class Matcher:
         key = unit.key
         if key in NOISE or key.isdigit() or generic(key):
             found = {key: 0} if self.index.knows(key) else {}
+        elif self.index.knows(key) and len(unit.indices) == 1:
+            # A word the watchlist knows is most likely that word, not a typo of another.
+            found = {key: 0}
         else:
             found = dict(self.index.typos.similar(key))
             if len(key) >= PREFIX_MIN_LEN and len(unit.indices) == 1:
@@ -179,8 +182,8 @@ class Matcher:
         index = self.index
         evidence: dict[int, float] = defaultdict(float)
         covered: dict[int, int] = defaultdict(int)
-        slack = 0.0
-        slack_mask = 0
+        generic_slack = common_slack = 0.0
+        slack_mask = self._maybe_locations(query)
         for key, hits in query.hits.items():
             weight = index.weights.get(key, 0.0)
             mask = 0
@@ -188,10 +191,14 @@ class Matcher:
                 for i in unit.indices:
                     mask |= 1 << i
             postings = index.postings.get(key, ())
-            if is_generic(key) or len(postings) > MAX_POSTINGS:
-                slack += weight * index.generic_repeat
+            if is_generic(key):
+                generic_slack += weight
                 slack_mask |= mask
                 postings = index.generic_postings.get(key, ())
+            elif len(postings) > MAX_POSTINGS:
+                common_slack += weight
+                slack_mask |= mask
+                continue
             for name_id in postings:
                 evidence[name_id] += weight
                 covered[name_id] |= mask
@@ -206,7 +213,17 @@ class Matcher:
             for name_id in index.short_names.get(query.initials, ()):
                 evidence[name_id] += totals[name_id]
                 covered[name_id] = (1 << len(query.tokens)) - 1
-        return self._bounded(query, threshold, evidence, covered, slack, slack_mask)
+        slack = (generic_slack, common_slack, slack_mask)
+        return self._bounded(query, threshold, evidence, covered, slack)
+
+    def _maybe_locations(self, query: Query) -> int:
+        """Query words that may name an entity's country or place (explained without a word
+        of the name): the bound must count them."""
+        mask = 0
+        for i, token in enumerate(query.tokens):
+            if token.key in COUNTRY_WORDS or stem(token.key) in self.index.all_places:
+                mask |= 1 << i
+        return mask
 
     def _bounded(
         self,
@@ -214,16 +231,19 @@ class Matcher:
         threshold: float,
         evidence: dict[int, float],
         covered: dict[int, int],
-        slack: float,
-        slack_mask: int,
+        slack: tuple[float, float, int],
     ) -> list[tuple[float, int]]:
         """(bound, name) of the names whose bound reaches the threshold, highest first."""
+        generic_slack, common_slack, slack_mask = slack
         query_total = sum(query.weights) or 1.0
         shares: dict[int, float] = {}
         candidates = []
         for name_id, found in evidence.items():
             total = self.index.totals[name_id]
-            alias_bound = (found + slack) / total if total > 0 else 0.0
+            if total <= 0:
+                continue
+            extra = min(generic_slack, self.index.generic_totals[name_id]) + common_slack
+            alias_bound = (found + extra) / total
             if alias_bound < threshold - BOUND_EPSILON:
                 continue
             mask = covered[name_id] | slack_mask
@@ -232,8 +252,8 @@ class Matcher:
                 share = sum(w for i, w in enumerate(query.weights) if mask >> i & 1) / query_total
                 shares[mask] = share
             floor = self.floors[name_id]
-            bound = min(1.0, alias_bound) * (floor + (1.0 - floor) * share) + BOUND_EPSILON
-            if bound >= threshold:
+            bound = min(1.0, alias_bound) * (floor + (1.0 - floor) * share)
+            if bound >= threshold - BOUND_EPSILON:
                 candidates.append((bound, name_id))
         # Highest bound first; on equal bounds names in the query's script first, so that the
         # name shown is the one written as the query was.

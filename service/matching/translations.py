@@ -9,6 +9,8 @@ Pure; imports only from `service.matching`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from service.matching.normalize import tokenize
 
 #: A stem keeps at least this many letters (so Minsk stays Minsk).
@@ -126,6 +128,7 @@ space aerospace hangtian
 """
 
 
+@lru_cache(maxsize=200_000)
 def stem(key: str) -> str:
     """Stem of a phonetic key: vowel and case endings off, never below MIN_STEM letters."""
     if key.isdigit() or len(key) <= MIN_STEM:
