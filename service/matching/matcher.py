@@ -44,6 +44,8 @@ from service.matching.vocabulary import COUNTRY_WORDS, NOISE, generic
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
 DEFAULT_THRESHOLD = 0.8
+#: Query words whose listed keys are kept in memory (per matcher).
+LOOKUP_CACHE_SIZE = 100_000
 #: Rounding allowance of the score bound used to skip names.
 BOUND_EPSILON = 1e-9
 
@@ -97,6 +99,7 @@ class Matcher:
         self.index = NameIndex(entities)
         self.floors = [query_floor(self.index, name) for name in self.index.names]
         self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
+        self._lookups: dict[tuple[str, bool], dict[str, int]] = {}
 
     def screen(
         self,
@@ -152,20 +155,31 @@ class Matcher:
         return query
 
     def _lookup(self, unit: Unit) -> dict[str, int]:
-        """Listed keys for one query unit: the key itself, typo neighbours, continuations of a
-        truncated word and translations of a generic one."""
-        key = unit.key
-        if key in NOISE or key.isdigit() or generic(key):
+        """Listed keys for one query unit (cached per key: the fields of a supplier line and
+        the next queries share most words)."""
+        single = len(unit.indices) == 1
+        found = self._lookups.get((unit.key, single))
+        if found is None:
+            found = self._find(unit.key, single)
+            if len(self._lookups) >= LOOKUP_CACHE_SIZE:
+                self._lookups.clear()
+            self._lookups[unit.key, single] = found
+        return found
+
+    def _find(self, key: str, single: bool) -> dict[str, int]:
+        """The key itself, typo neighbours, continuations of a truncated word, inflected forms
+        and translations. Two words read as one are only looked up as they are."""
+        if not single or key in NOISE or key.isdigit() or generic(key):
             found = {key: 0} if self.index.knows(key) else {}
-        elif self.index.knows(key) and len(unit.indices) == 1:
+        elif self.index.knows(key):
             # A word the watchlist knows is most likely that word, not a typo of another.
             found = {key: 0}
         else:
             found = dict(self.index.typos.similar(key))
-            if len(key) >= PREFIX_MIN_LEN and len(unit.indices) == 1:
+            if len(key) >= PREFIX_MIN_LEN:
                 for longer in self.index.typos.continuations(key):
                     found.setdefault(longer, TRUNCATED)
-        if len(unit.indices) == 1:
+        if single:
             word_stem = stem(key)
             for other in self.index.by_stem.get(word_stem, ()):
                 found.setdefault(other, INFLECTED)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -40,13 +41,13 @@ class TypoIndex:
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = frozenset(keys)
         self.sorted = sorted(self.keys)
-        table: dict[str, list[str]] = defaultdict(list)
+        table: dict[tuple[int, int], dict[str, list[str]]] = defaultdict(dict)
         for key in self.keys:
             if len(key) >= FUZZY_MIN_LEN and not key.isdigit():
-                for number, (start, size) in enumerate(_segment_bounds(len(key))):
-                    table[f"{len(key)}:{number}:{key[start : start + size]}"].append(key)
+                for number, (start, size) in enumerate(segment_bounds(len(key))):
+                    table[len(key), number].setdefault(key[start : start + size], []).append(key)
         # A key within the edit budget of another shares at least one of its (budget + 1)
-        # segments, near the same place.
+        # segments, near the same place (pass-join): (length, segment number) -> segment -> keys.
         self.segments = dict(table)
         self._cache: dict[str, dict[str, int]] = {}
 
@@ -66,14 +67,22 @@ class TypoIndex:
             return found
         widest = max_edits(len(key) + MAX_EDITS)
         for length in range(max(len(key) - widest, 1), len(key) + widest + 1):
-            # The budget of a pair is that of its longer key: "pinG" may be "pilinG".
-            allowed = max_edits(max(length, len(key)))
-            if abs(length - len(key)) > allowed or max_edits(length) == 0:
+            # The budget of a pair is that of its longer key ("pinG" may be "pilinG"), within
+            # what the listed key's segments can guarantee.
+            allowed = min(max_edits(max(length, len(key))), max_edits(length))
+            delta = len(key) - length
+            if abs(delta) > allowed or allowed == 0:
                 continue
-            for number, (start, size) in enumerate(_segment_bounds(length)):
-                for shift in range(max(-allowed, -start), allowed + 1):
-                    piece = key[start + shift : start + shift + size]
-                    for other in self.segments.get(f"{length}:{number}:{piece}", ()):
+            for number, (start, size) in enumerate(segment_bounds(length)):
+                pieces = self.segments.get((length, number))
+                if not pieces:
+                    continue
+                # Where the segment can start in `key`, given the edits left for the others.
+                spare = allowed - number
+                low = max(start - number, start + delta - spare, 0)
+                high = min(start + number, start + delta + spare, len(key) - size)
+                for at in range(low, high + 1):
+                    for other in pieces.get(key[at : at + size], ()):
                         if other not in found:
                             distance = OSA.distance(key, other, score_cutoff=allowed)
                             if distance <= allowed:
@@ -97,7 +106,8 @@ class TypoIndex:
         return out
 
 
-def _segment_bounds(length: int) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def segment_bounds(length: int) -> tuple[tuple[int, int], ...]:
     """(start, size) of the segments a key of this length is cut into."""
     parts = max_edits(length) + 1
     size, extra = divmod(length, parts)
@@ -107,4 +117,4 @@ def _segment_bounds(length: int) -> list[tuple[int, int]]:
         width = size + (1 if number >= parts - extra else 0)
         bounds.append((start, width))
         start += width
-    return bounds
+    return tuple(bounds)
