@@ -2,29 +2,58 @@
 the web layer maps them to JSON responses in one place (`service.api.errors`).
 
     ServiceError
+    ├── BadRequest (400)            the request cannot be read: malformed JSON, bad header
+    │   ├── UnsupportedMediaType (415)
+    │   └── BodyTooLarge (413)
     ├── InvalidInput (422)          a request is well-formed JSON but its values are wrong
     │   └── BatchTooLarge (413)
     ├── NotFound (404)
     ├── WatchlistError (422)
     │   └── WatchlistFileError      a watchlist or list file cannot be read; names file and line
     ├── ImportFormatError (422)     an official list file does not have the expected format
-    └── Unavailable (503)           a needed backend is down
+    └── Unavailable (503)           a needed backend is down, or the watchlist is not loaded yet
 
+An error may carry `details`: a list of JSON-able objects saying which field or query is wrong.
 Imports nothing from the service, so every layer may raise these.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 
 class ServiceError(Exception):
     status_code = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        details: Sequence[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        self.details = list(details) if details is not None else None
+
+
+class BadRequest(ServiceError):
+    status_code = 400
+    code = "bad_request"
+
+
+class UnsupportedMediaType(BadRequest):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+class BodyTooLarge(BadRequest):
+    status_code = 413
+    code = "body_too_large"
 
 
 class InvalidInput(ServiceError):

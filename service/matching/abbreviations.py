@@ -28,7 +28,7 @@ MIN_PARTS = 3
 _LONGEST = max(len(m) for m in _MORPHEMES)
 
 # Initialisms and what they stand for, as Russian organisation names write them.
-_INITIALISMS = {
+INITIALISMS = {
     "npz": "нефтеперерабатывающий завод",
     "guvd": "главное управление внутренних дел",
     "uvd": "управление внутренних дел",
@@ -77,5 +77,5 @@ def compound_acronym(latin: str) -> str:
 def expand_initialisms(text: str) -> str | None:
     """The text with its initialisms spelled out, or None when it has none."""
     words = clean_text(text).split()
-    expanded = [_INITIALISMS.get(to_latin(w.casefold()), w) for w in words]
+    expanded = [INITIALISMS.get(to_latin(w.casefold()), w) for w in words]
     return " ".join(expanded) if expanded != words else None

@@ -107,6 +107,8 @@ class NameIndex:
         interned: dict[str, Token] = {}
         for number, entity in enumerate(self.entities):
             self._add_entity(number, entity, interned)
+        #: key -> the spellings (readable Latin) of the listed words with that key
+        self.spellings: dict[str, tuple[str, ...]] = _spellings(interned.values())
         #: key -> names holding a word with that key, once per occurrence
         self.postings: dict[str, list[int]] = _postings(self.names)
         #: initials of a long name -> names
@@ -230,6 +232,13 @@ def _indexed(
     return IndexedName(
         entity, alias, variant, kind, tuple(tokens), tuple(forms), acronym, compounds
     )
+
+
+def _spellings(tokens: Iterable[Token]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, dict[str, None]] = defaultdict(dict)
+    for token in tokens:
+        table[token.key][token.latin] = None
+    return {key: tuple(forms) for key, forms in table.items()}
 
 
 def _postings(names: list[IndexedName]) -> dict[str, list[int]]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from service.matching.abbreviations import expand_initialisms
+from service.matching.abbreviations import INITIALISMS, expand_initialisms
 from service.matching.index import (
     ACRONYM_MIN_LEN,
     MAX_POSTINGS,
@@ -22,14 +22,18 @@ from service.matching.index import (
     is_generic,
 )
 from service.matching.legal_forms import split_legal_forms
-from service.matching.names import query_parts
+from service.matching.names import query_fields
 from service.matching.normalize import Token, tokenize
 from service.matching.scoring import (
     COUNTRY_MISMATCH,
+    FUZZY_MIN_SIM,
     INFLECTED,
+    INFLECTION_SIM,
     LONG_NUMBER_LEN,
     TRANSLATION,
+    TRANSLATION_SIM,
     TRUNCATED,
+    TRUNCATED_SIM_MAX,
     NameScore,
     Query,
     Unit,
@@ -37,15 +41,19 @@ from service.matching.scoring import (
     query_units,
     query_weight,
     score_name,
+    typo_similarity,
 )
 from service.matching.translations import MEANINGS, stem
-from service.matching.vocabulary import COUNTRY_WORDS, NOISE, generic
+from service.matching.vocabulary import COUNTRY_WORDS, NOISE, PLACES, generic
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
 DEFAULT_THRESHOLD = 0.8
 #: Query words whose listed keys are kept in memory (per matcher).
 LOOKUP_CACHE_SIZE = 100_000
+#: Names of one entity scored per query part: the names are tried best bound first, and an
+#: entity with dozens of aliases needs no more.
+NAMES_PER_ENTITY = 4
 #: Rounding allowance of the score bound used to skip names.
 BOUND_EPSILON = 1e-9
 
@@ -99,7 +107,7 @@ class Matcher:
         self.index = NameIndex(entities)
         self.floors = [query_floor(self.index, name) for name in self.index.names]
         self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
-        self._lookups: dict[tuple[str, bool], dict[str, int]] = {}
+        self._lookups: dict[tuple[str, bool], dict[str, tuple[int, float]]] = {}
 
     def screen(
         self,
@@ -112,12 +120,21 @@ class Matcher:
         """The entities `name` may be, best first: per entity its best-scoring name, scored
         against the whole query and against each field of a supplier line."""
         best: dict[int, _Best] = {}
-        parts = query_parts(name)
-        parts += [e for p in parts if (e := expand_initialisms(p)) is not None]
-        for part in parts:
-            query = self.prepare(part)
-            if query.tokens:
-                self._score_part(query, country, threshold, best)
+        fields = query_fields(name)
+        tokens = [tokenize(field) for field in fields]
+        parts = [(name.strip(), [t for words in tokens for t in words])]
+        if len(fields) > 1:
+            parts += [
+                (f, words) for f, words in zip(fields, tokens, strict=True) if _nameish(words)
+            ]
+        for text, words in parts:
+            query = self.prepare(text, words)
+            if not query.tokens:
+                continue
+            self._score_part(query, country, threshold, best)
+            if any(t.latin in INITIALISMS for t in query.tokens):
+                expanded = expand_initialisms(text) or text
+                self._score_part(self.prepare(expanded), country, threshold, best)
         ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
         whole = name.strip()
         return [
@@ -129,64 +146,79 @@ class Matcher:
         self, query: Query, country: str | None, threshold: float, best: dict[int, _Best]
     ) -> None:
         # On equal scores the name matched with more exact words wins.
+        tried: dict[int, int] = defaultdict(int)
         for bound, name_id in self._candidates(query, threshold):
             entity = self.index.names[name_id].entity
-            if entity in best and bound <= best[entity][0] + BOUND_EPSILON:
-                continue  # this name cannot beat the entity's best one
+            if tried[entity] >= NAMES_PER_ENTITY or (
+                entity in best and bound <= best[entity][0] + BOUND_EPSILON
+            ):
+                continue  # this name cannot, or is unlikely to, beat the entity's best one
+            tried[entity] += 1
             scored = score_name(self.index, query, name_id, self.floors[name_id])
             final = scored.score * self._country_factor(entity, country)
             rank = (final, sum(p.kind == "exact" for p in scored.pairs))
             if final >= threshold and (entity not in best or rank > best[entity][:2]):
                 best[entity] = (*rank, scored, query)
 
-    def prepare(self, text: str) -> Query:
-        """Tokens, weights and the listed keys each query word may stand for."""
-        tokens, forms = split_legal_forms(tokenize(text))
+    def prepare(self, text: str, words: list[Token] | None = None) -> Query:
+        """Tokens, weights and the listed keys each query word may stand for; `words` are the
+        text's tokens when the caller has them."""
+        tokens, forms = split_legal_forms(tokenize(text) if words is None else words)
         numbers = frozenset(t.key for t in tokens if t.number and len(t.key) < LONG_NUMBER_LEN)
         weights = [query_weight(self.index, t) for t in tokens]
         query = Query(text, tokens, forms, weights, numbers, initials=initials(tokens))
         for unit in query_units(tokens):
-            for key, distance in self._lookup(unit).items():
+            latin = "".join(tokens[i].latin for i in unit.indices)
+            for key, (distance, bound) in self._lookup(unit, latin).items():
                 query.hits.setdefault(key, []).append((unit, distance))
+                query.bounds[key] = max(bound, query.bounds.get(key, 0.0))
         for i, token in enumerate(tokens):
             if len(token.latin) >= ACRONYM_MIN_LEN:
                 for name_id in self.index.acronyms.get(token.latin, ()):
                     query.acronym_hits.setdefault(name_id, i)
         return query
 
-    def _lookup(self, unit: Unit) -> dict[str, int]:
-        """Listed keys for one query unit (cached per key: the fields of a supplier line and
-        the next queries share most words)."""
+    def _lookup(self, unit: Unit, latin: str) -> dict[str, tuple[int, float]]:
+        """Listed keys for one query unit, with the edit distance (or the kind of hit) and the
+        highest similarity the pair can have; cached (the fields of a supplier line and the
+        next queries share most words)."""
         single = len(unit.indices) == 1
-        found = self._lookups.get((unit.key, single))
+        found = self._lookups.get((latin, single))
         if found is None:
-            found = self._find(unit.key, single)
+            found = self._find(unit.key, latin, single)
             if len(self._lookups) >= LOOKUP_CACHE_SIZE:
                 self._lookups.clear()
-            self._lookups[unit.key, single] = found
+            self._lookups[latin, single] = found
         return found
 
-    def _find(self, key: str, single: bool) -> dict[str, int]:
+    def _find(self, key: str, latin: str, single: bool) -> dict[str, tuple[int, float]]:
         """The key itself, typo neighbours, continuations of a truncated word, inflected forms
         and translations. Two words read as one are only looked up as they are."""
-        if not single or key in NOISE or key.isdigit() or generic(key):
-            found = {key: 0} if self.index.knows(key) else {}
-        elif self.index.knows(key):
+        found: dict[str, tuple[int, float]] = {}
+        if self.index.knows(key):
+            found[key] = (0, 1.0)
+        if single and not (key in NOISE or key.isdigit() or generic(key) or found):
             # A word the watchlist knows is most likely that word, not a typo of another.
-            found = {key: 0}
-        else:
-            found = dict(self.index.typos.similar(key))
+            for other, distance in self.index.typos.similar(key).items():
+                bound = self._typo_bound(key, latin, other) if distance else 1.0
+                if bound >= FUZZY_MIN_SIM:
+                    found[other] = (distance, bound)
             if len(key) >= PREFIX_MIN_LEN:
                 for longer in self.index.typos.continuations(key):
-                    found.setdefault(longer, TRUNCATED)
+                    found.setdefault(longer, (TRUNCATED, TRUNCATED_SIM_MAX))
         if single:
             word_stem = stem(key)
             for other in self.index.by_stem.get(word_stem, ()):
-                found.setdefault(other, INFLECTED)
+                found.setdefault(other, (INFLECTED, INFLECTION_SIM))
             meaning = MEANINGS.get(word_stem)
             for other in self.index.by_meaning.get(meaning, ()) if meaning is not None else ():
-                found.setdefault(other, TRANSLATION)
+                found.setdefault(other, (TRANSLATION, TRANSLATION_SIM))
         return found
+
+    def _typo_bound(self, key: str, latin: str, other: str) -> float:
+        """The best typo similarity of a query word with any listed spelling of `other`."""
+        spellings = self.index.spellings.get(other, ())
+        return max((typo_similarity(key, other, latin, s) for s in spellings), default=1.0)
 
     def _candidates(self, query: Query, threshold: float) -> list[tuple[float, int]]:
         """Names that could reach the threshold, by an upper bound of their score: the weight
@@ -213,11 +245,12 @@ class Matcher:
                 common_slack += weight
                 slack_mask |= mask
                 continue
+            weight *= query.bounds[key]
             for name_id in postings:
                 evidence[name_id] += weight
                 covered[name_id] |= mask
             for name_id, pair_weight in index.compounds.get(key, ()):
-                evidence[name_id] += pair_weight
+                evidence[name_id] += pair_weight * query.bounds[key]
                 covered[name_id] |= mask
         totals = index.totals
         for name_id, i in query.acronym_hits.items():
@@ -350,3 +383,11 @@ class Matcher:
 
 def _mostly_cyrillic(tokens: Sequence[Token]) -> bool:
     return 2 * sum(t.cyrillic for t in tokens) > len(tokens)
+
+
+def _nameish(tokens: Sequence[Token]) -> bool:
+    """A field could be a name: not only places, numbers and supplier-file words."""
+    return any(
+        not (t.number or t.key in NOISE or t.key in COUNTRY_WORDS or t.key in PLACES)
+        for t in tokens
+    )

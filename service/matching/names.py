@@ -111,15 +111,16 @@ def _is_name(text: str) -> bool:
 # Where supplier files separate fields: commas, semicolons, pipes, colons, brackets, tabs, a
 # spaced dash ("OAO Peleng, Minsk, BY - optics").
 _FIELD_RE = re.compile(r"[,;|:()\[\]\t]+|\s[-–—]+\s")
+_WORD_RE = re.compile(r"[^\W_]")
 #: More fields than this and the line is not a name with notes: only the whole is screened.
 MAX_PARTS = 8
 
 
-def query_parts(text: str) -> list[str]:
-    """The whole query, then each field of it when it holds several: a name is often one
-    field of a supplier line, and the other fields (address, products, ids) are not its words."""
+def query_fields(text: str) -> list[str]:
+    """The fields of a query when it holds several (a name is often one field of a supplier
+    line, and the other fields, address, products, ids, are not its words), else [text]."""
     fields = [f.strip() for f in _FIELD_RE.split(text)]
-    fields = [f for f in dict.fromkeys(fields) if f and tokenize(f)]
+    fields = [f for f in dict.fromkeys(fields) if _WORD_RE.search(f)]
     if len(fields) < 2 or len(fields) > MAX_PARTS:
         return [text]
-    return [text, *fields]
+    return fields

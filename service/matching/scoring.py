@@ -24,8 +24,9 @@ TRANSLIT_SIM = 0.95
 TRANSLIT_EDIT_COST = 0.5
 FUZZY_MIN_SIM = 0.72
 #: Similarity of a word cut short at its shortest (PREFIX_MIN_LEN letters of a long word);
-#: rises to 0.95 as the cut part shrinks.
+#: rises to TRUNCATED_SIM_MAX as the cut part shrinks.
 TRUNCATED_SIM_MIN = 0.75
+TRUNCATED_SIM_MAX = 0.95
 #: Similarity of a word and its translation (zavod / plant, обороны / defence).
 TRANSLATION_SIM = 0.9
 #: Similarity of two inflected forms of one word (Пеленг / Пеленга, обороны / оборона).
@@ -94,6 +95,8 @@ class Query:
     numbers: frozenset[str]
     #: vocabulary key -> (query unit, edit distance; -1 truncation, TRANSLATION translation)
     hits: dict[str, list[tuple[Unit, int]]] = field(default_factory=dict)
+    #: vocabulary key -> the highest similarity any query unit can have with it
+    bounds: dict[str, float] = field(default_factory=dict)
     #: names whose initials one query word spells -> that word's index
     acronym_hits: dict[int, int] = field(default_factory=dict)
     #: the query's own initials, "" when too short
@@ -146,7 +149,9 @@ def _word_pair(q: Token, a: Token, qi: int, ai: int, distance: int) -> Pair | No
     if distance == INFLECTED:
         return Pair((qi,), (ai,), "inflected", INFLECTION_SIM)
     if distance == TRUNCATED:
-        similarity = TRUNCATED_SIM_MIN + (0.95 - TRUNCATED_SIM_MIN) * len(q.key) / len(a.key)
+        similarity = TRUNCATED_SIM_MIN + (TRUNCATED_SIM_MAX - TRUNCATED_SIM_MIN) * len(q.key) / len(
+            a.key
+        )
         return Pair((qi,), (ai,), "truncated", similarity)
     similarity = typo_similarity(q.key, a.key, q.latin, a.latin)
     return Pair((qi,), (ai,), "fuzzy", similarity) if similarity >= FUZZY_MIN_SIM else None

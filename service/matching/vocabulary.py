@@ -62,8 +62,10 @@ def _keys(words: str) -> frozenset[str]:
     return frozenset(t.key for w in words.split() for t in tokenize(w))
 
 
+#: Places: Belarusian cities and regions, a few foreign ones, address words.
+PLACES = _keys(_PLACES)
 #: Organisation words and places: present in most names, never enough for a match.
-GENERIC = _keys(_ORGANISATION) | _keys(_PLACES)
+GENERIC = _keys(_ORGANISATION) | PLACES
 _GENERIC_STEMS = frozenset(stem(key) for key in GENERIC)
 #: Function words: nearly weightless.
 FUNCTION = _keys(_FUNCTION)

@@ -1,0 +1,27 @@
+# The screening API: uvicorn serving the app factory, one process per container (scale with
+# replicas), the seed watchlist included, running as an unprivileged user.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --create-home --uid 10001 screening
+WORKDIR /app
+
+# The package stays in /app (an editable install) because the seed watchlist is found beside
+# it, in /app/seed.
+COPY pyproject.toml README.md ./
+COPY service/ service/
+RUN pip install -e .
+COPY seed/ seed/
+
+USER screening
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
+
+# The app writes its own JSON access log; uvicorn's is off.
+CMD ["uvicorn", "--factory", "service.app:create_app", "--host", "0.0.0.0", "--port", "8000", \
+     "--no-access-log"]

@@ -1,0 +1,157 @@
+"""The command line: `python -m service serve` runs the API, `python -m service screen NAME`
+screens one name for a quick look. Each command is a `Command`; adding one is adding an entry
+to `COMMANDS`. Settings come from the environment, as for the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from service.errors import ServiceError
+from service.queries import Limits, check_parameters, check_query
+from service.results import MatchOut, describe_matches
+from service.settings import Settings, load_settings
+from service.state import load_screener
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+#: Exit status for bad input or configuration (argparse uses 2 for bad arguments too).
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Settings], int]
+
+
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn  # only this command needs the server
+
+    # The app factory reads the settings itself (from the same environment) and configures
+    # JSON logging; uvicorn's own access log is off because the app logs every request.
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_config=None,
+        log_level=settings.log_level.lower(),
+    )
+    return 0
+
+
+def _configure_screen(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="the company name to screen")
+    parser.add_argument("--country", help="ISO 3166-1 alpha-2 code of the counterparty")
+    parser.add_argument("--threshold", type=float, help="lowest score reported, 0 to 1")
+    parser.add_argument("--limit", type=int, help="most matches shown")
+    parser.add_argument("--json", action="store_true", help="print the API's JSON instead")
+
+
+def _screen(args: argparse.Namespace, settings: Settings) -> int:
+    limits = Limits.from_settings(settings)
+    parameters = check_parameters(args.threshold, args.limit, limits)
+    query = check_query(args.name, args.country, parameters, limits)
+    screener = load_screener(settings.watchlist_paths)
+    found = screener.screen(
+        query.name, country=query.country, threshold=query.threshold, limit=query.limit
+    )
+    matches = describe_matches(screener, found)
+    if args.json:
+        body = {
+            "query": query.name,
+            "country": query.country,
+            "threshold": query.threshold,
+            "limit": query.limit,
+            "matches": [m.model_dump(mode="json") for m in matches],
+            "watchlist_version": screener.version,
+            "screened_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        }
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        print(_describe(query.name, query.threshold, screener.version, matches))
+    return 0
+
+
+def _describe(name: str, threshold: float, version: str, matches: Sequence[MatchOut]) -> str:
+    lines = [f"{name!r} against watchlist {version}, threshold {threshold}"]
+    if not matches:
+        lines.append("No match.")
+    for rank, match in enumerate(matches, start=1):
+        e = match.explanation
+        flags = " ".join([*(["defence"] if match.defence else []), *match.countries])
+        words = ", ".join(
+            f"{t.query} = {t.alias or '-'} ({t.kind} {t.similarity:.2f})" for t in e.matched_tokens
+        )
+        lines += [
+            "",
+            f"{rank}. {match.score:.3f}  {match.name}  [{match.entity_id}]  {flags}".rstrip(),
+            f"   matched     {match.matched_alias} ({match.alias_kind})",
+            f"   words       {words or '-'}",
+            f"   unmatched   query: {', '.join(e.unmatched_query_tokens) or '-'}; "
+            f"listed: {', '.join(e.unmatched_alias_tokens) or '-'}",
+            f"   coverage    listed name {e.alias_coverage:.2f}, query {e.query_coverage:.2f}",
+            f"   legal forms query: {', '.join(e.query_legal_forms) or '-'}; "
+            f"listed: {', '.join(e.alias_legal_forms) or '-'}",
+        ]
+        if e.penalties:
+            lines.append("   penalties   " + ", ".join(f"{k} x{v}" for k, v in e.penalties.items()))
+        if match.listings:
+            listings = "; ".join(f"{item.authority} {item.list}" for item in match.listings)
+            lines.append(f"   listed by   {listings}")
+    return "\n".join(lines)
+
+
+COMMANDS = (
+    Command("serve", "run the HTTP API", _configure_serve, _serve),
+    Command("screen", "screen one name and explain the matches", _configure_screen, _screen),
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m service",
+        description="Sanctions screening of company names. Settings come from SCREENING_* "
+        "environment variables (and WATCHLIST_PATH, REDIS_URL); see the README.",
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(sub)
+        sub.set_defaults(run=command.run)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        print(f"error: invalid settings:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        status: int = args.run(args, settings)
+    except ServiceError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return EXIT_USAGE
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The one place where errors become HTTP responses: the service's error tree and litestar's
+own client errors map to `{"status", "code", "message", "details"?, "request_id"}`; anything
+unexpected becomes a JSON 500 that names the request id and nothing of the internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.types import ExceptionHandlersMap
+
+from service.errors import ServiceError
+from service.logs import current_request_id
+
+log = logging.getLogger(__name__)
+
+
+def error_response(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    body["request_id"] = current_request_id()
+    return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def _service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[dict[str, Any]]:
+    if exc.status_code >= 500:
+        log.warning("%s: %s", exc.code, exc.message)
+    return error_response(exc.status_code, exc.code, exc.message, exc.details)
+
+
+def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    details = []
+    for item in extra:
+        if isinstance(item, dict):
+            details.append(
+                {
+                    "field": item.get("key"),
+                    "source": item.get("source"),
+                    "message": item.get("message"),
+                }
+            )
+    return details
+
+
+def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    if isinstance(exc, ValidationException):
+        return _validation_error(exc)
+    if exc.status_code == 413:  # litestar's RequestEntityTooLarge
+        return error_response(413, "body_too_large", "the request body is larger than allowed")
+    if isinstance(exc, NotFoundException):
+        return error_response(404, "route_not_found", "no such endpoint; see /schema")
+    if isinstance(exc, MethodNotAllowedException):
+        return error_response(405, "method_not_allowed", exc.detail)
+    status = exc.status_code
+    if status >= 500:
+        log.error("server error: %s", exc.detail)
+        return error_response(status, "internal_error", "internal error; quote the request id")
+    code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    return error_response(status, code, exc.detail or HTTPStatus(status).phrase)
+
+
+_PARAMETER_SOURCES = frozenset({"query", "path", "header", "cookie"})
+
+
+def _validation_error(exc: ValidationException) -> Response[dict[str, Any]]:
+    details = _validation_details(exc)
+    if details and all(d["source"] in _PARAMETER_SOURCES for d in details):
+        code, where = "invalid_parameter", "parameters are"
+    else:
+        code, where = "invalid_body", "request body is"
+    problems = "; ".join(
+        f"{d['field']}: {d['message']}" if d["field"] else d["message"] for d in details
+    )
+    message = f"the {where} invalid" + (f": {problems}" if problems else "")
+    return error_response(422, code, message, details)
+
+
+def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.error("unexpected error", exc_info=exc)
+    return error_response(500, "internal_error", "internal error; quote the request id")
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    # The most specific class wins, so client errors never reach the catch-all.
+    return {
+        ServiceError: _service_error,
+        HTTPException: _http_error,
+        ClientException: _http_error,
+        Exception: _unexpected,
+    }

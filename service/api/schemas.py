@@ -1,0 +1,182 @@
+"""Request and response bodies of the HTTP API, with the examples shown on the OpenAPI page,
+and the renderers that splice cached match JSON into screening responses.
+
+Pydantic only; the limits named in descriptions are the defaults of `service.settings`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.queries import ScreenQuery
+from service.results import MatchOut, Result
+from service.watchlist.model import Entity
+
+
+class _Request(BaseModel):
+    # Unknown fields are refused (a misspelt "treshold" must not silently use the default)
+    # and types are strict (no "0.5" for 0.5, no true for 1).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class ScreenRequest(_Request):
+    name: str = Field(
+        description="Company name in any script; 1 to 300 characters, no control characters.",
+        examples=["ОАО «БЕЛАЗ»"],
+    )
+    country: str | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2 code of the counterparty's country. Entities linked "
+        "to other countries score lower.",
+        examples=["BY"],
+    )
+    threshold: float | None = Field(
+        default=None,
+        description="Lowest score reported, 0 to 1; default 0.8.",
+        json_schema_extra={"minimum": 0, "maximum": 1},
+        examples=[0.8],
+    )
+    limit: int | None = Field(
+        default=None,
+        description="Most matches returned, 1 to 100; default 10.",
+        json_schema_extra={"minimum": 1, "maximum": 100},
+        examples=[10],
+    )
+
+
+class ScreenResponse(BaseModel):
+    query: str = Field(description="The name as sent.")
+    country: str | None
+    threshold: float
+    limit: int
+    matches: list[MatchOut] = Field(description="Highest score first.")
+    watchlist_version: str = Field(description="Content hash of the watchlist screened against.")
+    screened_at: datetime
+    cached: bool = Field(description="True when the matches came from the result cache.")
+
+
+class BatchQuery(_Request):
+    id: str = Field(
+        min_length=1, max_length=200, description="The caller's id, unique in the batch."
+    )
+    name: str = Field(examples=["Minsk Wheeled Tractor Plant"])
+    country: str | None = None
+
+
+class BatchRequest(_Request):
+    queries: list[BatchQuery] = Field(
+        description="1 to 10,000 queries.",
+        examples=[
+            [
+                {"id": "po-1041", "name": "Minsk Wheeled Tractor Plant", "country": "BY"},
+                {"id": "po-1042", "name": "Legmash Orsha"},
+            ]
+        ],
+    )
+    threshold: float | None = Field(default=None, json_schema_extra={"minimum": 0, "maximum": 1})
+    limit: int | None = Field(default=None, json_schema_extra={"minimum": 1, "maximum": 100})
+
+
+class BatchResult(BaseModel):
+    id: str
+    matches: list[MatchOut]
+    cached: bool
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchResult] = Field(description="In the order of the queries.")
+    watchlist_version: str
+    screened_at: datetime
+
+
+class WatchlistCounts(BaseModel):
+    entities: int
+    names: int = Field(description="Primary names and aliases, without repeats per entity.")
+    aliases: int
+    defence_entities: int
+
+
+class WatchlistPage(BaseModel):
+    version: str
+    sources: list[str]
+    counts: WatchlistCounts
+    offset: int
+    limit: int
+    entities: list[Entity]
+
+
+class CacheStatus(BaseModel):
+    backend: str = Field(examples=["redis"])
+    state: str = Field(examples=["ok"])
+
+
+class WatchlistStatus(BaseModel):
+    state: str = Field(examples=["ready"])
+    version: str | None
+    entities: int | None
+    error: str | None = None
+
+
+class Readiness(BaseModel):
+    ready: bool
+    watchlist: WatchlistStatus
+    cache: CacheStatus
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class ErrorBody(BaseModel):
+    status: int = Field(examples=[422])
+    code: str = Field(examples=["name_empty"])
+    message: str = Field(examples=["name is empty"])
+    details: list[dict[str, Any]] | None = None
+    request_id: str | None = None
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _json_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render_screen(query: ScreenQuery, result: Result, version: str, screened_at: str) -> bytes:
+    """A `ScreenResponse` as JSON, with the cached match list embedded as it is. Built by hand
+    because this is the whole cost of a cache hit: only the name needs a JSON encoder (the
+    country is two letters, the version hex, the time ISO 8601, numbers print as JSON)."""
+    country = f'"{query.country}"' if query.country else "null"
+    head = (
+        f'{{"query":{_json_str(query.name)},"country":{country},'
+        f'"threshold":{query.threshold!r},"limit":{query.limit},"matches":'
+    )
+    cached = "true" if result.cached else "false"
+    tail = f',"watchlist_version":"{version}","screened_at":"{screened_at}","cached":{cached}}}'
+    return b"".join((head.encode(), result.payload, tail.encode()))
+
+
+def render_batch(
+    ids: Sequence[str], results: Sequence[Result], version: str, screened_at: str
+) -> bytes:
+    """A `BatchResponse` as JSON, results in the order of the queries."""
+    parts = [b'{"results":[']
+    for index, (qid, result) in enumerate(zip(ids, results, strict=True)):
+        if index:
+            parts.append(b",")
+        parts += (
+            b'{"id":',
+            _json(qid),
+            b',"matches":',
+            result.payload,
+            b',"cached":true}' if result.cached else b',"cached":false}',
+        )
+    parts.append(b"],")
+    parts.append(_json({"watchlist_version": version, "screened_at": screened_at})[1:])
+    return b"".join(parts)

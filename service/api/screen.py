@@ -1,0 +1,101 @@
+"""`POST /v1/screen` and `POST /v1/screen/batch`: check the query, screen it through the
+result cache against the current watchlist, answer with the cached match JSON spliced in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from litestar import Controller, Request, post
+from litestar.openapi import ResponseSpec
+
+from service.api.body import documented_body, parse_body, read_body
+from service.api.context import runtime_of
+from service.api.responses import JsonBytes
+from service.api.schemas import (
+    BatchRequest,
+    BatchResponse,
+    ErrorBody,
+    ScreenRequest,
+    ScreenResponse,
+    render_batch,
+    render_screen,
+)
+from service.logs import annotate, annotate_queries
+from service.queries import Limits, ScreenQuery, check_batch, check_parameters, check_query
+from service.timestamps import iso_utc
+
+
+def _errors(*statuses: int) -> dict[int, ResponseSpec]:
+    descriptions = {
+        400: "The body is not valid JSON.",
+        413: "The body, or the batch, is larger than allowed.",
+        415: "The body is not declared as JSON.",
+        422: "A value is wrong; `code` says which check failed.",
+        503: "The watchlist is not loaded yet.",
+    }
+    return {s: ResponseSpec(ErrorBody, description=descriptions[s]) for s in statuses}
+
+
+def _checked_batch(body: bytes, limits: Limits) -> tuple[list[str], list[ScreenQuery]]:
+    """Parse and check a whole batch; CPU-bound for thousands of names, so run in a thread."""
+    data = parse_body(body, BatchRequest)
+    parameters = check_parameters(data.threshold, data.limit, limits)
+    triples = [(q.id, q.name, q.country) for q in data.queries]
+    return [q.id for q in data.queries], check_batch(triples, parameters, limits)
+
+
+class ScreenController(Controller):
+    path = "/v1/screen"
+    tags = ("screening",)
+
+    @post(
+        "/",
+        operation_id="screen",
+        operation_class=documented_body(ScreenRequest),
+        summary="Screen one name",
+        description="Matches of one company name against the watchlist, highest score first, "
+        "each with an explanation of the score.",
+        status_code=200,
+        responses={
+            200: ResponseSpec(ScreenResponse, description="The matches, possibly none."),
+            **_errors(400, 413, 415, 422, 503),
+        },
+    )
+    async def screen(self, request: Request[Any, Any, Any]) -> JsonBytes:
+        runtime = runtime_of(request.app.state)
+        data = parse_body(await read_body(request, runtime.settings.max_body_bytes), ScreenRequest)
+        parameters = check_parameters(data.threshold, data.limit, runtime.limits)
+        query = check_query(data.name, data.country, parameters, runtime.limits)
+        screener = runtime.holder.current()
+        result = await runtime.screening.screen_one(screener, query)
+        annotate(matches=result.matches, cached=result.cached)
+        annotate_queries([query.name], log_queries=runtime.settings.log_queries)
+        return JsonBytes(render_screen(query, result, screener.version, iso_utc()))
+
+    @post(
+        "/batch",
+        operation_id="screenBatch",
+        operation_class=documented_body(BatchRequest),
+        summary="Screen up to 10,000 names",
+        description="One result per query, in the order of the queries. Threshold and limit "
+        "apply to every query. The cache is read and written once for the whole batch.",
+        status_code=200,
+        responses={
+            200: ResponseSpec(BatchResponse, description="One result per query."),
+            **_errors(400, 413, 415, 422, 503),
+        },
+    )
+    async def screen_batch(self, request: Request[Any, Any, Any]) -> JsonBytes:
+        runtime = runtime_of(request.app.state)
+        body = await read_body(request, runtime.settings.max_body_bytes)
+        # Parsing and normalising thousands of names would stall the event loop.
+        ids, queries = await anyio.to_thread.run_sync(_checked_batch, body, runtime.limits)
+        screener = runtime.holder.current()
+        results = await runtime.screening.screen(screener, queries)
+        annotate(matches=sum(r.matches for r in results), cached=sum(r.cached for r in results))
+        annotate_queries([q.name for q in queries], log_queries=runtime.settings.log_queries)
+        body = await anyio.to_thread.run_sync(
+            render_batch, ids, results, screener.version, iso_utc()
+        )
+        return JsonBytes(body)

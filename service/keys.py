@@ -1,0 +1,46 @@
+"""Every Redis key the service writes, built in this one place.
+
+    {prefix}:v1:result:{watchlist_version}:{sha256 of the query and its parameters}
+
+`v1` is the layout version: bump it when a key's shape or its payload format changes, so old
+entries are never read by new code. The watchlist version in a result key means a new watchlist
+can never be answered from an entry of the previous one. Plain strings; no Redis client here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+LAYOUT_VERSION = "v1"
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpace:
+    """The keys of one deployment (one prefix)."""
+
+    prefix: str
+
+    @property
+    def root(self) -> str:
+        return f"{self.prefix}:{LAYOUT_VERSION}"
+
+    def result(
+        self,
+        watchlist_version: str,
+        normalized: str,
+        country: str | None,
+        threshold: float,
+        limit: int,
+    ) -> str:
+        """The key of one screening result: the query as the engine sees it, its parameters and
+        the watchlist version. The parameters are hashed so keys stay short and never hold a
+        screened name in clear."""
+        # The unit separator cannot occur in a normalised query (letters, digits and spaces).
+        material = "\x1f".join((normalized, country or "", repr(float(threshold)), str(limit)))
+        digest = hashlib.sha256(material.encode("utf-8")).hexdigest()
+        return f"{self.root}:result:{watchlist_version}:{digest}"
+
+    def results_pattern(self) -> str:
+        """A SCAN pattern for every result key of this prefix (for tests and maintenance)."""
+        return f"{self.root}:result:*"

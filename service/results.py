@@ -1,0 +1,176 @@
+"""Screening through the result cache: from checked queries to the JSON of each name's matches,
+taken from the cache where possible and computed by the engine, off the event loop, otherwise.
+
+The JSON of a match list is what the cache stores and what responses embed unchanged, so a
+cache hit never parses or re-serialises its matches. No web framework and no Redis client here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import anyio.to_thread
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from service.cache import ResultCache
+from service.keys import KeySpace
+from service.matching.matcher import Match
+from service.metrics import Metrics
+from service.queries import ScreenQuery
+from service.screening import Screener
+from service.watchlist.model import Listing
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class TokenMatchOut(_Out):
+    query: str = Field(description="Query word(s), case-folded.")
+    alias: str = Field(description="Listed word(s) they matched.")
+    kind: str = Field(description="How they matched: exact, phonetic, typo, translation, ...")
+    similarity: float
+    weight: float = Field(description="Weight of the listed word(s) in the name (rarity).")
+
+
+class ExplanationOut(_Out):
+    query_part: str | None = Field(
+        default=None,
+        description="The part of the query that matched, when one part of a longer input "
+        "(a field of an address line, say) scored better than the whole.",
+    )
+    query_normalized: str
+    alias_normalized: str
+    query_legal_forms: list[str]
+    alias_legal_forms: list[str]
+    matched_tokens: list[TokenMatchOut]
+    unmatched_query_tokens: list[str]
+    unmatched_alias_tokens: list[str]
+    alias_coverage: float = Field(description="Share of the listed name's weight matched.")
+    query_coverage: float = Field(description="Share of the query's weight matched.")
+    query_floor: float
+    penalties: dict[str, float] = Field(description="Multipliers applied to the score.")
+
+
+class MatchOut(_Out):
+    # entity_id must stay the first field: `count_matches` relies on it.
+    entity_id: str
+    name: str = Field(description="The entity's primary name.")
+    matched_alias: str = Field(description="The listed name (primary or alias) that matched.")
+    matched_name: str = Field(description="The part of a combined listed name that matched.")
+    alias_kind: str = Field(description="primary, aka, fka or weak.")
+    score: float = Field(description="0 to 1; the matches are sorted by it.")
+    defence: bool = Field(description="Part of, or supplier to, a military-industrial complex.")
+    countries: list[str]
+    listings: list[Listing]
+    explanation: ExplanationOut
+
+
+_MATCH_LIST = TypeAdapter(list[MatchOut])
+#: Each match object starts with this key; inside JSON strings a quote is always escaped, so
+#: the sequence cannot occur anywhere else in a serialised match list.
+_MATCH_START = b'{"entity_id":'
+
+
+def count_matches(payload: bytes) -> int:
+    """The number of matches in a serialised match list, without parsing it."""
+    return payload.count(_MATCH_START)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    #: The JSON array of matches, as `list[MatchOut]`.
+    payload: bytes
+    cached: bool
+    matches: int
+
+
+def describe_matches(screener: Screener, matches: Sequence[Match]) -> list[MatchOut]:
+    """The engine's matches with the watchlist facts a reviewer needs next to each."""
+    out = []
+    for match in matches:
+        entity = screener.watchlist.get(match.entity_id)
+        out.append(
+            MatchOut(
+                entity_id=match.entity_id,
+                name=match.name,
+                matched_alias=match.matched_alias,
+                matched_name=match.matched_name,
+                alias_kind=match.alias_kind,
+                score=match.score,
+                defence=entity.defence if entity else False,
+                countries=list(entity.country) if entity else [],
+                listings=list(entity.listings) if entity else [],
+                explanation=ExplanationOut.model_validate(match.explanation),
+            )
+        )
+    return out
+
+
+def render_matches(screener: Screener, matches: Sequence[Match]) -> bytes:
+    """The JSON of a match list, as cached and as embedded in responses."""
+    return _MATCH_LIST.dump_json(describe_matches(screener, matches))
+
+
+def _compute(screener: Screener, queries: Sequence[ScreenQuery]) -> list[Result]:
+    results = []
+    for query in queries:
+        matches = screener.screen(
+            query.name, country=query.country, threshold=query.threshold, limit=query.limit
+        )
+        results.append(Result(render_matches(screener, matches), False, len(matches)))
+    return results
+
+
+class ScreeningService:
+    """Screens checked queries against one watchlist version, through the result cache."""
+
+    def __init__(self, cache: ResultCache, keys: KeySpace, ttl_seconds: int, metrics: Metrics):
+        self.cache = cache
+        self.keys = keys
+        self.ttl_seconds = ttl_seconds
+        self.metrics = metrics
+
+    def key(self, screener: Screener, query: ScreenQuery) -> str:
+        return self.keys.result(
+            screener.version, query.normalized, query.country, query.threshold, query.limit
+        )
+
+    async def screen_one(self, screener: Screener, query: ScreenQuery) -> Result:
+        """`screen` for a single query, without the bookkeeping of a batch (the hot path)."""
+        key = self.key(screener, query)
+        [payload] = await self.cache.get_many([key])
+        if payload is not None:
+            result = Result(payload, True, count_matches(payload))
+        else:
+            [result] = await anyio.to_thread.run_sync(_compute, screener, [query])
+            await self.cache.set_many({key: result.payload}, self.ttl_seconds)
+        self.metrics.observe_screening(
+            hits=int(result.cached), misses=int(not result.cached), matches=result.matches
+        )
+        return result
+
+    async def screen(self, screener: Screener, queries: Sequence[ScreenQuery]) -> list[Result]:
+        """One result per query, in order: one cache read for all, the misses matched in a
+        worker thread (the event loop keeps serving), one cache write for all."""
+        keys = [self.key(screener, q) for q in queries]
+        cached = await self.cache.get_many(keys)
+        results: dict[str, Result] = {}
+        todo: dict[str, ScreenQuery] = {}
+        for key, query, payload in zip(keys, queries, cached, strict=True):
+            if payload is not None:
+                results[key] = Result(payload, True, count_matches(payload))
+            else:
+                todo.setdefault(key, query)
+        if todo:
+            computed = await anyio.to_thread.run_sync(_compute, screener, list(todo.values()))
+            fresh = dict(zip(todo, computed, strict=True))
+            results.update(fresh)
+            await self.cache.set_many({k: r.payload for k, r in fresh.items()}, self.ttl_seconds)
+        ordered = [results[key] for key in keys]
+        hits = sum(1 for r in ordered if r.cached)
+        self.metrics.observe_screening(
+            hits=hits, misses=len(ordered) - hits, matches=sum(r.matches for r in ordered)
+        )
+        return ordered

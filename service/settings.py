@@ -1,0 +1,103 @@
+"""Every knob of the service, typed, with its unit and default: read from `SCREENING_*`
+environment variables and a `.env` file, built once by `load_settings()` and passed down.
+
+Nothing here runs at import time. Imports only the engine's default threshold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.matching.matcher import DEFAULT_THRESHOLD
+
+ENV_PREFIX = "SCREENING_"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def _unprefixed_too(name: str) -> AliasChoices:
+    """Accept `SCREENING_NAME` and plain `NAME`: the common ones are set without the prefix."""
+    return AliasChoices(f"{ENV_PREFIX}{name}", name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    # --- Data and backends -------------------------------------------------------------------
+    #: JSON Lines watchlist file(s) that replace the shipped seed; several separated by commas
+    #: (entity ids must be unique across them). Unset: the seed watchlist.
+    watchlist_path: str | None = Field(
+        default=None, validation_alias=_unprefixed_too("WATCHLIST_PATH")
+    )
+    #: Redis URL (`redis://host:6379/0`) of the shared result cache. Unset: an in-process LRU.
+    redis_url: str | None = Field(default=None, validation_alias=_unprefixed_too("REDIS_URL"))
+    #: Database URL for the job store of a later release; accepted and unused for now.
+    database_url: str | None = Field(default=None, validation_alias=_unprefixed_too("DATABASE_URL"))
+
+    # --- Screening ---------------------------------------------------------------------------
+    #: Score (0..1) from which a name is reported as a match, when a request gives none.
+    default_threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    #: Matches returned per name when a request gives no `limit`.
+    default_limit: int = Field(default=10, ge=1)
+    #: Largest `limit` a request may ask for (matches per name).
+    max_limit: int = Field(default=100, ge=1)
+    #: Longest name accepted, in characters (Unicode code points). The longest names on the
+    #: official lists are about 250 characters; longer input is a pasted paragraph, not a name.
+    max_name_length: int = Field(default=300, ge=1)
+    #: Most queries in one `POST /v1/screen/batch` request.
+    batch_max_queries: int = Field(default=10_000, ge=1)
+    #: Largest request body accepted, in bytes (a full batch of long names fits in 16 MiB).
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+
+    # --- Result cache ------------------------------------------------------------------------
+    #: How long a cached result lives, in seconds. Results are also keyed on the watchlist
+    #: version, so a new watchlist never serves old entries whatever the TTL.
+    cache_ttl_seconds: int = Field(default=24 * 3600, ge=1)
+    #: Entries kept by the in-process LRU cache (used when no Redis URL is set).
+    memory_cache_size: int = Field(default=100_000, ge=1)
+    #: First segment of every Redis key this service writes; one prefix per deployment.
+    redis_key_prefix: str = Field(default="screening", min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    #: Longest wait for Redis on connect and on each reply, in seconds; a request never
+    #: waits longer than this for the cache, even when Redis is down.
+    redis_socket_timeout_seconds: float = Field(default=0.25, gt=0.0)
+    #: After a Redis error the cache is bypassed (screening goes on uncached) for this many
+    #: seconds before the next attempt to reach Redis.
+    cache_retry_seconds: float = Field(default=5.0, ge=0.0)
+
+    # --- Logs --------------------------------------------------------------------------------
+    #: Level of the JSON logs written to standard error.
+    log_level: LogLevel = "INFO"
+    #: Write screened names into the logs. Off by default: the names a compliance team
+    #: screens are themselves confidential.
+    log_queries: bool = False
+
+    @model_validator(mode="after")
+    def _default_limit_within_max(self) -> Self:
+        if self.default_limit > self.max_limit:
+            raise ValueError(
+                f"default_limit {self.default_limit} exceeds max_limit {self.max_limit}"
+            )
+        return self
+
+    @property
+    def watchlist_paths(self) -> list[Path]:
+        """The configured watchlist files; empty means the shipped seed."""
+        if not self.watchlist_path:
+            return []
+        return [Path(p.strip()) for p in self.watchlist_path.split(",") if p.strip()]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment and `.env`, with explicit overrides on top."""
+    return Settings(**overrides)

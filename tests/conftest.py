@@ -1,0 +1,196 @@
+"""Shared fixtures: a small watchlist, settings free of the developer's environment, apps over
+HTTP, and a real Redis server (never a mock) with one key prefix per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from service.app import create_app
+from service.screening import Screener
+from service.settings import Settings
+from service.watchlist.loader import load_watchlist
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Nine real Belarusian entities, enough for the README examples; independent of the seed.
+WATCHLIST = FIXTURES / "watchlist.jsonl"
+#: Read before any test clears the environment: where CI says Redis is.
+REDIS_URL_FROM_ENV = os.environ.get("REDIS_URL")
+_SERVICE_ENV = ("WATCHLIST_PATH", "REDIS_URL", "DATABASE_URL")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def redis_answers(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_timeout=0.5)
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+
+
+class RedisProcess:
+    """A `redis-server` of our own on a fixed port, which a test may stop and restart."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self._process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not redis_answers(self.url):
+            if time.monotonic() > deadline or self._process.poll() is not None:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL if set, else the local default server if it answers, else one we start."""
+    if REDIS_URL_FROM_ENV:
+        yield REDIS_URL_FROM_ENV
+        return
+    default = "redis://127.0.0.1:6379/0"
+    if redis_answers(default):
+        yield default
+        return
+    server = RedisProcess()
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_db(redis_url: str) -> Iterator[redis.Redis]:
+    """A plain client of the test Redis, for looking at what the service stored."""
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def key_prefix(redis_db: redis.Redis) -> Iterator[str]:
+    """A key prefix of this test's own; its keys, and only they, are deleted afterwards."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield prefix
+    keys = list(redis_db.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        redis_db.delete(*keys)
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisProcess]:
+    """A redis-server for this test only, which it may stop and restart on the same port."""
+    server = RedisProcess()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dead_redis_url() -> str:
+    """A Redis URL on which nothing listens."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture(autouse=True)
+def _no_service_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests say every setting they need; the developer's environment does not leak in."""
+    for name in list(os.environ):
+        if name.startswith("SCREENING_") or name in _SERVICE_ENV:
+            monkeypatch.delenv(name)
+
+
+def make_settings(**overrides: Any) -> Settings:
+    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture(name="make_settings")
+def make_settings_fixture() -> Callable[..., Settings]:
+    """Settings from the given values and the defaults only (no `.env`)."""
+    return make_settings
+
+
+@pytest.fixture(scope="session")
+def screener() -> Screener:
+    return Screener.build(load_watchlist([WATCHLIST]))
+
+
+@pytest.fixture
+def make_client(screener: Screener) -> Iterator[Callable[..., TestClient[Litestar]]]:
+    """Start an app (memory cache and the fixture watchlist unless told otherwise) and return
+    a client; every client is closed, and its app shut down, at the end of the test."""
+    opened: list[TestClient[Litestar]] = []
+
+    def make(*, preload: bool = True, **overrides: Any) -> TestClient[Litestar]:
+        app = create_app(make_settings(**overrides), screener=screener if preload else None)
+        client = TestClient(app)
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield make
+    for client in reversed(opened):
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient[Litestar]]) -> TestClient[Litestar]:
+    return make_client()
+
+
+@pytest.fixture
+def redis_client(
+    make_client: Callable[..., TestClient[Litestar]], redis_url: str, key_prefix: str
+) -> TestClient[Litestar]:
+    return make_client(redis_url=redis_url, redis_key_prefix=key_prefix)
+
+
+def _wait_ready(client: TestClient[Litestar], timeout: float = 10.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        body: dict[str, Any] = client.get("/ready").json()
+        if body["watchlist"]["state"] != "loading" or time.monotonic() > deadline:
+            return body
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def wait_ready() -> Callable[..., dict[str, Any]]:
+    """Poll /ready until the watchlist is in (or has failed to load); return the last body."""
+    return _wait_ready
