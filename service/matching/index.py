@@ -123,6 +123,7 @@ class NameIndex:
         #: generic key -> the names made of nothing but generic words ("Minsk Automobile
         #: Plant"): the only names a generic word alone may retrieve
         self.generic_postings = _generic_postings(self.names)
+        self.generic_keys = frozenset(key for key in self.postings if is_generic(key))
         #: total weight of each name's words: the denominator of its coverage
         self.totals = [sum(self.weights[t.key] for t in n.tokens) for n in self.names]
         #: weight of each name's generic words: the most generic words can add to its coverage

@@ -131,6 +131,7 @@ def _stems(words: str) -> frozenset[str]:
 _MODIFIER_STEMS = _stems(_MODIFIERS)
 _UNITARY_STEMS = _stems(_UNITARY)
 _ENTERPRISE_STEMS = _stems(_ENTERPRISE)
+_RUN_STEMS = _MODIFIER_STEMS | _UNITARY_STEMS | _ENTERPRISE_STEMS
 
 
 def _same_word(key: str, form_key: str) -> bool:
@@ -182,7 +183,14 @@ def is_only_legal_forms(tokens: list[Token]) -> bool:
     return bool(tokens) and not _scan(tokens)[0]
 
 
+def _may_start(token: Token) -> bool:
+    """Whether a legal form can start at this word (most words are ruled out by one lookup)."""
+    return token.key in _PHRASES or token.latin in _ABBREVIATIONS or stem(token.key) in _RUN_STEMS
+
+
 def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
+    if not any(_may_start(t) for t in tokens):
+        return list(tokens), []
     kept: list[int] = []
     forms: list[LegalForm] = []
     i = 0

@@ -19,7 +19,6 @@ from service.matching.index import (
     ListedEntity,
     NameIndex,
     initials,
-    is_generic,
 )
 from service.matching.legal_forms import split_legal_forms
 from service.matching.names import query_fields
@@ -167,28 +166,35 @@ class Matcher:
         numbers = frozenset(t.key for t in tokens if t.number and len(t.key) < LONG_NUMBER_LEN)
         weights = [query_weight(self.index, t) for t in tokens]
         query = Query(text, tokens, forms, weights, numbers, initials=initials(tokens))
+        hits, bounds, masks = query.hits, query.bounds, query.masks
         for unit in query_units(tokens):
-            latin = "".join(tokens[i].latin for i in unit.indices)
-            for key, (distance, bound) in self._lookup(unit, latin).items():
-                query.hits.setdefault(key, []).append((unit, distance))
-                query.bounds[key] = max(bound, query.bounds.get(key, 0.0))
+            mask = unit.mask
+            for key, (distance, bound) in self._lookup(unit).items():
+                if key in hits:
+                    hits[key].append((unit, distance))
+                    bounds[key] = max(bound, bounds[key])
+                    masks[key] |= mask
+                else:
+                    hits[key] = [(unit, distance)]
+                    bounds[key] = bound
+                    masks[key] = mask
         for i, token in enumerate(tokens):
             if len(token.latin) >= ACRONYM_MIN_LEN:
                 for name_id in self.index.acronyms.get(token.latin, ()):
                     query.acronym_hits.setdefault(name_id, i)
         return query
 
-    def _lookup(self, unit: Unit, latin: str) -> dict[str, tuple[int, float]]:
+    def _lookup(self, unit: Unit) -> dict[str, tuple[int, float]]:
         """Listed keys for one query unit, with the edit distance (or the kind of hit) and the
         highest similarity the pair can have; cached (the fields of a supplier line and the
         next queries share most words)."""
         single = len(unit.indices) == 1
-        found = self._lookups.get((latin, single))
+        found = self._lookups.get((unit.latin, single))
         if found is None:
-            found = self._find(unit.key, latin, single)
+            found = self._find(unit.key, unit.latin, single)
             if len(self._lookups) >= LOOKUP_CACHE_SIZE:
                 self._lookups.clear()
-            self._lookups[latin, single] = found
+            self._lookups[unit.latin, single] = found
         return found
 
     def _find(self, key: str, latin: str, single: bool) -> dict[str, tuple[int, float]]:
@@ -230,14 +236,11 @@ class Matcher:
         covered: dict[int, int] = defaultdict(int)
         generic_slack = common_slack = 0.0
         slack_mask = self._maybe_locations(query)
-        for key, hits in query.hits.items():
+        generic_keys = index.generic_keys
+        for key, mask in query.masks.items():
             weight = index.weights.get(key, 0.0)
-            mask = 0
-            for unit, _ in hits:
-                for i in unit.indices:
-                    mask |= 1 << i
             postings = index.postings.get(key, ())
-            if is_generic(key):
+            if key in generic_keys:
                 generic_slack += weight
                 slack_mask |= mask
                 postings = index.generic_postings.get(key, ())

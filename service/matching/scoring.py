@@ -72,6 +72,12 @@ class Unit:
 
     indices: tuple[int, ...]
     key: str
+    #: Readable Latin of the words, run together.
+    latin: str = ""
+
+    @property
+    def mask(self) -> int:
+        return sum(1 << i for i in self.indices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,8 @@ class Query:
     hits: dict[str, list[tuple[Unit, int]]] = field(default_factory=dict)
     #: vocabulary key -> the highest similarity any query unit can have with it
     bounds: dict[str, float] = field(default_factory=dict)
+    #: vocabulary key -> the query words that may stand for it (bit i: word i)
+    masks: dict[str, int] = field(default_factory=dict)
     #: names whose initials one query word spells -> that word's index
     acronym_hits: dict[int, int] = field(default_factory=dict)
     #: the query's own initials, "" when too short
@@ -129,11 +137,11 @@ def query_weight(index: NameIndex, token: Token) -> float:
 
 def query_units(tokens: list[Token]) -> list[Unit]:
     """Each word of a query, and each pair of adjacent distinctive words read as one."""
-    units = [Unit((i,), t.key) for i, t in enumerate(tokens)]
+    units = [Unit((i,), t.key, t.latin) for i, t in enumerate(tokens)]
     for i in range(len(tokens) - 1):
         key = compound_key(tokens[i], tokens[i + 1])
         if key:
-            units.append(Unit((i, i + 1), key))
+            units.append(Unit((i, i + 1), key, tokens[i].latin + tokens[i + 1].latin))
     return units
 
 
@@ -174,10 +182,9 @@ def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str) -> float
     h for a Russian g, o for a) costs half. Transpositions are one edit."""
     latin_edits = OSA.distance(q_latin, a_latin)
     key_edits = OSA.distance(q_key, a_key)
+    edits = float(latin_edits)
     if key_edits < latin_edits:
         edits = key_edits + TRANSLIT_EDIT_COST * (latin_edits - key_edits)
-    else:
-        edits = latin_edits
     return 1.0 - edits / max(len(q_latin), len(a_latin), 1)
 
 
