@@ -23,6 +23,15 @@ _MORPHEMES = frozenset(
     moloko mol produkt sbyt snab pribor instrument opto mekh mech tyazh
     """.split()
 )
+# Clipped words that start a compound word (электро-механики, авиа-ремонтный): in an
+# acronym each part gives a letter (ЗТЭМ = Завод точной электро-механики).
+_PREFIXES = (
+    "elektro", "electro", "avto", "auto", "radio", "tele", "agro", "aero", "avia", "geo",
+    "mikro", "micro", "termo", "gidro", "hydro", "foto", "photo", "opto", "neft", "nefte",
+    "gaz", "energo", "mashino", "priboro", "instrumento",
+)  # fmt: skip
+#: Letters a compound's second part needs for the prefix to count as a clipped word.
+_MIN_REST = 4
 #: A compound needs this many clipped words for its initials to be an acronym (BAPB, BSVT).
 MIN_PARTS = 3
 _LONGEST = max(len(m) for m in _MORPHEMES)
@@ -45,6 +54,9 @@ INITIALISMS = {
     "tsip": "центр изоляции правонарушителей",
     "kb": "конструкторское бюро",
     "td": "торговый дом",
+    "okb": "опытно-конструкторское бюро",
+    "skb": "специальное конструкторское бюро",
+    "nito": "научно-исследовательский технологический институт",
 }
 
 
@@ -72,6 +84,15 @@ def compound_acronym(latin: str) -> str:
     if parts is None or len(parts) < MIN_PARTS:
         return ""
     return "".join(part[0] for part in parts)
+
+
+def word_initials(latin: str) -> str:
+    """The letters a word gives an acronym: its first, or one per part of a prefixed compound
+    ("elektromekhaniki" gives "em")."""
+    for prefix in _PREFIXES:
+        if latin.startswith(prefix) and len(latin) - len(prefix) >= _MIN_REST:
+            return prefix[0] + latin[len(prefix)]
+    return latin[:1]
 
 
 def expand_initialisms(text: str) -> str | None:

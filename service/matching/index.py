@@ -14,7 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from service.matching.abbreviations import compound_acronym, expand_initialisms
+from service.matching.abbreviations import (
+    INITIALISMS,
+    compound_acronym,
+    expand_initialisms,
+    word_initials,
+)
 from service.matching.legal_forms import LegalForm, split_legal_forms
 from service.matching.names import split_name
 from service.matching.normalize import Token, tokenize
@@ -25,6 +30,8 @@ from service.matching.vocabulary import FUNCTION, generic
 
 #: Weight, on the 0..1 rarity scale, above which a generic word never counts (Minsk, zavod).
 GENERIC_WEIGHT = 0.1
+#: Words this short (letters) weigh no more than generic words: mostly initials.
+INITIALS_LEN = 2
 #: Weight of function words (of, the, named after).
 FUNCTION_WEIGHT = 0.005
 #: A query word this long that starts a listed word matches it as a truncation.
@@ -63,8 +70,8 @@ class IndexedName:
     kind: str
     tokens: tuple[Token, ...]
     legal_forms: tuple[LegalForm, ...]
-    #: Initials of a long name or of a compound's clipped words, "" for other names.
-    acronym: str
+    #: Acronyms the name may go by (see `acronyms_of`); empty for short names.
+    acronyms: tuple[str, ...]
     #: (position, key) of each pair of adjacent distinctive words, read as one word.
     compounds: tuple[tuple[int, str], ...]
 
@@ -91,6 +98,20 @@ def initials(tokens: Iterable[Token]) -> str:
     if len(words) < ACRONYM_MIN_WORDS:
         return ""
     return "".join(to_latin(t.text[0]) for t in words)
+
+
+def acronyms_of(tokens: list[Token]) -> tuple[str, ...]:
+    """The acronyms a name may go by: its initials, the same with prefixed compounds giving a
+    letter per part (ZTEM), and for one compound word the initials of its clipped words."""
+    if len(tokens) == 1:
+        compound = compound_acronym(tokens[0].latin)
+        return (compound,) if compound else ()
+    plain = initials(tokens)
+    if not plain:
+        return ()
+    words = [t for t in tokens if t.key not in FUNCTION and not t.number]
+    split = "".join(word_initials(to_latin(t.text)) for t in words)
+    return (plain, split) if split != plain else (plain,)
 
 
 class NameIndex:
@@ -169,9 +190,11 @@ class NameIndex:
     def _attest(self, name_ids: range) -> None:
         names = [self.names[i] for i in name_ids]
         short = {n.tokens[0].latin for n in names if len(n.tokens) == 1}
-        spelled = {n.acronym for n in names if n.acronym}
+        spelled = {a for n in names for a in n.acronyms}
         for i, name in zip(name_ids, names, strict=True):
-            if name.acronym in short or (len(name.tokens) == 1 and name.tokens[0].latin in spelled):
+            if not short.isdisjoint(name.acronyms) or (
+                len(name.tokens) == 1 and name.tokens[0].latin in spelled
+            ):
                 self.attested.add(i)
 
     def _spellers(self) -> dict[str, int]:
@@ -193,7 +216,8 @@ class NameIndex:
                 weight = 1.0
             elif key in FUNCTION:
                 weight = FUNCTION_WEIGHT
-            elif generic(key):
+            elif generic(key) or max(map(len, self.spellings[key])) <= INITIALS_LEN:
+                # Initials of a person a plant is named after (S.I. Vavilov) say little.
                 weight = min(weight, GENERIC_WEIGHT)
             weights[key] = weight
         return weights
@@ -221,17 +245,16 @@ def _indexed(
     entity: int, alias: str, variant: str, kind: str, interned: dict[str, Token]
 ) -> IndexedName | None:
     tokens, forms = split_legal_forms(tokenize(variant))
-    if not tokens:
-        return None
+    if not tokens or all(t.latin in INITIALISMS for t in tokens):
+        return None  # nothing of a name left ("KB" of a Japanese name we cannot read)
     tokens = [interned.setdefault(t.text, t) for t in tokens]
     compounds = tuple(
         (i, key)
         for i, (left, right) in enumerate(itertools.pairwise(tokens))
         if (key := compound_key(left, right))
     )
-    acronym = initials(tokens) or (compound_acronym(tokens[0].latin) if len(tokens) == 1 else "")
     return IndexedName(
-        entity, alias, variant, kind, tuple(tokens), tuple(forms), acronym, compounds
+        entity, alias, variant, kind, tuple(tokens), tuple(forms), acronyms_of(tokens), compounds
     )
 
 
@@ -253,8 +276,9 @@ def _postings(names: list[IndexedName]) -> dict[str, list[int]]:
 def _acronyms(names: list[IndexedName]) -> dict[str, list[int]]:
     table: dict[str, list[int]] = defaultdict(list)
     for name_id, name in enumerate(names):
-        if len(name.acronym) >= ACRONYM_MIN_LEN:
-            table[name.acronym].append(name_id)
+        for acronym in name.acronyms:
+            if len(acronym) >= ACRONYM_MIN_LEN:
+                table[acronym].append(name_id)
     return dict(table)
 
 

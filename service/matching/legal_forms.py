@@ -72,6 +72,7 @@ _FORMS: dict[str, tuple[str, ...]] = {
     "Inc": ("Inc", "incorporated", "corp", "corporation"),
     "GmbH": ("GmbH", "mbH", "AG", "KG"),
     "SA": ("SA", "SARL", "SAS", "SpA", "SRL", "BV", "NV"),
+    "LŞ": ("limited sirketi", "ltd sti", "STI", "anonim sirketi"),
     "d.o.o.": ("DOO", "d o o", "SRO", "KFT", "sp z oo", "sp z o o", "Sp. z o.o."),
     "FZE": ("FZE", "FZCO", "FZC", "FZ LLC", "FZ-LLC"),
 }  # fmt: skip
@@ -177,6 +178,12 @@ def split_legal_forms(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]
     """Separate legal forms from the other tokens. A name that is nothing but legal forms has
     nothing left to compare."""
     return _scan(tokens)
+
+
+def is_legal_form_abbreviation(word: str) -> bool:
+    """One written word that is an abbreviated legal form (JSC, ОАО, UE)."""
+    tokens = tokenize(word)
+    return len(tokens) == 1 and tokens[0].latin in _ABBREVIATIONS
 
 
 def is_only_legal_forms(tokens: list[Token]) -> bool:

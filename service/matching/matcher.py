@@ -47,7 +47,7 @@ from service.matching.vocabulary import COUNTRY_WORDS, NOISE, PLACES, generic
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.75
 #: Query words whose listed keys are kept in memory (per matcher).
 LOOKUP_CACHE_SIZE = 100_000
 #: Names of one entity scored per query part: the names are tried best bound first, and an
@@ -169,7 +169,10 @@ class Matcher:
         hits, bounds, masks = query.hits, query.bounds, query.masks
         for unit in query_units(tokens):
             mask = unit.mask
-            for key, (distance, bound) in self._lookup(unit).items():
+            found = self._lookup(unit)
+            if unit.indices == (len(tokens) - 1,):
+                found = self._truncations(unit, found)
+            for key, (distance, bound) in found.items():
                 if key in hits:
                     hits[key].append((unit, distance))
                     bounds[key] = max(bound, bounds[key])
@@ -179,7 +182,8 @@ class Matcher:
                     bounds[key] = bound
                     masks[key] = mask
         for i, token in enumerate(tokens):
-            if len(token.latin) >= ACRONYM_MIN_LEN:
+            # Initialisms of common words (NPO, KB) are no organisation's acronym.
+            if len(token.latin) >= ACRONYM_MIN_LEN and token.latin not in INITIALISMS:
                 for name_id in self.index.acronyms.get(token.latin, ()):
                     query.acronym_hits.setdefault(name_id, i)
         return query
@@ -198,8 +202,8 @@ class Matcher:
         return found
 
     def _find(self, key: str, latin: str, single: bool) -> dict[str, tuple[int, float]]:
-        """The key itself, typo neighbours, continuations of a truncated word, inflected forms
-        and translations. Two words read as one are only looked up as they are."""
+        """The key itself, typo neighbours, inflected forms and translations. Two words read as
+        one are only looked up as they are."""
         found: dict[str, tuple[int, float]] = {}
         if self.index.knows(key):
             found[key] = (0, 1.0)
@@ -209,17 +213,27 @@ class Matcher:
                 bound = self._typo_bound(key, latin, other) if distance else 1.0
                 if bound >= FUZZY_MIN_SIM:
                     found[other] = (distance, bound)
-            if len(key) >= PREFIX_MIN_LEN:
-                for longer in self.index.typos.continuations(key):
-                    found.setdefault(longer, (TRUNCATED, TRUNCATED_SIM_MAX))
         if single:
             word_stem = stem(key)
             for other in self.index.by_stem.get(word_stem, ()):
-                found.setdefault(other, (INFLECTED, INFLECTION_SIM))
+                _keep_best(found, other, (INFLECTED, INFLECTION_SIM))
             meaning = MEANINGS.get(word_stem)
             for other in self.index.by_meaning.get(meaning, ()) if meaning is not None else ():
-                found.setdefault(other, (TRANSLATION, TRANSLATION_SIM))
+                _keep_best(found, other, (TRANSLATION, TRANSLATION_SIM))
         return found
+
+    def _truncations(
+        self, unit: Unit, found: dict[str, tuple[int, float]]
+    ) -> dict[str, tuple[int, float]]:
+        """The last word of a query may be cut short by a field length limit: add the listed
+        words it begins."""
+        key = unit.key
+        if len(key) < PREFIX_MIN_LEN or key in found or key in NOISE or generic(key):
+            return found
+        longer = self.index.typos.continuations(key)
+        if not longer:
+            return found
+        return {**{k: (TRUNCATED, TRUNCATED_SIM_MAX) for k in longer}, **found}
 
     def _typo_bound(self, key: str, latin: str, other: str) -> float:
         """The best typo similarity of a query word with any listed spelling of `other`."""
@@ -394,3 +408,9 @@ def _nameish(tokens: Sequence[Token]) -> bool:
         not (t.number or t.key in NOISE or t.key in COUNTRY_WORDS or t.key in PLACES)
         for t in tokens
     )
+
+
+def _keep_best(found: dict[str, tuple[int, float]], key: str, hit: tuple[int, float]) -> None:
+    """Record a hit unless the key already has one at least as similar."""
+    if key not in found or found[key][1] < hit[1]:
+        found[key] = hit

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from service.matching.legal_forms import is_only_legal_forms
+from service.matching.legal_forms import is_legal_form_abbreviation, is_only_legal_forms
 from service.matching.normalize import tokenize
 from service.matching.vocabulary import generic
 
@@ -45,9 +45,22 @@ def split_name(raw: str) -> list[str]:
             for name in _unbracket(piece):
                 for dashed in _undash(name):
                     for held in _unhold(dashed):
-                        if tokenize(held):
-                            parts.setdefault(held, None)
+                        for named in _split_at_legal_form(held):
+                            if tokenize(named):
+                                parts.setdefault(named, None)
     return list(parts) or [raw]
+
+
+def _split_at_legal_form(name: str) -> list[str]:
+    """An abbreviated legal form inside a name starts a second one ("PLANAR JSC KBTEM" holds
+    PLANAR and JSC KBTEM); the whole is kept too."""
+    words = name.split()
+    for i in range(1, len(words) - 1):
+        if is_legal_form_abbreviation(words[i]):
+            before, after = " ".join(words[:i]), " ".join(words[i:])
+            if _is_name(before) and _is_name(after):
+                return [name, before, after]
+    return [name]
 
 
 def _letters(text: str) -> list[str]:

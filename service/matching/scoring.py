@@ -23,6 +23,8 @@ TRANSLIT_SIM = 0.95
 #: only changes the spelling of a sound costs this much. Pairs below FUZZY_MIN_SIM do not match.
 TRANSLIT_EDIT_COST = 0.5
 FUZZY_MIN_SIM = 0.72
+#: Two words read as one must be spelt nearly alike (MTBank is not VTB Bank).
+COMPOUND_MIN_SIM = 0.85
 #: Similarity of a word cut short at its shortest (PREFIX_MIN_LEN letters of a long word);
 #: rises to TRUNCATED_SIM_MAX as the cut part shrinks.
 TRUNCATED_SIM_MIN = 0.75
@@ -41,8 +43,8 @@ INFLECTED = -3
 #: entities' names spell (on a large list many names share three initials).
 ACRONYM_SIM = 0.9
 ACRONYM_UNIQUE_SIM = 0.88
-ACRONYM_UNIQUE_SHORT_SIM = 0.82
-ACRONYM_SHARED_SIM = 0.75
+ACRONYM_UNIQUE_SHORT_SIM = 0.78
+ACRONYM_SHARED_SIM = 0.7
 #: Letters from which an acronym counts as long.
 ACRONYM_LONG = 4
 #: Weight of a query word the watchlist does not know (an extra word, maybe another company).
@@ -61,7 +63,7 @@ NUMBER_MISMATCH = 0.5  # 557 is not 558 Aircraft Repair Plant
 GENERIC_ONLY = 0.5  # only generic words of a distinctive name matched
 WEAK_ALIAS = 0.9  # the list itself calls the alias weak
 #: The caller's country, or a country the query names, is none of the entity's.
-COUNTRY_MISMATCH = 0.75
+COUNTRY_MISMATCH = 0.7
 #: Query numbers this long are tax ids, phone numbers or post codes, not part of a name.
 LONG_NUMBER_LEN = 5
 
@@ -172,7 +174,7 @@ def _unit_pair(
     q_latin = "".join(query.tokens[i].latin for i in q_unit.indices)
     a_latin = "".join(name.tokens[i].latin for i in a_unit.indices)
     similarity = typo_similarity(q_unit.key, a_unit.key, q_latin, a_latin)
-    if similarity < FUZZY_MIN_SIM:
+    if similarity < COMPOUND_MIN_SIM:
         return None
     return Pair(q_unit.indices, a_unit.indices, "compound", similarity)
 
@@ -227,9 +229,18 @@ def acronym_similarity(index: NameIndex, name_id: int, letters: str) -> float:
 
 
 def align(index: NameIndex, query: Query, name_id: int) -> list[Pair]:
-    """Greedy one-to-one alignment, best similarity first, single words first on ties."""
+    """Greedy one-to-one alignment, best similarity first; on ties single words first, then
+    the name's weightier words (a query word that may be either of two names' words pairs
+    with the rarer)."""
     pairs = _candidate_pairs(index, query, name_id)
-    pairs.sort(key=lambda p: (-p.similarity, len(p.query) + len(p.alias)))
+    tokens, weights = index.names[name_id].tokens, index.weights
+    pairs.sort(
+        key=lambda p: (
+            -p.similarity,
+            len(p.query) + len(p.alias),
+            -sum(weights[tokens[i].key] for i in p.alias),
+        )
+    )
     used_q: set[int] = set()
     used_a: set[int] = set()
     chosen = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from service.matching.abbreviations import INITIALISMS
 from service.matching.normalize import tokenize
 from service.matching.translations import stem
 
@@ -33,6 +34,7 @@ solutions products product tovary goods materials machine machinery machines mas
 mashinostroitelnyi automobile avtomobilnyi tractor traktornyi plant bank control kontrol
 upravlenie upravleniya economic aviakompaniya airline airlines aviatsionnaya executive
 ispolkom oblispolkom gorispolkom vykankam directorate main glavnoe headquarters
+capital kapital invest investment finance financial credit leasing insurance ticaret sanayi
 """
 
 _PLACES = """
@@ -42,12 +44,13 @@ vitebsk viciebsk mogilev mahilyow mogilyov
 orsha borisov barysau zhodino baranovichi bobruisk babruisk pinsk lida slutsk soligorsk
 salihorsk novopolotsk navapolatsk polotsk mozyr mazyr zhlobin molodechno maladzyechna
 region oblast district raion rayon city street str ul prospekt avenue ave russia rossiya russian
-rossiiskaya federation moscow moskva st petersburg saint china kitai ukraine
+rossiiskaya federation moscow moskva st petersburg saint china kitai ukraine european euro
+eurasian asia asian east west north south middle vostok zapad sever yug
 """
 
 # Not "a": in "Group A" it is the name.
 _FUNCTION = """
-the of and for in at on by to an with named after imeni im i po na pri s z v dlya
+the of and for in at on by to an with named after imeni im i po na pri s z v dlya ve
 republic respublika respubliki rebublic
 """
 
@@ -64,8 +67,9 @@ def _keys(words: str) -> frozenset[str]:
 
 #: Places: Belarusian cities and regions, a few foreign ones, address words.
 PLACES = _keys(_PLACES)
-#: Organisation words and places: present in most names, never enough for a match.
-GENERIC = _keys(_ORGANISATION) | PLACES
+#: Organisation words, places and initialisms of organisation words (NPO, OKB): present in
+#: many names, never enough for a match.
+GENERIC = _keys(_ORGANISATION) | PLACES | _keys(" ".join(INITIALISMS))
 _GENERIC_STEMS = frozenset(stem(key) for key in GENERIC)
 #: Function words: nearly weightless.
 FUNCTION = _keys(_FUNCTION)
@@ -108,6 +112,8 @@ UZ uzbekistan uzbek tashkent
 KG kyrgyzstan kyrgyz bishkek
 MD moldova moldovan chisinau
 IN india indian
+JP japan japanese tokyo
+KP korea korean
 ARAB arab arabian
 """
 
