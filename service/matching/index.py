@@ -59,21 +59,38 @@ class ListedEntity:
     places: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
 class IndexedName:
-    entity: int
-    #: The name as the list gives it.
-    alias: str
-    #: The part of it this entry stands for (combined names hold several).
-    variant: str
-    #: "primary", "aka", "fka" or "weak".
-    kind: str
-    tokens: tuple[Token, ...]
-    legal_forms: tuple[LegalForm, ...]
-    #: Acronyms the name may go by (see `acronyms_of`); empty for short names.
-    acronyms: tuple[str, ...]
-    #: (position, key) of each pair of adjacent distinctive words, read as one word.
-    compounds: tuple[tuple[int, str], ...]
+    """One indexed name. A plain class with __slots__ (one per listed name: a million on a
+    large list; see Token for why not a dataclass). Not changed after it is made."""
+
+    __slots__ = (
+        "acronyms", "alias", "compounds", "entity", "kind", "legal_forms", "tokens", "variant",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        entity: int,
+        alias: str,
+        variant: str,
+        kind: str,
+        tokens: tuple[Token, ...],
+        legal_forms: tuple[LegalForm, ...],
+        acronyms: tuple[str, ...],
+        compounds: tuple[tuple[int, str], ...],
+    ) -> None:
+        self.entity = entity
+        #: The name as the list gives it.
+        self.alias = alias
+        #: The part of it this entry stands for (combined names hold several).
+        self.variant = variant
+        #: "primary", "aka", "fka" or "weak".
+        self.kind = kind
+        self.tokens = tokens
+        self.legal_forms = legal_forms
+        #: Acronyms the name may go by (see `acronyms_of`); empty for short names.
+        self.acronyms = acronyms
+        #: (position, key) of each pair of adjacent distinctive words, read as one word.
+        self.compounds = compounds
 
 
 def is_generic(key: str) -> bool:

@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from service.matching.translit import fold_homoglyphs, is_cyrillic, phonetic_key, to_latin
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    #: Case-folded, in the script it was written in ("пеленг").
-    text: str
-    #: Readable lower-case Latin ("peleng").
-    latin: str
-    #: Phonetic key where spelling variants meet ("pilinG").
-    key: str
-    cyrillic: bool
-    #: All digits (a plant number such as 558, or a tax id).
-    number: bool
+    """One word. A plain class with __slots__ rather than a dataclass: tokens are made for
+    every name and query, and a dataclass's generated __init__ stays interpreted Python even
+    when the engine is compiled. Not changed after it is made."""
+
+    __slots__ = ("cyrillic", "key", "latin", "number", "text")
+
+    def __init__(self, text: str, latin: str, key: str, cyrillic: bool, number: bool) -> None:
+        #: Case-folded, in the script it was written in ("пеленг").
+        self.text = text
+        #: Readable lower-case Latin ("peleng").
+        self.latin = latin
+        #: Phonetic key where spelling variants meet ("pilinG").
+        self.key = key
+        self.cyrillic = cyrillic
+        #: All digits (a plant number such as 558, or a tax id).
+        self.number = number
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, key={self.key!r})"
 
 
 # Single letters each followed by a full stop (d.o.o., S.A., V.I.) are one abbreviation.

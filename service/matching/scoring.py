@@ -7,8 +7,6 @@ Pure; imports only from `service.matching`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rapidfuzz.distance import OSA
 
 from service.matching.index import IndexedName, NameIndex, compound_key
@@ -68,60 +66,100 @@ COUNTRY_MISMATCH = 0.7
 LONG_NUMBER_LEN = 5
 
 
-@dataclass(frozen=True, slots=True)
+# The classes below are made by the thousand per query: plain classes with __slots__ and an
+# explicit __init__ (a dataclass's generated __init__ stays interpreted Python even when the
+# engine is compiled, and a frozen one sets each field through object.__setattr__). They are
+# not changed after they are made.
+
+
 class Unit:
     """One or more adjacent words of a query or a name, compared as one."""
 
-    indices: tuple[int, ...]
-    key: str
-    #: Readable Latin of the words, run together.
-    latin: str = ""
+    __slots__ = ("indices", "key", "latin", "mask")
 
-    @property
-    def mask(self) -> int:
-        return sum(1 << i for i in self.indices)
+    def __init__(self, indices: tuple[int, ...], key: str, latin: str = "") -> None:
+        self.indices = indices
+        self.key = key
+        #: Readable Latin of the words, run together.
+        self.latin = latin
+        #: The words as bits (bit i: word i).
+        self.mask = sum(1 << i for i in indices)
 
 
-@dataclass(frozen=True, slots=True)
 class Pair:
-    query: tuple[int, ...]
-    alias: tuple[int, ...]
-    #: exact, transliterated, inflected, translated, fuzzy, truncated, compound, acronym, or
-    #: location (a query word naming the entity's country; no word of the name)
-    kind: str
-    similarity: float
+    """A query unit aligned with words of a name, and how alike they are."""
+
+    __slots__ = ("alias", "kind", "query", "similarity")
+
+    def __init__(
+        self, query: tuple[int, ...], alias: tuple[int, ...], kind: str, similarity: float
+    ) -> None:
+        self.query = query
+        self.alias = alias
+        #: exact, transliterated, inflected, translated, fuzzy, truncated, compound, acronym,
+        #: or location (a query word naming the entity's country; no word of the name)
+        self.kind = kind
+        self.similarity = similarity
 
 
-@dataclass(slots=True)
 class Query:
     """A query prepared once and scored against many names."""
 
-    text: str
-    tokens: list[Token]
-    legal_forms: list[LegalForm]
-    weights: list[float]
-    numbers: frozenset[str]
-    #: vocabulary key -> (query unit, edit distance; -1 truncation, TRANSLATION translation)
-    hits: dict[str, list[tuple[Unit, int]]] = field(default_factory=dict)
-    #: vocabulary key -> the highest similarity any query unit can have with it
-    bounds: dict[str, float] = field(default_factory=dict)
-    #: vocabulary key -> the query words that may stand for it (bit i: word i)
-    masks: dict[str, int] = field(default_factory=dict)
-    #: names whose initials one query word spells -> that word's index
-    acronym_hits: dict[int, int] = field(default_factory=dict)
-    #: the query's own initials, "" when too short
-    initials: str = ""
+    __slots__ = (
+        "acronym_hits", "bounds", "hits", "initials", "legal_forms", "masks", "numbers",
+        "text", "tokens", "weights",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        text: str,
+        tokens: list[Token],
+        legal_forms: list[LegalForm],
+        weights: list[float],
+        numbers: frozenset[str],
+        initials: str = "",
+    ) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.legal_forms = legal_forms
+        self.weights = weights
+        self.numbers = numbers
+        #: the query's own initials, "" when too short
+        self.initials = initials
+        #: vocabulary key -> (query unit, edit distance or a hit marker: TRUNCATED, ...)
+        self.hits: dict[str, list[tuple[Unit, int]]] = {}
+        #: vocabulary key -> the highest similarity any query unit can have with it
+        self.bounds: dict[str, float] = {}
+        #: vocabulary key -> the query words that may stand for it (bit i: word i)
+        self.masks: dict[str, int] = {}
+        #: names whose initials one query word spells -> that word's index
+        self.acronym_hits: dict[int, int] = {}
 
 
-@dataclass(frozen=True, slots=True)
 class NameScore:
-    name_id: int
-    score: float
-    alias_coverage: float
-    query_coverage: float
-    floor: float
-    penalties: dict[str, float]
-    pairs: tuple[Pair, ...]
+    """One name's score against a query, with its components and the alignment."""
+
+    __slots__ = (
+        "alias_coverage", "floor", "name_id", "pairs", "penalties", "query_coverage", "score",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        name_id: int,
+        score: float,
+        alias_coverage: float,
+        query_coverage: float,
+        floor: float,
+        penalties: dict[str, float],
+        pairs: tuple[Pair, ...],
+    ) -> None:
+        self.name_id = name_id
+        self.score = score
+        self.alias_coverage = alias_coverage
+        self.query_coverage = query_coverage
+        self.floor = floor
+        self.penalties = penalties
+        self.pairs = pairs
 
 
 def query_weight(index: NameIndex, token: Token) -> float:
