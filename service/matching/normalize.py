@@ -51,13 +51,21 @@ _SCRIPT_BOUNDARY_RE = re.compile(
 
 
 def clean_text(text: str) -> str:
-    """NFKC, abbreviations and apostrophes joined, everything but letters and digits to spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = _APOSTROPHE_RE.sub("", text)
+    """NFKC, abbreviations and apostrophes joined, everything but letters and digits to spaces.
+    Each step runs only when the text has what it rewrites (this runs for every query)."""
+    ascii_only = text.isascii()
+    if not ascii_only:
+        text = unicodedata.normalize("NFKC", text)
+    if "." in text:
+        text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)
+    if not ascii_only or "'" in text or "`" in text:
+        text = _APOSTROPHE_RE.sub("", text)
     text = _NON_WORD_RE.sub(" ", text)
-    text = _SCRIPT_BOUNDARY_RE.sub(" ", text)
-    return _DIGIT_BOUNDARY_RE.sub(" ", text).strip()
+    if not text.isascii():
+        text = _SCRIPT_BOUNDARY_RE.sub(" ", text)
+    if any(c.isdigit() for c in text):
+        text = _DIGIT_BOUNDARY_RE.sub(" ", text)
+    return text.strip()
 
 
 @lru_cache(maxsize=200_000)
