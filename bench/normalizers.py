@@ -8,7 +8,9 @@ to keep (see README, "How matching works").
    same engine with `normality.ascii_text` (ICU "Any-Latin; Latin-ASCII") in its place:
    recall on the transliteration categories and false positives on clean negatives.
 
-Run: python bench/normalizers.py
+Run: python bench/normalizers.py, with the engine installed uncompiled
+(SCREENING_PURE_PYTHON=1 pip install -e .): the comparison swaps the engine's transliteration
+function, which a compiled engine has bound at build time.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def legal_forms() -> None:
 
 
 def transliteration() -> None:
+    if not normalize.__file__ or not normalize.__file__.endswith(".py"):
+        sys.exit("the transliteration comparison needs the uncompiled engine (see the docstring)")
     cases = read_cases()
     watchlist = load_watchlist()
     results = {}
