@@ -200,9 +200,16 @@ def scenarios(workdir: Path, redis_url: str | None) -> list[Scenario]:
         prefix = f"bench-{uuid.uuid4().hex[:12]}"
         env = {"REDIS_URL": redis_url, "SCREENING_REDIS_KEY_PREFIX": prefix}
         shared = Server("service, Redis cache", "service.app:create_app", env)
+        # The same without the in-process first level: every hit is a Redis round trip.
+        remote = Server(
+            "service, Redis cache only",
+            "service.app:create_app",
+            env | {"SCREENING_LOCAL_CACHE_SIZE": "0"},
+        )
         found += [
-            Scenario("screen: cache hit (Redis)", shared, fixed),
+            Scenario("screen: cache hit (Redis, first level in process)", shared, fixed),
             Scenario("screen: cache miss (Redis)", shared, unique),
+            Scenario("screen: cache hit (Redis only, first level off)", remote, fixed),
         ]
     return found
 

@@ -1,5 +1,5 @@
-"""The result cache: one protocol, a Redis implementation shared by every process of a
-deployment and a bounded in-process LRU for a single process without Redis.
+"""The result cache: one protocol; a bounded in-process LRU, a Redis implementation shared by
+every process of a deployment, and the two in tiers (the LRU read first, Redis behind it).
 
 Values are opaque JSON bytes (see `service.results`); keys come from `service.keys`. This is
 the only module that talks to Redis. A cache failure never fails a request: a broken Redis
@@ -9,6 +9,7 @@ answers misses and skips writes until it comes back.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -68,6 +69,13 @@ class MemoryResultCache:
         return len(self._entries)
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return self.lookup(keys)
+
+    async def set_many(self, items: Mapping[str, bytes], ttl: int) -> None:
+        self.store({key: (value, ttl) for key, value in items.items()})
+
+    def lookup(self, keys: Sequence[str]) -> list[bytes | None]:
+        """`get_many` without a coroutine, for a cache in front of another."""
         now = self._clock()
         found: list[bytes | None] = []
         with self._lock:
@@ -82,11 +90,12 @@ class MemoryResultCache:
                     found.append(entry[1])
         return found
 
-    async def set_many(self, items: Mapping[str, bytes], ttl: int) -> None:
-        expires = self._clock() + ttl
+    def store(self, items: Mapping[str, tuple[bytes, float]]) -> None:
+        """Keep each value for its own number of seconds (the least recent go when full)."""
+        now = self._clock()
         with self._lock:
-            for key, value in items.items():
-                self._entries[key] = (expires, value)
+            for key, (value, seconds) in items.items():
+                self._entries[key] = (now + seconds, value)
                 self._entries.move_to_end(key)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
@@ -97,6 +106,18 @@ class MemoryResultCache:
     async def close(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+#: Each key's value and its time to live in milliseconds (-1: no expiry, -2: no such key): GET
+#: and PTTL of every key in one command, so one round trip whatever the number of keys.
+_GET_WITH_PTTL = """
+local reply = {}
+for i, key in ipairs(KEYS) do
+  reply[2 * i - 1] = redis.call('GET', key)
+  reply[2 * i] = redis.call('PTTL', key)
+end
+return reply
+"""
 
 
 class RedisResultCache:
@@ -116,6 +137,8 @@ class RedisResultCache:
         self._retry_seconds = retry_seconds
         self._clock = clock
         self._retry_at: float | None = None  # None while Redis answers
+        # Loaded into Redis on first use, and again after a restart (redis-py does both).
+        self._get_with_pttl = client.register_script(_GET_WITH_PTTL)
 
     @classmethod
     def from_url(
@@ -152,6 +175,25 @@ class RedisResultCache:
         self._succeeded()
         return values
 
+    async def get_many_with_ttl(self, keys: Sequence[str]) -> list[tuple[bytes, float] | None]:
+        """Like `get_many`, with the seconds each value has left to live (infinity if it has no
+        expiry), in one round trip: a copy kept elsewhere must not outlive the original."""
+        if not keys or not self._may_try():
+            return [None] * len(keys)
+        try:
+            reply = cast("list[bytes | int | None]", await self._get_with_pttl(keys))
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return [None] * len(keys)
+        self._succeeded()
+        found: list[tuple[bytes, float] | None] = []
+        for value, pttl in zip(reply[0::2], reply[1::2], strict=True):
+            if isinstance(value, bytes) and isinstance(pttl, int) and pttl != 0:
+                found.append((value, pttl / 1000 if pttl > 0 else math.inf))
+            else:
+                found.append(None)
+        return found
+
     async def set_many(self, items: Mapping[str, bytes], ttl: int) -> None:
         if not items or not self._may_try():
             return
@@ -184,7 +226,7 @@ class RedisResultCache:
     def _failed(self, exc: Exception) -> None:
         if self._retry_at is None:
             log.warning(
-                "redis cache unavailable, screening uncached: %s: %s", type(exc).__name__, exc
+                "redis cache unavailable, screening without it: %s: %s", type(exc).__name__, exc
             )
         self._retry_at = self._clock() + self._retry_seconds
 
@@ -194,12 +236,64 @@ class RedisResultCache:
             self._retry_at = None
 
 
+class TieredResultCache:
+    """The in-process LRU in front of Redis: a name screened again in this process costs no
+    round trip. Safe across processes because an entry never changes under its key (the key
+    holds the watchlist version); a copy in the LRU expires when its Redis original does.
+
+    Reads: the LRU, then Redis for the keys it lacks (one round trip), which fill the LRU.
+    Writes: both. Redis down: the LRU still answers, and keeps what is computed meanwhile."""
+
+    backend = "redis"
+
+    def __init__(self, near: MemoryResultCache, far: RedisResultCache, max_ttl: int) -> None:
+        self.near = near
+        self.far = far
+        #: The lifetime of a copy of a Redis entry without expiry (not written by us).
+        self._max_ttl = max_ttl
+
+    @property
+    def state(self) -> CacheState:
+        return self.far.state
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        found = self.near.lookup(keys)
+        missing = [i for i, value in enumerate(found) if value is None]
+        if not missing:
+            return found
+        fetched = await self.far.get_many_with_ttl([keys[i] for i in missing])
+        copies: dict[str, tuple[bytes, float]] = {}
+        for i, entry in zip(missing, fetched, strict=True):
+            if entry is not None:
+                found[i] = entry[0]
+                copies[keys[i]] = (entry[0], min(entry[1], self._max_ttl))
+        if copies:
+            self.near.store(copies)
+        return found
+
+    async def set_many(self, items: Mapping[str, bytes], ttl: int) -> None:
+        await self.near.set_many(items, ttl)
+        await self.far.set_many(items, ttl)
+
+    async def check(self) -> CacheState:
+        return await self.far.check()
+
+    async def close(self) -> None:
+        await self.near.close()
+        await self.far.close()
+
+
 def open_cache(settings: Settings) -> ResultCache:
-    """The cache the settings ask for: Redis when a URL is set, else the in-process LRU."""
-    if settings.redis_url:
-        return RedisResultCache.from_url(
-            settings.redis_url,
-            socket_timeout=settings.redis_socket_timeout_seconds,
-            retry_seconds=settings.cache_retry_seconds,
-        )
-    return MemoryResultCache(settings.memory_cache_size)
+    """The cache the settings ask for: with a Redis URL, Redis behind an in-process LRU (or
+    alone if that LRU's size is 0); without one, the in-process LRU alone."""
+    if not settings.redis_url:
+        return MemoryResultCache(settings.memory_cache_size)
+    far = RedisResultCache.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_socket_timeout_seconds,
+        retry_seconds=settings.cache_retry_seconds,
+    )
+    if settings.local_cache_size == 0:
+        return far
+    near = MemoryResultCache(settings.local_cache_size)
+    return TieredResultCache(near, far, settings.cache_ttl_seconds)

@@ -29,7 +29,11 @@ _STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
     "color_message",
 }
 #: Loggers of the ASGI server, re-routed through the JSON handler.
-_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error")
+#: The server's access log, silenced: the app writes its own line per request, and uvicorn
+#: writes one whenever this logger has a handler, even with `access_log=False`, once the app
+#: has re-configured logging after the server did.
+_SERVER_ACCESS_LOGGER = "uvicorn.access"
 
 
 class RequestLog:
@@ -150,3 +154,6 @@ def configure_logging(level: str) -> None:
         server_logger = logging.getLogger(name)
         server_logger.handlers.clear()
         server_logger.propagate = True
+    server_access = logging.getLogger(_SERVER_ACCESS_LOGGER)
+    server_access.handlers.clear()
+    server_access.propagate = False

@@ -70,6 +70,20 @@ class RedisProcess:
                 raise RuntimeError(f"redis-server did not start on port {self.port}")
             time.sleep(0.02)
 
+    def commands(self) -> dict[str, int]:
+        """Calls per command this server has answered (`INFO commandstats`), without the
+        commands of looking (INFO) or of opening a connection (HELLO, CLIENT)."""
+        client = redis.Redis.from_url(self.url)
+        try:
+            stats = client.info("commandstats")
+        finally:
+            client.close()
+        return {
+            name.removeprefix("cmdstat_"): int(stat["calls"])
+            for name, stat in stats.items()
+            if not name.startswith(("cmdstat_info", "cmdstat_hello", "cmdstat_client"))
+        }
+
     def stop(self) -> None:
         if self._process is not None:
             self._process.terminate()

@@ -1,5 +1,6 @@
-"""The result cache against a real Redis server: hits, misses, TTLs, watchlist versions, and an
-outage in the middle of a run of requests in which no request fails."""
+"""The result cache against a real Redis server: hits, misses, TTLs, watchlist versions, the
+in-process first level in front of Redis, and an outage in the middle of a run of requests in
+which no request fails."""
 
 from __future__ import annotations
 
@@ -15,8 +16,16 @@ import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from service.cache import CacheState, MemoryResultCache, RedisResultCache
+from service.cache import (
+    CacheState,
+    MemoryResultCache,
+    RedisResultCache,
+    TieredResultCache,
+    open_cache,
+)
 from service.keys import KeySpace
+from service.settings import Settings
+from service.state import load_screener
 
 # --- The in-process LRU ------------------------------------------------------------------------
 
@@ -106,6 +115,108 @@ def test_keys_hold_prefix_layout_and_version_but_no_name() -> None:
     assert key == keys.result("0123456789abcdef", "zavod svt", "BY", 0.8, 10)
 
 
+# --- Two levels: the in-process LRU in front of Redis ---------------------------------------------
+
+
+def tiered(url: str, clock: Callable[[], float] = time.monotonic) -> TieredResultCache:
+    far = RedisResultCache.from_url(url, socket_timeout=0.2, retry_seconds=5.0)
+    return TieredResultCache(MemoryResultCache(100, clock=clock), far, max_ttl=3600)
+
+
+def new_commands(server: Any, before: dict[str, int]) -> dict[str, int]:
+    """The commands `server` answered since `before` was taken, with their counts."""
+    now: dict[str, int] = server.commands()
+    return {name: n - before.get(name, 0) for name, n in now.items() if n != before.get(name, 0)}
+
+
+def test_open_cache_builds_what_the_settings_ask_for(make_settings: Any) -> None:
+    url = "redis://127.0.0.1:1/0"  # never connected to: clients connect on first use
+    assert isinstance(open_cache(make_settings()), MemoryResultCache)
+    assert isinstance(open_cache(make_settings(redis_url=url)), TieredResultCache)
+    assert type(open_cache(make_settings(redis_url=url, local_cache_size=0))) is RedisResultCache
+    assert Settings.model_fields["local_cache_size"].default == 10_000
+
+
+async def test_first_level_hit_makes_no_redis_round_trip(own_redis: Any) -> None:
+    cache = tiered(own_redis.url)
+    try:
+        before = own_redis.commands()
+        await cache.set_many({"k": b"[]"}, ttl=60)
+        assert new_commands(own_redis, before) == {"set": 1}  # written through to Redis
+        before = own_redis.commands()
+        for _ in range(3):
+            assert await cache.get_many(["k"]) == [b"[]"]
+        assert new_commands(own_redis, before) == {}
+        own_redis.stop()  # Redis gone: the first level answers, without noticing
+        assert await cache.get_many(["k"]) == [b"[]"]
+        assert cache.state is CacheState.OK
+        started = time.perf_counter()
+        assert await cache.get_many(["k", "other"]) == [b"[]", None]  # the miss asks Redis
+        assert cache.state is CacheState.DEGRADED
+        assert time.perf_counter() - started < 1.0
+    finally:
+        await cache.close()
+
+
+async def test_redis_hits_fill_the_first_level_in_one_round_trip(own_redis: Any) -> None:
+    plain = redis.Redis.from_url(own_redis.url)
+    plain.set("a", b'[{"entity_id":"x"}]', ex=60)  # written by another process
+    plain.set("b", b"[]", ex=60)
+    plain.close()
+    cache = tiered(own_redis.url)
+    try:
+        assert await cache.get_many(["warm-up"]) == [None]  # loads the script into Redis
+        before = own_redis.commands()
+        assert await cache.get_many(["a", "b", "c"]) == [b'[{"entity_id":"x"}]', b"[]", None]
+        # One command for the three keys; GET and PTTL are the script's own calls.
+        assert new_commands(own_redis, before) == {"evalsha": 1, "get": 3, "pttl": 3}
+        before = own_redis.commands()
+        assert await cache.get_many(["b", "a"]) == [b"[]", b'[{"entity_id":"x"}]']
+        assert new_commands(own_redis, before) == {}
+        assert await cache.get_many(["c"]) == [None]  # misses are not remembered
+        assert new_commands(own_redis, before)["evalsha"] == 1
+    finally:
+        await cache.close()
+
+
+async def test_first_level_copies_expire_no_later_than_redis_entries(own_redis: Any) -> None:
+    clock = FakeClock()
+    plain = redis.Redis.from_url(own_redis.url)
+    plain.set("short", b"[]", ex=600)  # 600 s left, less than the cache's TTL of 3600
+    plain.set("forever", b"[]")  # no expiry (not written by the service)
+    cache = tiered(own_redis.url, clock=clock)
+    try:
+        await cache.set_many({"written": b"[]"}, ttl=60)
+        assert await cache.get_many(["short", "forever", "written"]) == [b"[]"] * 3
+        plain.delete("short", "forever", "written")  # only the copies are left
+
+        clock.now += 59
+        assert await cache.get_many(["short", "forever", "written"]) == [b"[]"] * 3
+        clock.now += 2  # 61 s: past the TTL of the written entry
+        assert await cache.get_many(["short", "forever", "written"]) == [b"[]", b"[]", None]
+        clock.now += 540  # 601 s: past what Redis had left of "short"
+        assert await cache.get_many(["short", "forever"]) == [None, b"[]"]
+        clock.now += 3000  # 3601 s: the cache's TTL bounds a copy of an entry without one
+        assert await cache.get_many(["forever"]) == [None]
+    finally:
+        await cache.close()
+        plain.close()
+
+
+async def test_first_level_copy_expires_with_its_redis_entry_in_real_time(
+    redis_url: str, redis_db: redis.Redis, key_prefix: str
+) -> None:
+    key = f"{key_prefix}:v1:result:test:short"
+    redis_db.set(key, b"[]", px=400)
+    cache = tiered(redis_url)
+    try:
+        assert await cache.get_many([key]) == [b"[]"]
+        await asyncio.sleep(0.5)
+        assert await cache.get_many([key]) == [None]
+    finally:
+        await cache.close()
+
+
 # --- Redis through the app ---------------------------------------------------------------------
 
 
@@ -179,20 +290,66 @@ def test_new_watchlist_version_is_never_answered_from_old_entries(
     assert len(versions) == 2
 
 
+def test_a_repeated_name_is_answered_in_process_and_shared_through_redis(
+    make_client: Callable[..., TestClient[Litestar]], own_redis: Any
+) -> None:
+    one = make_client(redis_url=own_redis.url, redis_key_prefix="replicas")
+    two = make_client(redis_url=own_redis.url, redis_key_prefix="replicas")  # another replica
+    assert screen(one, "Zavod SVT")["cached"] is False
+    before = own_redis.commands()
+    assert screen(one, "zavod  SVT")["cached"] is True
+    assert new_commands(own_redis, before) == {}  # from the first level: no round trip
+    assert screen(two, "Zavod SVT")["cached"] is True
+    assert new_commands(own_redis, before)["evalsha"] == 1  # from Redis
+    before = own_redis.commands()
+    assert screen(two, "Zavod SVT")["cached"] is True
+    assert new_commands(own_redis, before) == {}  # now from its own first level
+
+
+def test_a_new_watchlist_in_the_same_process_is_answered_from_neither_level(
+    redis_client: TestClient[Litestar],
+    redis_db: redis.Redis,
+    key_prefix: str,
+    changed_watchlist: Path,
+) -> None:
+    old = screen(redis_client, "Zavod SVT")
+    assert old["cached"] is False
+    assert screen(redis_client, "Zavod SVT")["cached"] is True
+    redis_client.app.state["runtime"].holder.swap(load_screener([changed_watchlist]))
+    fresh = screen(redis_client, "Zavod SVT")
+    assert fresh["cached"] is False
+    assert fresh["watchlist_version"] != old["watchlist_version"]
+    assert screen(redis_client, "Zavod SVT")["cached"] is True
+    versions = {k.split(b":")[3] for k in redis_db.keys(f"{key_prefix}:*")}
+    assert versions == {old["watchlist_version"].encode(), fresh["watchlist_version"].encode()}
+
+
 def test_unreachable_redis_at_start_still_screens(
     make_client: Callable[..., TestClient[Litestar]], dead_redis_url: str
 ) -> None:
     client = make_client(redis_url=dead_redis_url, redis_socket_timeout_seconds=0.2)
     assert client.get("/ready").json()["cache"] == {"backend": "redis", "state": "degraded"}
     assert client.get("/ready").status_code == 200
-    assert screen(client, "Peleng")["matches"][0]["entity_id"] == "by-peleng"
+    first = screen(client, "Peleng")
+    assert first["matches"][0]["entity_id"] == "by-peleng"
+    assert first["cached"] is False
+    assert screen(client, "Peleng")["cached"] is True  # kept in process meanwhile
+
+
+def test_unreachable_redis_without_a_first_level_screens_uncached(
+    make_client: Callable[..., TestClient[Litestar]], dead_redis_url: str
+) -> None:
+    client = make_client(
+        redis_url=dead_redis_url, redis_socket_timeout_seconds=0.2, local_cache_size=0
+    )
+    assert screen(client, "Peleng")["cached"] is False
     assert screen(client, "Peleng")["cached"] is False
 
 
 # --- An outage in the middle of a run ------------------------------------------------------------
 
 
-def test_redis_outage_and_recovery_during_a_run_of_requests(
+def test_redis_outage_and_recovery_without_a_first_level(
     make_client: Callable[..., TestClient[Litestar]], own_redis: Any
 ) -> None:
     retry = 0.3
@@ -201,6 +358,7 @@ def test_redis_outage_and_recovery_during_a_run_of_requests(
         redis_key_prefix="outage",
         redis_socket_timeout_seconds=0.25,
         cache_retry_seconds=retry,
+        local_cache_size=0,
     )
     names = ["Zavod SVT", "Peleng", "Legmash Orsha", "OJSC Integral"]
     runs: list[dict[str, Any]] = []
@@ -230,6 +388,55 @@ def test_redis_outage_and_recovery_during_a_run_of_requests(
     run(2)
     assert runs[-1]["cached"] is True
     assert any(r["cached"] for r in runs[before:])
+
+    # No request failed (screen() asserts 200), and none waited on the dead server for long.
+    assert max(r["seconds"] for r in runs) < 2.0
+    assert all(r["matches"] for r in runs)
+
+
+def test_redis_outage_and_recovery_with_the_first_level(
+    make_client: Callable[..., TestClient[Litestar]], own_redis: Any
+) -> None:
+    """The first level answers the names it holds through the outage; new names are screened
+    uncached and kept in process; once Redis is back, results reach it again."""
+    retry = 0.3
+    settings = {
+        "redis_url": own_redis.url,
+        "redis_key_prefix": "outage",
+        "redis_socket_timeout_seconds": 0.25,
+        "cache_retry_seconds": retry,
+    }
+    client = make_client(**settings)
+    plain = redis.Redis.from_url(own_redis.url)
+    known = ["Zavod SVT", "Peleng"]
+    runs: list[dict[str, Any]] = []
+
+    def run(names: list[str]) -> list[bool]:
+        found = [screen(client, name) for name in names]
+        runs.extend(found)
+        return [r["cached"] for r in found]
+
+    assert run(known + known) == [False, False, True, True]
+    assert len(plain.keys("outage:*")) == 2
+
+    own_redis.stop()
+    assert run(known) == [True, True]  # the first level, Redis not even asked
+    assert run(["Legmash Orsha", "OJSC Integral"]) == [False, False]  # screened uncached
+    assert client.get("/ready").json()["cache"] == {"backend": "redis", "state": "degraded"}
+    assert client.get("/ready").status_code == 200
+    assert run(["Legmash Orsha", *known]) == [True, True, True]  # kept in process
+
+    own_redis.start()  # same port, empty: nothing survived
+    deadline = time.monotonic() + 10
+    while client.get("/ready").json()["cache"]["state"] != "ok":
+        assert time.monotonic() < deadline, "the cache did not reconnect"
+        run(known)
+        time.sleep(retry / 3)
+    assert run(["BelAZ"]) == [False]
+    assert len(plain.keys("outage:*")) == 1  # written through again
+    other = make_client(**settings)  # a replica with an empty first level
+    assert screen(other, "belaz")["cached"] is True
+    plain.close()
 
     # No request failed (screen() asserts 200), and none waited on the dead server for long.
     assert max(r["seconds"] for r in runs) < 2.0

@@ -103,22 +103,25 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Any]:
-    """Start `python -m service serve` on a free port; return (base URL, process)."""
-    processes: list[subprocess.Popen[str]] = []
+class Servers:
+    """`python -m service serve` processes on free ports; calling it starts one."""
 
-    def start(**env: str) -> str:
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.processes: list[subprocess.Popen[str]] = []
+
+    def __call__(self, **env: str) -> str:
+        """Start a server with `env` added to the environment; return its base URL."""
         port = _free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "service", "serve", "--port", str(port)],
-            cwd=tmp_path,
+            cwd=self.cwd,
             env=os.environ | env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
-        processes.append(process)
+        self.processes.append(process)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
@@ -131,10 +134,21 @@ def serve(tmp_path: Path) -> Iterator[Any]:
             assert time.monotonic() < deadline, "the server did not become ready"
             time.sleep(0.1)
 
-    yield start
-    for process in processes:
-        process.terminate()
-        process.communicate(timeout=15)
+    def stop(self) -> list[str]:
+        """Stop every server started; return what each wrote (standard output and error)."""
+        outputs = []
+        for process in self.processes:
+            process.terminate()
+            outputs.append(process.communicate(timeout=15)[0])
+        self.processes.clear()
+        return outputs
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Servers]:
+    servers = Servers(tmp_path)
+    yield servers
+    servers.stop()
 
 
 def test_serve_starts_and_screens(serve: Any) -> None:
@@ -178,3 +192,14 @@ def test_serve_without_configuration_screens_the_seed(serve: Any) -> None:
         body = httpx.post(f"{base}/v1/screen", json={"name": name}).json()
         assert body["matches"][0]["entity_id"] == entity_id, name
         assert body["matches"][0]["explanation"]["matched_tokens"], name
+
+
+def test_serve_logs_json_and_each_request_once(serve: Servers) -> None:
+    base = serve(WATCHLIST_PATH=str(FIXTURE))
+    headers = {"X-Request-ID": "cli-1"}
+    assert httpx.post(f"{base}/v1/screen", json={"name": "Zavod SVT"}, headers=headers).is_success
+    [output] = serve.stop()
+    lines = [json.loads(line) for line in output.splitlines()]  # every line is JSON
+    request = [line for line in lines if line["request_id"] == "cli-1"]
+    assert [line["logger"] for line in request] == ["service.access"]
+    assert "Zavod" not in output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,12 @@ def test_every_setting_is_documented() -> None:
     for name in Settings.model_fields:
         at = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{name}:"))
         assert lines[at - 1].strip().startswith("#:"), f"{name} has no comment"
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.MULTILINE))
+    names = {name.upper() for name in Settings.model_fields}
+    # A setting is documented under its prefixed name, or its plain one where that is accepted.
+    assert {n for n in names if f"SCREENING_{n}" not in documented} <= documented
+    assert {d.removeprefix("SCREENING_") for d in documented} <= names

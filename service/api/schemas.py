@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.matching.matcher import DEFAULT_THRESHOLD
 from service.queries import ScreenQuery
 from service.results import MatchOut, Result
 from service.watchlist.model import Entity
@@ -37,9 +38,9 @@ class ScreenRequest(_Request):
     )
     threshold: float | None = Field(
         default=None,
-        description="Lowest score reported, 0 to 1; default 0.8.",
+        description=f"Lowest score reported, 0 to 1; default {DEFAULT_THRESHOLD}.",
         json_schema_extra={"minimum": 0, "maximum": 1},
-        examples=[0.8],
+        examples=[DEFAULT_THRESHOLD],
     )
     limit: int | None = Field(
         default=None,
