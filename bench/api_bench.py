@@ -4,8 +4,11 @@ litestar endpoint that does no work. Every app is served the same way (uvicorn, 
 same options, its own process); the load generator is `wrk` in another process. Scenarios are
 interleaved run by run and the medians reported, so a busy machine hurts them alike.
 
-Run: python bench/api_bench.py [--runs 5] [--duration 10] [--connections 16]
+Run: python bench/api_bench.py [--runs 5] [--duration 10] [--connections 16] [--watchlist W]
 Needs `wrk` (apt-get install wrk); the Redis scenarios use REDIS_URL or 127.0.0.1:6379.
+`--watchlist` serves another watchlist than the seed (a `WATCHLIST_PATH` value: a JSON Lines
+file or `FORMAT:PATH` entries); its figures go to `bench/out/api_bench_watchlist.json`. Each
+service's start-up time (to `/ready`) and memory are recorded too.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    #: Seconds from the start of the process to `/ready` answering 200 (0.2 s resolution).
+    ready_seconds: float = 0.0
 
     @property
     def url(self) -> str:
@@ -92,6 +97,16 @@ class Server:
         assert self.process is not None
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def memory_mib(self) -> dict[str, float]:
+        """Resident memory now (`VmRSS`) and at its peak so far (`VmHWM`), in MiB."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
+        fields = dict(line.split(":", 1) for line in status if ":" in line)
+        return {
+            key: round(int(fields[name].split()[0]) / 1024, 1)
+            for key, name in (("rss_mib", "VmRSS"), ("peak_rss_mib", "VmHWM"))
+        }
 
 
 def free_port() -> int:
@@ -120,16 +135,19 @@ def start(server: Server, workdir: Path) -> None:
     server.process = subprocess.Popen(
         server.command(), cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 60
+    started = time.monotonic()
+    deadline = started + 60
     while True:
         try:
             with urllib.request.urlopen(f"{server.url}/ready", timeout=1) as response:
                 if response.status == 200:
+                    server.ready_seconds = time.monotonic() - started
                     return
         except OSError as exc:
             if getattr(exc, "code", None) not in (None, 404, 503):
                 raise
             if getattr(exc, "code", None) == 404:  # the baselines have no /ready
+                server.ready_seconds = time.monotonic() - started
                 return
         if server.process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"{server.name} did not start")
@@ -182,14 +200,15 @@ class Scenario:
         return statistics.median(run[key] for run in self.runs)
 
 
-def scenarios(workdir: Path, redis_url: str | None) -> list[Scenario]:
+def scenarios(workdir: Path, redis_url: str | None, watchlist: str | None) -> list[Scenario]:
     fixed = workdir / "fixed.lua"
     fixed.write_text(_FIXED + _DONE, encoding="utf-8")
     unique = workdir / "unique.lua"
     unique.write_text(_UNIQUE + _DONE, encoding="utf-8")
     minimal = Server("minimal", "minimal_app:create_app")
     parsing = Server("minimal, parses the body", "minimal_app:create_parsing_app")
-    memory = Server("service, in-process cache", "service.app:create_app")
+    served = {"WATCHLIST_PATH": watchlist} if watchlist else {}
+    memory = Server("service, in-process cache", "service.app:create_app", dict(served))
     found = [
         Scenario("minimal endpoint (no work)", minimal, fixed),
         Scenario("minimal endpoint, parses the body", parsing, fixed),
@@ -198,7 +217,7 @@ def scenarios(workdir: Path, redis_url: str | None) -> list[Scenario]:
     ]
     if redis_url:
         prefix = f"bench-{uuid.uuid4().hex[:12]}"
-        env = {"REDIS_URL": redis_url, "SCREENING_REDIS_KEY_PREFIX": prefix}
+        env = {"REDIS_URL": redis_url, "SCREENING_REDIS_KEY_PREFIX": prefix} | served
         shared = Server("service, Redis cache", "service.app:create_app", env)
         # The same without the in-process first level: every hit is a Redis round trip.
         remote = Server(
@@ -228,12 +247,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     redis_url = args.redis_url if redis_answers(args.redis_url) else None
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        found = scenarios(workdir, redis_url)
+        watchlist = absolute_sources(args.watchlist) if args.watchlist else None
+        found = scenarios(workdir, redis_url, watchlist)
         servers = list({id(s.server): s.server for s in found}.values())
         load_before = os.getloadavg()
+        started: dict[str, dict[str, Any]] = {}
         try:
             for server in servers:
                 start(server, workdir)
+                started[server.name] = describe_server(server)
             for scenario in found:  # warm-up: fills the caches, wakes the servers up
                 wrk(scenario.server, scenario.script, 2, args.connections)
             check_cache(found)
@@ -245,10 +267,32 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"round {number + 1}/{args.runs} done", file=sys.stderr)
         finally:
             for server in servers:
+                if server.name in started:
+                    started[server.name]["memory_after_runs"] = server.memory_mib()
                 stop(server)
             if redis_url:
                 drop_keys(redis_url, found)
-    return report(args, found, load_before)
+    return report(args, found, load_before) | {"servers": started}
+
+
+def absolute_sources(watchlist: str) -> str:
+    """The `WATCHLIST_PATH` value with absolute paths: the servers run in a temporary folder."""
+    sys.path.insert(0, str(ROOT))
+    from service.watchlist.sources import parse_sources
+
+    return ",".join(f"{s.format}:{s.path.resolve()}" for s in parse_sources(watchlist))
+
+
+def describe_server(server: Server) -> dict[str, Any]:
+    """Start-up time and memory of a server that has just become ready, and its watchlist."""
+    described: dict[str, Any] = {"ready_seconds": round(server.ready_seconds, 1)}
+    described |= server.memory_mib()
+    try:
+        with urllib.request.urlopen(f"{server.url}/ready", timeout=5) as response:
+            described["watchlist"] = json.loads(response.read())["watchlist"]
+    except OSError:
+        pass  # the baselines have no /ready
+    return described
 
 
 def redis_answers(url: str) -> bool:
@@ -289,6 +333,7 @@ def report(
     ]
     return {
         "command": " ".join(["python", "bench/api_bench.py", *sys.argv[1:]]),
+        "watchlist": args.watchlist or "seed",
         "runs": args.runs,
         "duration_s": args.duration,
         "connections": args.connections,
@@ -328,12 +373,18 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     )
+    parser.add_argument(
+        "--watchlist",
+        help="WATCHLIST_PATH for the service (a JSON Lines file or FORMAT:PATH entries); "
+        "default the seed",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     result = run(args)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "api_bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    name = "api_bench_watchlist.json" if args.watchlist else "api_bench.json"
+    (OUT / name).write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(markdown(result))
     print(f"\n{result['command']}; machine: {result['machine']}")
 

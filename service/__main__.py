@@ -1,6 +1,8 @@
 """The command line: `python -m service serve` runs the API, `python -m service screen NAME`
-screens one name for a quick look. Each command is a `Command`; adding one is adding an entry
-to `COMMANDS`. Settings come from the environment, as for the server.
+screens one name for a quick look, `python -m service import-watchlist FORMAT PATH...` turns
+official list files into a watchlist (`service.importing`). Each command is a `Command`;
+adding one is adding an entry to `COMMANDS`. Settings come from the environment, as for the
+server.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from service import importing
 from service.errors import ServiceError
 from service.queries import Limits, check_parameters, check_query
 from service.results import MatchOut, describe_matches
@@ -68,7 +71,7 @@ def _screen(args: argparse.Namespace, settings: Settings) -> int:
     limits = Limits.from_settings(settings)
     parameters = check_parameters(args.threshold, args.limit, limits)
     query = check_query(args.name, args.country, parameters, limits)
-    screener = load_screener(settings.watchlist_paths)
+    screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
     found = screener.screen(
         query.name, country=query.country, threshold=query.threshold, limit=query.limit
     )
@@ -121,6 +124,7 @@ def _describe(name: str, threshold: float, version: str, matches: Sequence[Match
 COMMANDS = (
     Command("serve", "run the HTTP API", _configure_serve, _serve),
     Command("screen", "screen one name and explain the matches", _configure_screen, _screen),
+    Command("import-watchlist", importing.HELP, importing.configure, importing.run),
 )
 
 

@@ -1,19 +1,20 @@
 """The application factory, used alike by the server, the command line and the tests:
 routes, start-up and shut-down, error handlers, OpenAPI, request logging and metrics.
 
-Start-up opens the result cache and loads the watchlist in a worker thread, in the background:
-`/health` answers at once, `/ready` says 503 until the watchlist is in.
+Start-up opens the result cache and the version store and loads the watchlist in a worker
+thread, in the background: `/health` answers at once, `/ready` says 503 until the watchlist is
+in. SIGHUP reloads the watchlist (`service.reload`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
-import anyio.to_thread
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
@@ -27,71 +28,58 @@ from service.api.health import HealthController
 from service.api.metrics import MetricsController
 from service.api.middleware import RequestObserver
 from service.api.page import PageController
+from service.api.reload import ReloadController
 from service.api.screen import ScreenController
+from service.api.versions import VersionsController
 from service.api.watchlist import WatchlistController
 from service.cache import open_cache
-from service.errors import ServiceError
 from service.logs import configure_logging
 from service.metrics import Metrics
+from service.reload import Reloader
 from service.runtime import Runtime
 from service.screening import Screener
 from service.settings import Settings, load_settings
-from service.state import ScreenerHolder, load_screener
+from service.state import ScreenerHolder
+from service.versions import open_versions
 
 log = logging.getLogger(__name__)
 
 
-async def _load_watchlist(runtime: Runtime) -> None:
-    paths = runtime.settings.watchlist_paths
-    started = time.perf_counter()
-    try:
-        # abandon_on_cancel: a shut-down during a long load does not wait for it.
-        screener = await anyio.to_thread.run_sync(load_screener, paths, abandon_on_cancel=True)
-    except ServiceError as exc:
-        log.error("watchlist not loaded: %s", exc.message)
-        runtime.holder.fail(exc.message)
-        return
-    except Exception as exc:
-        log.exception("watchlist not loaded")
-        runtime.holder.fail(f"unexpected error: {type(exc).__name__}")
-        return
-    _serve(runtime, screener)
-    log.info(
-        "watchlist loaded",
-        extra={
-            "version": screener.version,
-            "entities": len(screener.watchlist.entities),
-            "files": [p.name for p in paths] or ["seed"],
-            "seconds": round(time.perf_counter() - started, 3),
-        },
-    )
+def _reload_on_sighup(reloader: Reloader) -> Callable[[], None]:
+    """Reload the watchlist on SIGHUP; return what undoes it. Only a process's main thread
+    may handle signals: an app served from another (the tests' client) does not."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGHUP, reloader.on_signal)
 
+    def stop() -> None:
+        loop.remove_signal_handler(signal.SIGHUP)
 
-def _serve(runtime: Runtime, screener: Screener) -> None:
-    runtime.holder.swap(screener)
-    runtime.metrics.watchlist_entities.set(len(screener.watchlist.entities))
+    return stop
 
 
 @asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     runtime = runtime_of(app.state)
     cache = open_cache(runtime.settings)
-    runtime.start(cache)
+    versions = open_versions(runtime.settings, runtime.keys)
+    runtime.start(cache, versions)
     log.info("result cache", extra={"backend": cache.backend, "state": await cache.check()})
-    loading = None
+    reloader = runtime.reloader
     if (screener := runtime.holder.peek()) is None:
-        loading = asyncio.create_task(_load_watchlist(runtime))
+        reloader.start()
     else:
-        _serve(runtime, screener)
+        await reloader.adopt(screener)
+    stop_handling_sighup = _reload_on_sighup(reloader)
     try:
         yield
     finally:
-        if loading is not None:
-            loading.cancel()
-            with suppress(asyncio.CancelledError):
-                await loading
+        stop_handling_sighup()
+        await reloader.close()
         runtime.stop()
         await cache.close()
+        await versions.close()
 
 
 def _openapi() -> OpenAPIConfig:
@@ -116,6 +104,8 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
         route_handlers=[
             ScreenController,
             WatchlistController,
+            VersionsController,
+            ReloadController,
             HealthController,
             MetricsController,
             PageController,

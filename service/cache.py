@@ -120,6 +120,20 @@ return reply
 """
 
 
+def redis_client(url: str, socket_timeout: float, connect_timeout: float | None = None) -> Redis:
+    """A client of the Redis at `url` (the one place a Redis URL is parsed) that waits at most
+    `socket_timeout` seconds for each reply and `connect_timeout` (the same by default) to
+    connect."""
+    # No retries inside redis-py: a retry would multiply the wait of a request during an
+    # outage; recovery is the caller's job.
+    return Redis.from_url(
+        url,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=connect_timeout or socket_timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
 class RedisResultCache:
     """Redis with a circuit breaker: after an error it stays out of the way (misses, no
     writes) for `retry_seconds`, then tries again; the first success closes the circuit."""
@@ -149,15 +163,7 @@ class RedisResultCache:
         retry_seconds: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> RedisResultCache:
-        # No retries inside redis-py: a retry would multiply the wait of a request during an
-        # outage; recovery is this class's job.
-        client = Redis.from_url(
-            url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=socket_timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
-        return cls(client, retry_seconds=retry_seconds, clock=clock)
+        return cls(redis_client(url, socket_timeout), retry_seconds=retry_seconds, clock=clock)
 
     @property
     def state(self) -> CacheState:

@@ -8,6 +8,7 @@ the web layer maps them to JSON responses in one place (`service.api.errors`).
     ├── InvalidInput (422)          a request is well-formed JSON but its values are wrong
     │   └── BatchTooLarge (413)
     ├── NotFound (404)
+    ├── Conflict (409)              the operation clashes with one in progress (a reload)
     ├── WatchlistError (422)
     │   └── WatchlistFileError      a watchlist or list file cannot be read; names file and line
     ├── ImportFormatError (422)     an official list file does not have the expected format
@@ -71,6 +72,11 @@ class NotFound(ServiceError):
     code = "not_found"
 
 
+class Conflict(ServiceError):
+    status_code = 409
+    code = "conflict"
+
+
 class WatchlistError(ServiceError):
     status_code = 422
     code = "watchlist_invalid"
@@ -79,7 +85,8 @@ class WatchlistError(ServiceError):
 class WatchlistFileError(WatchlistError):
     def __init__(self, source: str, line: int | None, problem: str) -> None:
         where = f"{source}, line {line}" if line is not None else source
-        super().__init__(f"{where}: {problem}")
+        details = [{"source": source, "line": line, "problem": problem}]
+        super().__init__(f"{where}: {problem}", details=details)
         self.source = source
         self.line = line
         self.problem = problem

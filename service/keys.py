@@ -1,6 +1,9 @@
 """Every Redis key the service writes, built in this one place.
 
     {prefix}:v1:result:{watchlist_version}:{sha256 of the query and its parameters}
+    {prefix}:v1:watchlist:versions                  sorted set: version -> when last loaded
+    {prefix}:v1:watchlist:version:{version}         JSON: load times, sources, entity count
+    {prefix}:v1:watchlist:entities:{version}        the entities (see `service.versions`)
 
 `v1` is the layout version: bump it when a key's shape or its payload format changes, so old
 entries are never read by new code. The watchlist version in a result key means a new watchlist
@@ -44,3 +47,13 @@ class KeySpace:
     def results_pattern(self) -> str:
         """A SCAN pattern for every result key of this prefix (for tests and maintenance)."""
         return f"{self.root}:result:*"
+
+    def versions(self) -> str:
+        """The index of the watchlist versions kept, scored by when each was last loaded."""
+        return f"{self.root}:watchlist:versions"
+
+    def version_record(self, watchlist_version: str) -> str:
+        return f"{self.root}:watchlist:version:{watchlist_version}"
+
+    def version_entities(self, watchlist_version: str) -> str:
+        return f"{self.root}:watchlist:entities:{watchlist_version}"

@@ -46,6 +46,13 @@ class Metrics:
             "screening_watchlist_entities", "Entities in the watchlist being screened against.",
             registry=self.registry,
         )  # fmt: skip
+        self.watchlist_reloads = Counter(
+            "screening_watchlist_reloads",
+            "Watchlist loads, by trigger (startup, api, signal) and outcome (changed, "
+            "unchanged, failed).",
+            ["trigger", "outcome"],
+            registry=self.registry,
+        )
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         key = (route, method, status)

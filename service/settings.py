@@ -1,18 +1,26 @@
 """Every knob of the service, typed, with its unit and default: read from `SCREENING_*`
 environment variables and a `.env` file, built once by `load_settings()` and passed down.
 
-Nothing here runs at import time. Imports only the engine's default threshold.
+Nothing here runs at import time. Imports only the engine's default threshold and the
+watchlist's source and filter types.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.matching.matcher import DEFAULT_THRESHOLD
+from service.watchlist.importers.filters import (
+    EntityFilter,
+    country_codes,
+    schemas_named,
+    split_values,
+)
+from service.watchlist.sources import WatchlistSource, parse_sources
 
 ENV_PREFIX = "SCREENING_"
 
@@ -35,11 +43,22 @@ class Settings(BaseSettings):
     )
 
     # --- Data and backends -------------------------------------------------------------------
-    #: JSON Lines watchlist file(s) that replace the shipped seed; several separated by commas
-    #: (entity ids must be unique across them). Unset: the seed watchlist.
+    #: Watchlist sources that replace the shipped seed, separated by commas: JSON Lines files,
+    #: and official list files as `FORMAT:PATH` (`ofac-csv:/lists/ofac/`; the formats of
+    #: `import-watchlist`). Entities with the same id are merged. Unset: the seed watchlist.
     watchlist_path: str | None = Field(
         default=None, validation_alias=_unprefixed_too("WATCHLIST_PATH")
     )
+    #: Keep only the watchlist entities linked to one of these countries (ISO alpha-2 codes,
+    #: separated by commas): by country, address, or a programme named after it (BY: BELARUS,
+    #: BLR). Empty: every entity.
+    watchlist_countries: Annotated[tuple[str, ...], NoDecode] = ()
+    #: Keep only the entities listed under one of these programmes (whole names, any case,
+    #: separated by commas, e.g. `BELARUS-EO14038`). Empty: every entity.
+    watchlist_programmes: Annotated[tuple[str, ...], NoDecode] = ()
+    #: Keep only the entities of these kinds (Organization, Person, Vessel, Aircraft, Other;
+    #: separated by commas). Empty: every entity.
+    watchlist_schemas: Annotated[tuple[str, ...], NoDecode] = ()
     #: Redis URL (`redis://host:6379/0`) of the shared result cache. Unset: an in-process LRU.
     redis_url: str | None = Field(default=None, validation_alias=_unprefixed_too("REDIS_URL"))
     #: Database URL for the job store of a later release; accepted and unused for now.
@@ -79,6 +98,13 @@ class Settings(BaseSettings):
     #: seconds before the next attempt to reach Redis.
     cache_retry_seconds: float = Field(default=5.0, ge=0.0)
 
+    # --- Watchlist versions ------------------------------------------------------------------
+    #: Watchlist versions kept, with their entities, for `GET /v1/watchlist/versions` and
+    #: `/changes` (in Redis with a Redis URL, and in each process's memory): the least recently
+    #: loaded beyond this many are dropped. A version costs about a fifth of its JSON Lines
+    #: file (compressed). No expiry besides: the version being served must stay listed.
+    watchlist_versions_kept: int = Field(default=20, ge=1)
+
     # --- Logs --------------------------------------------------------------------------------
     #: Level of the JSON logs written to standard error.
     log_level: LogLevel = "INFO"
@@ -94,12 +120,48 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("watchlist_path")
+    @classmethod
+    def _sources_parse(cls, value: str | None) -> str | None:
+        parse_sources(value)  # an unknown format is a settings error, not a failed load
+        return value
+
+    @field_validator(
+        "watchlist_countries", "watchlist_programmes", "watchlist_schemas", mode="before"
+    )
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return split_values([value]) if isinstance(value, str) else value
+
+    @field_validator("watchlist_countries")
+    @classmethod
+    def _country_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(country_codes(value)))
+
+    @field_validator("watchlist_schemas")
+    @classmethod
+    def _schema_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(schema.value for schema in schemas_named(value)))
+
     @property
     def watchlist_paths(self) -> list[Path]:
-        """The configured watchlist files; empty means the shipped seed."""
+        """The configured entries as paths, `FORMAT:PATH` ones included (`load_watchlist`
+        reads those too, without the filters); empty means the shipped seed."""
         if not self.watchlist_path:
             return []
         return [Path(p.strip()) for p in self.watchlist_path.split(",") if p.strip()]
+
+    @property
+    def watchlist_sources(self) -> list[WatchlistSource]:
+        """The configured sources, in order; empty means the shipped seed."""
+        return parse_sources(self.watchlist_path)
+
+    @property
+    def watchlist_filter(self) -> EntityFilter:
+        """Which entities of the merged sources to keep: every one unless a filter is set."""
+        return EntityFilter.of(
+            self.watchlist_countries, self.watchlist_programmes, self.watchlist_schemas
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:

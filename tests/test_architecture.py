@@ -1,5 +1,6 @@
 """The import directions of the house rules, checked on the source (AST), not by convention:
-the engine is pure, only the web layer imports litestar, only the cache talks to Redis."""
+the engine is pure, only the web layer imports litestar, only the cache and the version store
+talk to Redis."""
 
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ def test_only_the_web_layer_imports_litestar() -> None:
     assert importers_of("litestar") <= allowed
 
 
-def test_only_the_cache_talks_to_redis() -> None:
+def test_only_the_cache_and_the_version_store_talk_to_redis() -> None:
     # Job modules of a later release will join this list.
-    assert importers_of("redis") <= {"service/cache.py"}
+    assert importers_of("redis") <= {"service/cache.py", "service/versions.py"}
 
 
 def test_no_grab_bag_modules() -> None:

@@ -26,6 +26,7 @@ from service.cache import (
 from service.keys import KeySpace
 from service.settings import Settings
 from service.state import load_screener
+from service.watchlist.sources import parse_sources
 
 # --- The in-process LRU ------------------------------------------------------------------------
 
@@ -236,7 +237,7 @@ def test_miss_then_hit_in_redis(
     second = screen(redis_client, "minsk wheeled tractor plant")
     assert (first["cached"], second["cached"]) == (False, True)
     assert second["matches"] == first["matches"]
-    [key] = redis_db.keys(f"{key_prefix}:*")
+    [key] = redis_db.keys(f"{key_prefix}:v1:result:*")
     assert key.decode().startswith(f"{key_prefix}:v1:result:{first['watchlist_version']}:")
     stored = json.loads(redis_db.get(key) or b"null")
     assert stored == first["matches"]
@@ -286,7 +287,7 @@ def test_new_watchlist_version_is_never_answered_from_old_entries(
     assert fresh["cached"] is False
     assert fresh["watchlist_version"] != screen(old, "Zavod SVT")["watchlist_version"]
     assert screen(new, "Zavod SVT")["cached"] is True
-    versions = {k.split(b":")[3] for k in redis_db.keys(f"{key_prefix}:*")}
+    versions = {k.split(b":")[3] for k in redis_db.keys(f"{key_prefix}:v1:result:*")}
     assert len(versions) == 2
 
 
@@ -315,12 +316,14 @@ def test_a_new_watchlist_in_the_same_process_is_answered_from_neither_level(
     old = screen(redis_client, "Zavod SVT")
     assert old["cached"] is False
     assert screen(redis_client, "Zavod SVT")["cached"] is True
-    redis_client.app.state["runtime"].holder.swap(load_screener([changed_watchlist]))
+    redis_client.app.state["runtime"].holder.swap(
+        load_screener(parse_sources(str(changed_watchlist)))
+    )
     fresh = screen(redis_client, "Zavod SVT")
     assert fresh["cached"] is False
     assert fresh["watchlist_version"] != old["watchlist_version"]
     assert screen(redis_client, "Zavod SVT")["cached"] is True
-    versions = {k.split(b":")[3] for k in redis_db.keys(f"{key_prefix}:*")}
+    versions = {k.split(b":")[3] for k in redis_db.keys(f"{key_prefix}:v1:result:*")}
     assert versions == {old["watchlist_version"].encode(), fresh["watchlist_version"].encode()}
 
 
@@ -417,7 +420,7 @@ def test_redis_outage_and_recovery_with_the_first_level(
         return [r["cached"] for r in found]
 
     assert run(known + known) == [False, False, True, True]
-    assert len(plain.keys("outage:*")) == 2
+    assert len(plain.keys("outage:v1:result:*")) == 2
 
     own_redis.stop()
     assert run(known) == [True, True]  # the first level, Redis not even asked
@@ -433,7 +436,7 @@ def test_redis_outage_and_recovery_with_the_first_level(
         run(known)
         time.sleep(retry / 3)
     assert run(["BelAZ"]) == [False]
-    assert len(plain.keys("outage:*")) == 1  # written through again
+    assert len(plain.keys("outage:v1:result:*")) == 1  # written through again
     other = make_client(**settings)  # a replica with an empty first level
     assert screen(other, "belaz")["cached"] is True
     plain.close()

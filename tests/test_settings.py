@@ -10,6 +10,9 @@ from pydantic import ValidationError
 
 from service.matching.matcher import DEFAULT_THRESHOLD
 from service.settings import Settings, load_settings
+from service.watchlist.importers.filters import EntityFilter
+from service.watchlist.loader import load_sources
+from service.watchlist.model import Schema
 
 
 def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,3 +106,52 @@ def test_every_setting_is_in_the_readme_table() -> None:
     # A setting is documented under its prefixed name, or its plain one where that is accepted.
     assert {n for n in names if f"SCREENING_{n}" not in documented} <= documented
     assert {d.removeprefix("SCREENING_") for d in documented} <= names
+
+
+def test_watchlist_sources_and_filters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WATCHLIST_PATH", "own.jsonl, ofac-csv:/lists/ofac/,eu-xml:/lists/eu.xml")
+    monkeypatch.setenv("SCREENING_WATCHLIST_COUNTRIES", "by, ru")
+    monkeypatch.setenv("SCREENING_WATCHLIST_PROGRAMMES", "BELARUS-EO14038")
+    monkeypatch.setenv("SCREENING_WATCHLIST_SCHEMAS", "organization,Vessel")
+    settings = Settings(_env_file=None)
+    assert [str(source) for source in settings.watchlist_sources] == [
+        "own.jsonl", "ofac-csv:/lists/ofac", "eu-xml:/lists/eu.xml",
+    ]  # fmt: skip
+    assert settings.watchlist_filter == EntityFilter(
+        countries=frozenset({"BY", "RU"}),
+        programmes=frozenset({"BELARUS-EO14038"}),
+        schemas=frozenset({Schema.ORGANIZATION, Schema.VESSEL}),
+    )
+
+
+def test_no_watchlist_filter_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.watchlist_sources == []
+    assert settings.watchlist_filter.selects_all
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("WATCHLIST_PATH", "ofac:/lists/ofac", "unknown format 'ofac'"),
+        ("SCREENING_WATCHLIST_COUNTRIES", "Belarus", "not an ISO 3166-1 alpha-2"),
+        ("SCREENING_WATCHLIST_SCHEMAS", "Company", "unknown schema 'Company'"),
+    ],
+)
+def test_bad_watchlist_sources_and_filters_are_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=problem):
+        Settings(_env_file=None)
+
+
+def test_configured_sources_and_filters_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    fixtures = Path(__file__).parent / "watchlist" / "importers" / "fixtures"
+    monkeypatch.setenv("WATCHLIST_PATH", f"ofac-csv:{fixtures / 'ofac' / 'sdn'}")
+    monkeypatch.setenv("SCREENING_WATCHLIST_COUNTRIES", "BY")
+    monkeypatch.setenv("SCREENING_WATCHLIST_SCHEMAS", "Organization")
+    settings = Settings(_env_file=None)
+    watchlist = load_sources(settings.watchlist_sources, settings.watchlist_filter)
+    assert [entity.id for entity in watchlist.entities] == ["ofac-101"]

@@ -6,6 +6,7 @@ unexpected becomes a JSON 500 that names the request id and nothing of the inter
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -76,8 +77,14 @@ def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
 _PARAMETER_SOURCES = frozenset({"query", "path", "header", "cookie"})
 
 
+#: litestar's message for a required parameter that is absent (it gives no details then).
+_MISSING_PARAMETER = re.compile(r"Missing required (\w+) parameter '([^']+)'")
+
+
 def _validation_error(exc: ValidationException) -> Response[dict[str, Any]]:
     details = _validation_details(exc)
+    if not details and (missing := _MISSING_PARAMETER.match(exc.detail)):
+        details = [{"field": missing[2], "source": missing[1], "message": "missing"}]
     if details and all(d["source"] in _PARAMETER_SOURCES for d in details):
         code, where = "invalid_parameter", "parameters are"
     else:

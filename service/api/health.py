@@ -1,5 +1,5 @@
 """`GET /health` (the process answers) and `GET /ready` (a watchlist is loaded; the state of
-the result cache), for load balancers and orchestrators."""
+the result cache; the last watchlist load), for load balancers and orchestrators."""
 
 from __future__ import annotations
 
@@ -8,8 +8,38 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 
 from service.api.context import runtime_of
-from service.api.schemas import CacheStatus, Health, Readiness, WatchlistStatus
+from service.api.schemas import (
+    CacheStatus,
+    Health,
+    LastReload,
+    Readiness,
+    ReloadStatus,
+    WatchlistStatus,
+)
+from service.errors import Unavailable
+from service.runtime import Runtime
 from service.state import WatchlistState
+
+
+def _reload_status(runtime: Runtime) -> ReloadStatus:
+    try:
+        reloader = runtime.reloader
+    except Unavailable:  # starting or stopping
+        return ReloadStatus(in_progress=False, last=None)
+    last = reloader.last
+    return ReloadStatus(
+        in_progress=reloader.in_progress,
+        last=LastReload(
+            trigger=last.trigger.value,
+            started_at=last.started_at,
+            seconds=round(last.seconds, 3),
+            ok=last.error is None,
+            version=last.version,
+            error=last.error,
+        )
+        if last
+        else None,
+    )
 
 
 class HealthController(Controller):
@@ -24,7 +54,9 @@ class HealthController(Controller):
         operation_id="ready",
         summary="Readiness",
         description="200 once a watchlist is loaded, 503 before or when loading failed. A "
-        "degraded cache does not make the service unready: it screens uncached.",
+        "degraded cache does not make the service unready: it screens uncached. A failed "
+        "reload does not either: the version loaded before stays in service, and `reload` "
+        "says when and why the last load failed.",
         responses={503: ResponseSpec(Readiness, description="No watchlist loaded.")},
     )
     async def ready(self, state: State) -> Response[Readiness]:
@@ -42,5 +74,7 @@ class HealthController(Controller):
             error=runtime.holder.error,
         )
         ready = runtime.holder.state is WatchlistState.READY
-        body = Readiness(ready=ready, watchlist=watchlist, cache=cache_status)
+        body = Readiness(
+            ready=ready, watchlist=watchlist, cache=cache_status, reload=_reload_status(runtime)
+        )
         return Response(body, status_code=200 if ready else 503, media_type=MediaType.JSON)

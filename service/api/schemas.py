@@ -123,10 +123,95 @@ class WatchlistStatus(BaseModel):
     error: str | None = None
 
 
+class LastReload(BaseModel):
+    trigger: str = Field(description="startup, api or signal (SIGHUP).", examples=["api"])
+    started_at: datetime
+    seconds: float
+    ok: bool
+    version: str | None = Field(description="The version loaded; null when the load failed.")
+    error: str | None = Field(
+        default=None, description="Why it failed; the version being served stays in service."
+    )
+
+
+class ReloadStatus(BaseModel):
+    in_progress: bool
+    last: LastReload | None = Field(description="The last load of the watchlist, if any.")
+
+
 class Readiness(BaseModel):
     ready: bool
     watchlist: WatchlistStatus
     cache: CacheStatus
+    reload: ReloadStatus
+
+
+class ReloadResponse(BaseModel):
+    version: str = Field(description="The version now served.", examples=["0a2753587936b3be"])
+    previous_version: str | None
+    changed: bool = Field(description="False when the files hold the version already served.")
+    entities: int
+    sources: list[str] = Field(description="File names the watchlist was read from.")
+    loaded_at: datetime
+    load_seconds: float = Field(description="Reading the files and building the index.")
+
+
+class StoreStatus(BaseModel):
+    backend: str = Field(description="redis, or memory (this process only).", examples=["redis"])
+    state: str = Field(
+        description="ok, or degraded: Redis does not answer, only the versions this process "
+        "loaded are known.",
+        examples=["ok"],
+    )
+
+
+class VersionOut(BaseModel):
+    version: str
+    loaded_at: datetime = Field(description="When a process last put it in service.")
+    first_loaded_at: datetime
+    sources: list[str]
+    entities: int
+    current: bool = Field(description="Served by the process answering.")
+
+
+class VersionsResponse(BaseModel):
+    current: str = Field(description="The version the process answering serves.")
+    versions: list[VersionOut] = Field(description="The most recently loaded first.")
+    store: StoreStatus
+
+
+class PrimaryNameChange(BaseModel):
+    old: str
+    new: str
+
+
+class EntityChangeOut(BaseModel):
+    entity_id: str
+    name: str = Field(description="The primary name in the newer version.")
+    names_added: list[str] = Field(description="Names (primary or alias) only in `to`.")
+    names_removed: list[str] = Field(description="Names only in `from`.")
+    primary_name: PrimaryNameChange | None
+    fields: list[str] = Field(
+        description="Other fields that differ: schema, country, addresses, listings, defence, "
+        "notes, aliases (an alias's kind).",
+        examples=[["listings"]],
+    )
+
+
+class ChangeCounts(BaseModel):
+    added: int
+    removed: int
+    changed: int
+
+
+class ChangesResponse(BaseModel):
+    from_version: str
+    to_version: str
+    counts: ChangeCounts
+    added: list[Entity] = Field(description="Entities only in `to`, by id.")
+    removed: list[Entity] = Field(description="Entities only in `from`, by id.")
+    changed: list[EntityChangeOut]
+    store: StoreStatus
 
 
 class Health(BaseModel):

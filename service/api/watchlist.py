@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from litestar import Controller, Router, get
-from litestar.datastructures import State
+from litestar import Controller, Response, Router, get
+from litestar.datastructures import ResponseHeader, State
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
@@ -19,6 +19,8 @@ from service.watchlist.model import Entity
 
 #: Most entities on one page.
 MAX_PAGE = 500
+#: The watchlist version an entity was read from (a page says it in its body).
+VERSION_HEADER = "X-Watchlist-Version"
 
 
 def count(watchlist: Watchlist) -> WatchlistCounts:
@@ -77,6 +79,13 @@ class WatchlistController(Controller):
         operation_id="getEntity",
         summary="One watchlist entity",
         sync_to_thread=False,
+        response_headers=[
+            ResponseHeader(
+                name=VERSION_HEADER,
+                description="The watchlist version the entity was read from.",
+                documentation_only=True,
+            )
+        ],
         responses={
             404: ResponseSpec(ErrorBody, description="No entity has this id."),
             503: ResponseSpec(ErrorBody, description="The watchlist is not loaded yet."),
@@ -86,8 +95,9 @@ class WatchlistController(Controller):
         self,
         state: State,
         entity_id: Annotated[str, Parameter(description="Entity id, e.g. `by-mzkt`.")],
-    ) -> Entity:
-        entity = runtime_of(state).holder.current().watchlist.get(entity_id)
+    ) -> Response[Entity]:
+        watchlist = runtime_of(state).holder.current().watchlist
+        entity = watchlist.get(entity_id)
         if entity is None:
             raise NotFound(f"no entity with id {entity_id!r}", code="entity_not_found")
-        return entity
+        return Response(entity, headers={VERSION_HEADER: watchlist.version})

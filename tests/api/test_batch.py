@@ -67,7 +67,7 @@ def test_batch_writes_one_redis_key_per_distinct_query(
 ) -> None:
     body = batch(redis_client, [*QUERIES, {"id": "po-5", "name": "zavod  svt"}])
     assert not any(r["cached"] for r in body["results"])
-    keys = redis_db.keys(f"{key_prefix}:*")
+    keys = redis_db.keys(f"{key_prefix}:v1:result:*")
     assert len(keys) == 4
     assert all(
         k.startswith(f"{key_prefix}:v1:result:{body['watchlist_version']}:".encode()) for k in keys

@@ -58,6 +58,7 @@ def test_one_entity(client: TestClient[Litestar]) -> None:
     assert entity.name == "OJSC Minsk Wheeled Tractor Plant"
     assert entity.defence is True
     assert "MZKT" in entity.all_names
+    assert response.headers["x-watchlist-version"] == client.get("/v1/watchlist").json()["version"]
 
 
 @pytest.mark.parametrize("entity_id", ["by-nothing", "a b", "%00"])

@@ -56,7 +56,7 @@ def test_an_empty_file_is_refused() -> None:
         parse_jsonl(["", "  "], "empty.jsonl")
 
 
-def test_files_round_trip_and_ids_must_be_unique_across_files(tmp_path: Path) -> None:
+def test_files_round_trip_and_an_id_in_several_files_is_merged(tmp_path: Path) -> None:
     first = [
         Entity.model_validate({"id": "a", "name": "A", "aliases": [{"name": "Ay", "kind": "weak"}]})
     ]
@@ -67,9 +67,11 @@ def test_files_round_trip_and_ids_must_be_unique_across_files(tmp_path: Path) ->
     assert [e.id for e in watchlist.entities] == ["a", "b"]
     assert watchlist.get("a") == first[0]
     assert watchlist.version == watchlist_version([*first, *second])
-    write_watchlist(first, tmp_path / "three.jsonl")
-    with pytest.raises(WatchlistFileError, match="also in"):
-        load_watchlist([tmp_path / "one.jsonl", tmp_path / "three.jsonl"])
+    # The same id in another file is one entity (`service.watchlist.merge`): an own file may
+    # add names to an entity of an imported list.
+    write_watchlist([first[0].model_copy(update={"name": "A2"})], tmp_path / "three.jsonl")
+    merged = load_watchlist([tmp_path / "one.jsonl", tmp_path / "three.jsonl"])
+    assert [(e.id, e.all_names) for e in merged.entities] == [("a", ("A", "Ay", "A2"))]
 
 
 def test_unreadable_files_are_refused_clearly(tmp_path: Path) -> None:

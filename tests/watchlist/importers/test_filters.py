@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.watchlist.importers.filters import filter_entities, is_belarus_linked
+from service.watchlist.importers.filters import EntityFilter, filter_entities, is_belarus_linked
 from service.watchlist.model import Address, Entity, Listing, Schema
 
 
@@ -87,3 +87,29 @@ def test_eu_uk_and_opensanctions_belarus_programmes_link_to_belarus(programme: s
 @pytest.mark.parametrize("programme", ["BLRX", "XBLR", "EU-BLRUS", "RUS", "BY"])
 def test_blr_must_stand_alone_to_name_belarus(programme: str) -> None:
     assert not is_belarus_linked(entity("x", programme=programme))
+
+
+def test_entity_filter_from_names_as_typed() -> None:
+    chosen = EntityFilter.of(countries=["by, ru"], programmes=[], schemas=["person", "Vessel"])
+    assert chosen == EntityFilter(
+        countries=frozenset({"BY", "RU"}), schemas=frozenset({Schema.PERSON, Schema.VESSEL})
+    )
+    assert chosen.apply(ALL) == [BY_ADDRESS, RUSSIAN]
+    assert str(chosen) == "country BY, RU; schema Person, Vessel"
+    assert EntityFilter.of().selects_all
+    assert EntityFilter.of().apply(ALL) == ALL
+
+
+@pytest.mark.parametrize(
+    ("countries", "schemas", "problem"),
+    [
+        (["Belarus"], [], "'BELARUS' is not an ISO 3166-1 alpha-2 country code"),
+        (["B1"], [], "'B1' is not an ISO"),
+        ([], ["Company"], "unknown schema 'Company'"),
+    ],
+)
+def test_entity_filter_refuses_bad_names(
+    countries: list[str], schemas: list[str], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        EntityFilter.of(countries=countries, schemas=schemas)

@@ -1,0 +1,51 @@
+"""`POST /v1/watchlist/reload`: load the configured watchlist again and serve it (SIGHUP does
+the same, see `service.reload`). An admin operation, behind `admin_only`."""
+
+from __future__ import annotations
+
+from litestar import Controller, post
+from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
+
+from service.api.access import ADMIN_NOTE, admin_only
+from service.api.context import runtime_of
+from service.api.schemas import ErrorBody, ReloadResponse
+from service.reload import ReloadTrigger
+
+
+class ReloadController(Controller):
+    path = "/v1/watchlist"
+    tags = ("watchlist",)
+    guards = [admin_only]  # noqa: RUF012 (litestar's declaration)
+
+    @post(
+        "/reload",
+        operation_id="reloadWatchlist",
+        summary="Load the watchlist again",
+        description="Reads the configured watchlist files again, builds the new index off the "
+        "event loop and swaps it in at once: every request is answered against one version, "
+        "the old or the new. The same files give the same version (`changed: false`). A broken "
+        "file keeps the version being served in service and answers 422 `watchlist_invalid` "
+        "naming the file and line; `/ready` then reports the failure. One reload at a time: "
+        "another request meanwhile gets 409 `reload_in_progress` (retry). Each process reloads "
+        "itself: with several workers or replicas, call each (or send each SIGHUP). " + ADMIN_NOTE,
+        status_code=200,
+        responses={
+            409: ResponseSpec(ErrorBody, description="A reload is already in progress."),
+            422: ResponseSpec(
+                ErrorBody,
+                description="A watchlist file is invalid; the version served stays in service.",
+            ),
+        },
+    )
+    async def reload(self, state: State) -> ReloadResponse:
+        outcome = await runtime_of(state).reloader.reload(ReloadTrigger.API)
+        return ReloadResponse(
+            version=outcome.version,
+            previous_version=outcome.previous_version,
+            changed=outcome.changed,
+            entities=outcome.entities,
+            sources=list(outcome.sources),
+            loaded_at=outcome.loaded_at,
+            load_seconds=round(outcome.seconds, 3),
+        )
