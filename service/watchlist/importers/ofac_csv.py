@@ -5,8 +5,6 @@ Each list is a primary file joined on `ent_num` with its address, alias and comm
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import re
 from collections import defaultdict
@@ -21,6 +19,12 @@ from pydantic import ValidationError
 
 from service.errors import ImportFormatError
 from service.watchlist.countries import country_code
+from service.watchlist.importers.records import (
+    csv_records,
+    decode_text,
+    describe_validation,
+    format_error,
+)
 from service.watchlist.model import Address, Alias, AliasKind, Entity, Listing, Schema, Source
 
 AUTHORITY = "US-OFAC"
@@ -220,13 +224,13 @@ def _read_primary(
     for line, fields in _rows(path, _Role.PRIMARY):
         ent_num = _ent_num(path, line, fields[0])
         if ent_num in lines:
-            raise _error(
+            raise format_error(
                 path, line, f"duplicate ent_num {ent_num} (first on line {lines[ent_num]})"
             )
         lines[ent_num] = line
         name = _value(fields[1])
         if name is None:
-            raise _error(path, line, "SDN_Name is empty")
+            raise format_error(path, line, "SDN_Name is empty")
         try:
             entities[ent_num] = _build_entity(
                 ent_num,
@@ -240,7 +244,7 @@ def _read_primary(
                 sources=(Source(name=path.name, reference=ent_num, date=list_date),),
             )
         except ValidationError as exc:
-            raise _error(path, line, _describe(exc)) from None
+            raise format_error(path, line, describe_validation(exc)) from None
     return entities
 
 
@@ -276,42 +280,12 @@ def _build_entity(
 def _rows(path: Path, role: _Role) -> Iterator[tuple[int, list[str]]]:
     """The non-blank records of a headerless OFAC CSV file, with their line numbers."""
     # The files end with CRLF and a DOS end-of-file byte (Ctrl-Z, 0x1A) that csv would read as data.
-    text = _decode(path.read_bytes()).rstrip("\x1a\r\n")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    text = decode_text(path.read_bytes()).rstrip("\x1a\r\n")
     width = _WIDTHS[role]
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise _error(path, reader.line_num, f"malformed CSV: {exc}") from None
-        if not any(f.strip() for f in fields):
-            continue
+    for line, fields in csv_records(path, text):
         if len(fields) != width:
-            raise _error(path, reader.line_num, f"expected {width} fields, found {len(fields)}")
-        yield reader.line_num, fields
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 when the bytes are valid UTF-8, else Windows-1252 (OFAC's legacy encoding)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    # cp1252 leaves five bytes undefined; latin-1 maps every byte, so a stray one cannot fail.
-    return data.decode("latin-1")
-
-
-def _error(path: Path, line: int, problem: str) -> ImportFormatError:
-    return ImportFormatError(f"{path}, line {line}: {problem}")
-
-
-def _describe(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
+            raise format_error(path, line, f"expected {width} fields, found {len(fields)}")
+        yield line, fields
 
 
 def _raw(field_text: str) -> str:
@@ -328,7 +302,7 @@ def _value(field_text: str) -> str | None:
 def _ent_num(path: Path, line: int, field_text: str) -> str:
     ent_num = field_text.strip()
     if not ent_num.isdigit():
-        raise _error(path, line, f"ent_num {field_text!r} is not a number")
+        raise format_error(path, line, f"ent_num {field_text!r} is not a number")
     return ent_num
 
 
@@ -339,7 +313,7 @@ def _schema(path: Path, line: int, field_text: str) -> Schema:
     try:
         return _SCHEMAS[value.lower()]
     except KeyError:
-        raise _error(path, line, f"unknown SDN_Type {value!r}") from None
+        raise format_error(path, line, f"unknown SDN_Type {value!r}") from None
 
 
 def _programmes(field_text: str) -> tuple[str, ...]:
@@ -363,10 +337,10 @@ def _join_remarks(primary: str, continuation: str | None) -> str | None:
 def _alias(path: Path, line: int, fields: list[str]) -> Alias:
     kind_text = (_value(fields[2]) or "").lower()
     if kind_text not in _ALIAS_KINDS:
-        raise _error(path, line, f"unknown alt_type {fields[2].strip()!r}")
+        raise format_error(path, line, f"unknown alt_type {fields[2].strip()!r}")
     name = _value(fields[3])
     if name is None:
-        raise _error(path, line, "alt_name is empty")
+        raise format_error(path, line, "alt_name is empty")
     return Alias(name=name, kind=_ALIAS_KINDS[kind_text])
 
 

@@ -8,7 +8,6 @@ export, targets other than people, organisations, vessels and aircraft (wallets)
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -23,8 +22,8 @@ from service.watchlist.importers.opensanctions_ftm import (
     ID_PREFIX,
     _country,
     _dataset_listings,
-    _describe,
 )
+from service.watchlist.importers.records import csv_records, describe_validation, format_error
 from service.watchlist.model import Address, Alias, Entity, Source
 
 # The exporter's columns have grown (first_seen and last_seen swapped, then last_change, then
@@ -50,34 +49,21 @@ def _read(path: Path) -> Iterator[Entity]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path}: not UTF-8 text") from None
-    rows = _rows(path, text)
+    rows = csv_records(path, text)
     header = _header(path, next(rows, (1, []))[1])
     lines: dict[str, int] = {}
     for line, fields in rows:
         if len(fields) != len(header):
-            raise _error(path, line, f"expected {len(header)} fields, found {len(fields)}")
+            raise format_error(path, line, f"expected {len(header)} fields, found {len(fields)}")
         row = dict(zip(header, fields, strict=True))
         entity_id = row["id"].strip()
         if entity_id in lines:
-            raise _error(path, line, f"duplicate id {entity_id} (first on line {lines[entity_id]})")
+            raise format_error(
+                path, line, f"duplicate id {entity_id} (first on line {lines[entity_id]})"
+            )
         lines[entity_id] = line
         if row["schema"].strip() in _SCHEMAS:
             yield _entity(path, line, row)
-
-
-def _rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
-    """The non-blank records of a CSV text, with the line each starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise _error(path, reader.line_num, f"malformed CSV: {exc}") from None
-        if any(f.strip() for f in fields):
-            yield start, fields
 
 
 def _header(path: Path, header: list[str]) -> list[str]:
@@ -85,16 +71,16 @@ def _header(path: Path, header: list[str]) -> list[str]:
     missing = [column for column in _REQUIRED if column not in columns]
     if missing:
         problem = f"not an OpenSanctions targets.simple.csv header: no {', '.join(missing)}"
-        raise _error(path, 1, problem)
+        raise format_error(path, 1, problem)
     return columns
 
 
 def _entity(path: Path, line: int, row: dict[str, str]) -> Entity:
     entity_id, name = row["id"].strip(), row["name"].strip()
     if not entity_id:
-        raise _error(path, line, "the id is empty")
+        raise format_error(path, line, "the id is empty")
     if not name:
-        raise _error(path, line, f"entity {entity_id}: the name is empty")
+        raise format_error(path, line, f"entity {entity_id}: the name is empty")
     codes = (_country(code) for code in _values(row["countries"]))
     sanctions = _values(row.get("sanctions", ""))
     try:
@@ -112,7 +98,7 @@ def _entity(path: Path, line: int, row: dict[str, str]) -> Entity:
             notes="\n".join(sanctions) or None,
         )
     except ValidationError as exc:
-        raise _error(path, line, f"entity {entity_id}: {_describe(exc)}") from None
+        raise format_error(path, line, f"entity {entity_id}: {describe_validation(exc)}") from None
 
 
 def _values(field_text: str) -> list[str]:
@@ -147,7 +133,3 @@ def _merge(first: Entity, second: Entity) -> Entity:
 
 def _unique(*groups: Iterable[_T]) -> tuple[_T, ...]:
     return tuple(dict.fromkeys(item for group in groups for item in group))
-
-
-def _error(path: Path, line: int, problem: str) -> ImportFormatError:
-    return ImportFormatError(f"{path}, line {line}: {problem}")

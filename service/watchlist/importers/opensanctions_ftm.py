@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from service.errors import ImportFormatError
+from service.watchlist.importers.records import describe_validation, format_error
 from service.watchlist.model import Address, Alias, AliasKind, Entity, Listing, Schema, Source
 
 AUTHORITY = "OpenSanctions"
@@ -109,7 +110,7 @@ def _records(path: Path) -> Iterator[_Record]:
             try:
                 text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
             except UnicodeDecodeError:
-                raise _error(path, number, "not UTF-8 text") from None
+                raise format_error(path, number, "not UTF-8 text") from None
             if not text:
                 continue
             record = _record(path, number, text)
@@ -124,14 +125,14 @@ def _record(path: Path, line: int, text: str) -> _Record:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _error(path, line, f"not a JSON line of FtM entities: {exc.msg}") from None
+        raise format_error(path, line, f"not a JSON line of FtM entities: {exc.msg}") from None
     if not isinstance(data, dict):
-        raise _error(path, line, "not an FtM entity: a line must hold one JSON object")
+        raise format_error(path, line, "not an FtM entity: a line must hold one JSON object")
     entity_id, schema = data.get("id"), data.get("schema")
     if not isinstance(entity_id, str) or not entity_id.strip():
-        raise _error(path, line, "not an FtM entity: no 'id'")
+        raise format_error(path, line, "not an FtM entity: no 'id'")
     if not isinstance(schema, str) or not schema.strip():
-        raise _error(path, line, f"entity {entity_id}: no 'schema'")
+        raise format_error(path, line, f"entity {entity_id}: no 'schema'")
     return _Record(
         id=entity_id.strip(),
         schema=schema.strip(),
@@ -146,14 +147,14 @@ def _record(path: Path, line: int, text: str) -> _Record:
 
 def _properties(path: Path, line: int, value: Any) -> dict[str, list[str]]:
     if not isinstance(value, dict):
-        raise _error(path, line, "'properties' must be an object")
+        raise format_error(path, line, "'properties' must be an object")
     return {str(prop): _strings(path, line, str(prop), values) for prop, values in value.items()}
 
 
 def _strings(path: Path, line: int, name: str, values: Any) -> list[str]:
     """A list of strings, stripped, without empty ones and repeats."""
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise _error(path, line, f"{name!r} must be a list of strings")
+        raise format_error(path, line, f"{name!r} must be a list of strings")
     return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
@@ -163,7 +164,7 @@ def _build_entity(
     names = [(n, AliasKind.AKA) for n in record.values("name")]
     names += [(v, kind) for prop, kind in _ALIAS_PROPERTIES for v in record.values(prop)]
     if not names:
-        raise _error(record.path, record.line, f"entity {record.id} has no name")
+        raise format_error(record.path, record.line, f"entity {record.id} has no name")
     # The first `name` is the primary name; lacking any, the first alias stands in.
     name = names[0][0]
     entity_addresses = _addresses(record, addresses)
@@ -183,8 +184,8 @@ def _build_entity(
             notes="\n".join(record.values("notes")) or None,
         )
     except ValidationError as exc:
-        problem = f"entity {record.id}: {_describe(exc)}"
-        raise _error(record.path, record.line, problem) from None
+        problem = f"entity {record.id}: {describe_validation(exc)}"
+        raise format_error(record.path, record.line, problem) from None
 
 
 def _addresses(record: _Record, addresses: dict[str, _Record]) -> tuple[Address, ...]:
@@ -276,13 +277,3 @@ def _unique_aliases(name: str, aliases: Iterable[Alias]) -> tuple[Alias, ...]:
         if alias.name != name:
             unique.setdefault(alias.name, alias)
     return tuple(unique.values())
-
-
-def _error(path: Path, line: int, problem: str) -> ImportFormatError:
-    return ImportFormatError(f"{path}, line {line}: {problem}")
-
-
-def _describe(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])

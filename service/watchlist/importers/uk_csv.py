@@ -6,8 +6,6 @@ A first line gives the list date (`Last Updated,dd/mm/yyyy`), then the header; t
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +16,11 @@ from pydantic import ValidationError
 
 from service.errors import ImportFormatError
 from service.watchlist.countries import country_code
+from service.watchlist.importers.records import (
+    csv_records,
+    decode_text,
+    format_error,
+)
 from service.watchlist.model import Address, Alias, AliasKind, Entity, Listing, Schema, Source
 
 AUTHORITY = "UK"
@@ -58,7 +61,7 @@ def read_uk_csv(paths: Sequence[Path]) -> list[Entity]:
         for group_id, rows in groups.items():
             entity = _entity(path, group_id, rows, list_date)
             if entity.id in entities:
-                raise _error(
+                raise format_error(
                     path, rows[0].line, f"Group ID {group_id} is also in {files[entity.id]}"
                 )
             entities[entity.id], files[entity.id] = entity, path
@@ -78,10 +81,10 @@ def _read(path: Path) -> tuple[date | None, dict[str, list[_Row]]]:
     groups: dict[str, list[_Row]] = {}
     for line, fields in records:
         if len(fields) != len(header):
-            raise _error(path, line, f"expected {len(header)} fields, found {len(fields)}")
+            raise format_error(path, line, f"expected {len(header)} fields, found {len(fields)}")
         row = _Row(line, dict(zip(header, fields, strict=True)))
         if not row.get("Group ID"):
-            raise _error(path, line, "Group ID is empty")
+            raise format_error(path, line, "Group ID is empty")
         groups.setdefault(row.get("Group ID"), []).append(row)
     return list_date, groups
 
@@ -90,23 +93,8 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The non-blank CSV records of a file, with the line each starts on."""
     if not path.is_file():
         raise ImportFormatError(f"{path}: no such file")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # A copy saved from a spreadsheet may be in Windows-1252; every byte but five decodes.
-        text = data.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise _error(path, reader.line_num, f"malformed CSV: {exc}") from None
-        if any(f.strip() for f in fields):
-            yield start, fields
+    # A copy saved from a spreadsheet may be in Windows-1252.
+    yield from csv_records(path, decode_text(path.read_bytes()))
 
 
 def _header(path: Path, line: int, header: list[str]) -> list[str]:
@@ -115,7 +103,9 @@ def _header(path: Path, line: int, header: list[str]) -> list[str]:
     if missing:
         # The FCDO's "UK Sanctions List" CSV keys its rows by "Unique ID": another layout.
         hint = "; this looks like the FCDO UK Sanctions List" if "Unique ID" in columns else ""
-        raise _error(path, line, f"not an OFSI ConList.csv header: no {', '.join(missing)}{hint}")
+        raise format_error(
+            path, line, f"not an OFSI ConList.csv header: no {', '.join(missing)}{hint}"
+        )
     return columns
 
 
@@ -123,7 +113,7 @@ def _entity(path: Path, group_id: str, rows: Sequence[_Row], list_date: date | N
     primary = next((r for r in rows if r.get("Alias Type").lower() == _PRIMARY), rows[0])
     name = _name(primary)
     if not name:
-        raise _error(path, primary.line, f"Group ID {group_id}: the name is empty")
+        raise format_error(path, primary.line, f"Group ID {group_id}: the name is empty")
     # Nationalities first (a person's main link), then the countries of the addresses.
     countries = [
         c for column in ("Nationality", "Country") for r in rows for c in _countries(r.get(column))
@@ -144,7 +134,9 @@ def _entity(path: Path, group_id: str, rows: Sequence[_Row], list_date: date | N
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise _error(path, primary.line, f"Group ID {group_id}: {where}: {first['msg']}") from None
+        raise format_error(
+            path, primary.line, f"Group ID {group_id}: {where}: {first['msg']}"
+        ) from None
 
 
 def _name(row: _Row) -> str:
@@ -213,8 +205,4 @@ def _date(path: Path, line: int, column: str, text: str) -> date | None:
     try:
         return datetime.strptime(text, "%d/%m/%Y").date()
     except ValueError:
-        raise _error(path, line, f"{column} {text!r} is not a dd/mm/yyyy date") from None
-
-
-def _error(path: Path, line: int, problem: str) -> ImportFormatError:
-    return ImportFormatError(f"{path}, line {line}: {problem}")
+        raise format_error(path, line, f"{column} {text!r} is not a dd/mm/yyyy date") from None
