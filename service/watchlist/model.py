@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 #: Entity ids travel in URLs (`GET /v1/watchlist/{entity_id}`): keep them URL-safe.
 ENTITY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+#: Ids that name endpoints beside `/v1/watchlist/{entity_id}`: an entity could not be fetched.
+RESERVED_IDS = frozenset({"versions", "changes", "reload"})
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
@@ -95,6 +97,13 @@ class Entity(_Frozen):
         """Accept plain strings for aliases (the minimal format) next to alias objects."""
         if isinstance(value, list | tuple):
             return tuple({"name": v} if isinstance(v, str) else v for v in value)
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.lower() in RESERVED_IDS:
+            raise ValueError(f"id {value!r} is reserved: it names an endpoint")
         return value
 
     @field_validator("country", mode="before")

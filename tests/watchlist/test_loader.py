@@ -37,6 +37,7 @@ def test_minimal_entities_load_with_plain_string_aliases() -> None:
             "duplicate id 'a' (first on line 1)",
         ),
         ([{"id": "a b", "name": "A"}], 1, "id"),
+        ([{"id": "versions", "name": "A"}], 1, "reserved"),
         ([{"id": "a", "name": "A", "country": "Belarus"}], 1, "ISO 3166-1"),
         ([{"id": "a", "name": "A", "colour": "red"}], 1, "colour"),
     ],
