@@ -1,8 +1,9 @@
 """The command line: `python -m service serve` runs the API, `python -m service screen NAME`
 screens one name for a quick look, `python -m service import-watchlist FORMAT PATH...` turns
-official list files into a watchlist (`service.importing`). Each command is a `Command`;
-adding one is adding an entry to `COMMANDS`. Settings come from the environment, as for the
-server.
+official list files into a watchlist (`service.importing`), `python -m service screen-file
+FILE -o RESULTS` screens a supplier file locally (`service.batch.command`). Each command is a
+`Command`; adding one is adding an entry to `COMMANDS`. Settings come from the environment, as
+for the server.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from service import importing
+from service.batch import command as screen_file
+from service.batch import worker
 from service.errors import ServiceError
 from service.queries import Limits, check_parameters, check_query
 from service.results import MatchOut, describe_matches
@@ -125,6 +128,8 @@ COMMANDS = (
     Command("serve", "run the HTTP API", _configure_serve, _serve),
     Command("screen", "screen one name and explain the matches", _configure_screen, _screen),
     Command("import-watchlist", importing.HELP, importing.configure, importing.run),
+    Command("screen-file", screen_file.HELP, screen_file.configure, screen_file.run),
+    Command("worker", worker.HELP, worker.configure, worker.run),
 )
 
 

@@ -25,6 +25,7 @@ from service import __version__
 from service.api.context import STATE_KEY, runtime_of
 from service.api.errors import exception_handlers
 from service.api.health import HealthController
+from service.api.jobs import JobsController, jobs_lifespan
 from service.api.metrics import MetricsController
 from service.api.middleware import RequestObserver
 from service.api.page import PageController
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
     app = Litestar(
         route_handlers=[
             ScreenController,
+            JobsController,
             WatchlistController,
             VersionsController,
             ReloadController,
@@ -110,7 +112,8 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             MetricsController,
             PageController,
         ],
-        lifespan=[_lifespan],
+        # The jobs backend's worker screens through the runtime that `_lifespan` starts.
+        lifespan=[_lifespan, jobs_lifespan],
         exception_handlers=exception_handlers(),
         openapi_config=_openapi(),
         plugins=[PydanticPlugin(prefer_alias=True)],

@@ -6,7 +6,8 @@ the web layer maps them to JSON responses in one place (`service.api.errors`).
     │   ├── UnsupportedMediaType (415)
     │   └── BodyTooLarge (413)
     ├── InvalidInput (422)          a request is well-formed JSON but its values are wrong
-    │   └── BatchTooLarge (413)
+    │   ├── BatchTooLarge (413)
+    │   └── BadUpload               a supplier file cannot be read as a table (code says why)
     ├── NotFound (404)
     ├── Conflict (409)              the operation clashes with one in progress (a reload)
     ├── WatchlistError (422)
@@ -65,6 +66,15 @@ class InvalidInput(ServiceError):
 class BatchTooLarge(InvalidInput):
     status_code = 413
     code = "batch_too_large"
+
+
+class BadUpload(InvalidInput):
+    """A supplier file (an upload or a `screen-file` input) cannot be screened as a whole.
+    The code says why: `empty_file`, `not_a_table`, `unsupported_format`, `unreadable_xlsx`,
+    `no_name_column` (the message lists the header), `unknown_column`, `unknown_sheet`,
+    `malformed_file` (found part-way through: an unbalanced quote, a broken JSON array)."""
+
+    code = "bad_upload"
 
 
 class NotFound(ServiceError):

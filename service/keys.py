@@ -4,6 +4,15 @@
     {prefix}:v1:watchlist:versions                  sorted set: version -> when last loaded
     {prefix}:v1:watchlist:version:{version}         JSON: load times, sources, entity count
     {prefix}:v1:watchlist:entities:{version}        the entities (see `service.versions`)
+    {prefix}:v1:job:{id}                            hash: a batch job's record and counters
+    {prefix}:v1:job:{id}:upload                     list: the uploaded file, compressed pieces
+    {prefix}:v1:job:{id}:in:{chunk}                 a chunk's input rows (compressed JSON)
+    {prefix}:v1:job:{id}:out:{chunk}                a chunk's result rows (compressed JSON)
+    {prefix}:v1:job:{id}:done                       set: the chunks whose results are counted
+    {prefix}:v1:job-key:{sha256 of an Idempotency-Key}   the job created with that key
+    {prefix}:v1:jobs                                the name of the saq queue (saq keeps its
+                                                    keys under `saq:{queue name}:` and
+                                                    `saq:job:{queue name}:`)
 
 `v1` is the layout version: bump it when a key's shape or its payload format changes, so old
 entries are never read by new code. The watchlist version in a result key means a new watchlist
@@ -57,3 +66,30 @@ class KeySpace:
 
     def version_entities(self, watchlist_version: str) -> str:
         return f"{self.root}:watchlist:entities:{watchlist_version}"
+
+    def job(self, job_id: str) -> str:
+        """The record of a batch job (a hash: options, state, counters)."""
+        return f"{self.root}:job:{job_id}"
+
+    def job_upload(self, job_id: str) -> str:
+        return f"{self.root}:job:{job_id}:upload"
+
+    def job_input(self, job_id: str, chunk: int) -> str:
+        return f"{self.root}:job:{job_id}:in:{chunk}"
+
+    def job_output(self, job_id: str, chunk: int) -> str:
+        return f"{self.root}:job:{job_id}:out:{chunk}"
+
+    def job_done(self, job_id: str) -> str:
+        """The set of a job's chunks whose results are stored and counted."""
+        return f"{self.root}:job:{job_id}:done"
+
+    def job_idempotency(self, idempotency_key: str) -> str:
+        """Where the job submitted with an `Idempotency-Key` is found; the key is hashed, as a
+        caller's key may be long or hold anything."""
+        digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()
+        return f"{self.root}:job-key:{digest}"
+
+    def job_queue(self) -> str:
+        """The name of the saq queue of batch jobs: one per deployment (prefix)."""
+        return f"{self.root}:jobs"

@@ -105,6 +105,35 @@ class Settings(BaseSettings):
     #: file (compressed). No expiry besides: the version being served must stay listed.
     watchlist_versions_kept: int = Field(default=20, ge=1)
 
+    # --- Batch jobs --------------------------------------------------------------------------
+    #: Run one job worker inside the API process (`python -m service worker` starts more, on
+    #: any machine that reaches the same Redis).
+    embedded_worker: bool = True
+    #: Directory of the private `redis-server` that the API starts for jobs when no Redis URL
+    #: is set (its append-only file and socket, in `redis/`), relative to the working directory.
+    data_dir: Path = Path("data")
+    #: Rows per chunk: the unit a worker takes from the queue, and the most a killed worker's
+    #: work that is redone. Larger chunks cost less queue traffic, smaller ones spread better.
+    job_chunk_rows: int = Field(default=2000, ge=1)
+    #: Largest supplier file (or JSON body) accepted by `POST /v1/jobs`, in bytes.
+    job_upload_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    #: How long a job's data (status, input, results, idempotency key) is kept in Redis after
+    #: it was submitted or last changed, in seconds.
+    job_retention_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    #: Chunks one worker process (or the embedded worker) screens at once; matching uses one
+    #: core per process, so more than 2 only overlaps waiting on Redis.
+    worker_concurrency: int = Field(default=2, ge=1)
+    #: A queue task (a chunk, or splitting an upload into chunks) that has not reported for this
+    #: many seconds is taken for dead (its worker killed) and redone by another worker.
+    job_heartbeat_seconds: int = Field(default=60, ge=1)
+    #: Longest run of one queue task, in seconds, before it is cancelled and redone.
+    job_timeout_seconds: int = Field(default=600, ge=1)
+    #: How often each worker looks for dead tasks to redo, in seconds.
+    job_sweep_seconds: int = Field(default=10, ge=1)
+    #: Attempts of one queue task before its job fails (a killed worker's task is redone within
+    #: these).
+    job_retries: int = Field(default=5, ge=1)
+
     # --- Logs --------------------------------------------------------------------------------
     #: Level of the JSON logs written to standard error.
     log_level: LogLevel = "INFO"

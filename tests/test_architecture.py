@@ -1,6 +1,6 @@
 """The import directions of the house rules, checked on the source (AST), not by convention:
-the engine is pure, only the web layer imports litestar, only the cache and the version store
-talk to Redis."""
+the engine is pure, only the web layer imports litestar, only the cache, the version store and
+the job modules talk to Redis."""
 
 from __future__ import annotations
 
@@ -47,9 +47,19 @@ def test_only_the_web_layer_imports_litestar() -> None:
     assert importers_of("litestar") <= allowed
 
 
-def test_only_the_cache_and_the_version_store_talk_to_redis() -> None:
-    # Job modules of a later release will join this list.
-    assert importers_of("redis") <= {"service/cache.py", "service/versions.py"}
+#: The job modules that talk to Redis: the job store, the queue, the private server's probe.
+JOB_MODULES = {
+    "service/batch/jobs.py",
+    "service/batch/queue.py",
+    "service/batch/private_redis.py",
+}
+
+
+def test_only_the_cache_the_version_store_and_the_job_modules_talk_to_redis() -> None:
+    assert importers_of("redis") <= {"service/cache.py", "service/versions.py", *JOB_MODULES}
+    # saq is a Redis client too: its queue is made in `queue`, whose worker runs the tasks.
+    saq_users = {"service/batch/queue.py", "service/batch/tasks.py", "service/batch/backend.py"}
+    assert importers_of("saq") <= saq_users
 
 
 def test_no_grab_bag_modules() -> None:

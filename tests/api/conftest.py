@@ -1,14 +1,18 @@
 """Two versions of a watchlist file for the reload, versions and changes tests: A is the fixture
 watchlist the test apps start with; B removes Peleng, adds Zorkiy, swaps an alias of Legmash and
-links Integral to a second country."""
+links Integral to a second country. And apps for the jobs tests, with their own key prefix."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
+from litestar import Litestar
+from litestar.testing import TestClient
 
 from service.watchlist.loader import load_watchlist
 
@@ -67,3 +71,26 @@ class Lists:
 @pytest.fixture
 def lists(tmp_path: Path) -> Lists:
     return Lists(tmp_path / "watchlist.jsonl")
+
+
+@pytest.fixture
+def job_prefix(key_prefix: str, redis_db: redis.Redis) -> Iterator[str]:
+    """A key prefix for a jobs test; saq's keys of its queue (`saq:...`) go afterwards too."""
+    yield key_prefix
+    keys = list(redis_db.scan_iter(match=f"saq:*{key_prefix}:*", count=1000))
+    if keys:
+        redis_db.delete(*keys)
+
+
+@pytest.fixture
+def jobs_client(
+    make_client: Callable[..., TestClient[Litestar]], redis_url: str, job_prefix: str
+) -> Callable[..., TestClient[Litestar]]:
+    """An app on the test Redis (the job queue and the result cache) with its embedded worker,
+    small chunks, and the given settings."""
+
+    def make(**overrides: Any) -> TestClient[Litestar]:
+        settings = {"redis_url": redis_url, "redis_key_prefix": job_prefix, "job_chunk_rows": 3}
+        return make_client(**(settings | overrides))
+
+    return make

@@ -1,0 +1,179 @@
+"""`POST /v1/jobs` (submit a supplier file or rows), `GET /v1/jobs/{job_id}` (status and
+progress), `GET /v1/jobs/{job_id}/results` (the results file), and the lifespan that opens the
+jobs backend (`service.batch.backend`) and keeps it on `app.state`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio.to_thread
+from litestar import Controller, Litestar, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import Stream
+
+from service.api.context import runtime_of
+from service.api.job_schemas import JobOut, JobRowsRequest, job_out
+from service.api.schemas import ErrorBody
+from service.api.uploads import read_submission
+from service.batch.backend import JobsBackend
+from service.batch.download import MEDIA_TYPES, result_stream
+from service.batch.jobs import new_job_id
+from service.batch.outputs import ResultFormat
+from service.batch.status import JobRecord, JobStatus
+from service.batch.tables import inspect_file
+from service.errors import BadRequest
+from service.queries import check_parameters
+
+JOBS_KEY = "jobs"
+JobId = Annotated[str, PathParameter(description="The id `POST /v1/jobs` answered.")]
+#: Longest `Idempotency-Key` accepted, in characters.
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def jobs_of(state: State) -> JobsBackend:
+    backend: JobsBackend = state[JOBS_KEY]
+    return backend
+
+
+@asynccontextmanager
+async def jobs_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """After the runtime has started (the cache, the watchlist): the job queue and worker."""
+    backend = JobsBackend(runtime_of(app.state))
+    app.state[JOBS_KEY] = backend
+    await backend.start()
+    try:
+        yield
+    finally:
+        await backend.close()
+
+
+def _idempotency_key(request: Request[Any, Any, Any]) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise BadRequest(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
+            code="invalid_idempotency_key",
+        )
+    return key
+
+
+def _errors(*statuses: int) -> dict[int, ResponseSpec]:
+    descriptions = {
+        400: "Malformed multipart or JSON, or a bad Idempotency-Key.",
+        404: "No such job (or it has expired).",
+        409: "The job is not done, failed, or the Idempotency-Key was used for another file.",
+        413: "The upload is larger than allowed.",
+        415: "Neither multipart/form-data nor JSON.",
+        422: "The file cannot be screened (`code` says why) or an option is wrong.",
+        503: "No Redis for jobs (`jobs_unavailable`), or the watchlist is not loaded yet.",
+    }
+    return {s: ResponseSpec(ErrorBody, description=descriptions[s]) for s in statuses}
+
+
+class JobsController(Controller):
+    path = "/v1/jobs"
+    tags = ("jobs",)
+    # Uploads are limited by `job_upload_max_bytes`, checked as they are read.
+    request_max_body_size = None
+
+    @post(
+        "/",
+        operation_id="submitJob",
+        summary="Submit a supplier file or rows",
+        description="Multipart: the file (CSV, XLSX, JSON Lines or a JSON array) in a `file` "
+        "field, options as fields. Or JSON: " + (JobRowsRequest.__doc__ or "") + " Answers at "
+        "once with the job; the same `Idempotency-Key` answers the same job again.",
+        status_code=202,
+        responses={
+            202: ResponseSpec(JobOut, description="Accepted: the file is stored and queued."),
+            **_errors(400, 409, 413, 415, 422, 503),
+        },
+    )
+    async def submit(self, request: Request[Any, Any, Any]) -> Response[JobOut]:
+        runtime = runtime_of(request.app.state)
+        settings = runtime.settings
+        key = _idempotency_key(request)
+        queue = await jobs_of(request.app.state).queue()  # 503 before reading a large body
+        with tempfile.TemporaryDirectory(prefix="screening-upload-") as directory:
+            upload = await read_submission(request, settings.job_upload_max_bytes, Path(directory))
+            options = upload.options
+            table = await anyio.to_thread.run_sync(
+                inspect_file, upload.path, options.table_options(), upload.filename
+            )
+            parameters = check_parameters(options.threshold, options.limit, runtime.limits)
+            record = JobRecord(
+                id=new_job_id(),
+                status=JobStatus.QUEUED,
+                filename=upload.filename,
+                size=upload.size,
+                fingerprint=upload.fingerprint,
+                table=table,
+                threshold=parameters.threshold,
+                limit=parameters.limit,
+                only_hits=options.only_hits,
+                created_at=datetime.now(UTC),
+            )
+            record, created = await queue.store.submit(record, upload.path, key)
+        if created or record.status is JobStatus.QUEUED:
+            # Again for a resubmission of a queued job: a no-op in saq unless the first
+            # submission died between storing the job and queueing it.
+            await queue.enqueue_split(record.id)
+        headers = {"Location": f"/v1/jobs/{record.id}"}
+        if not created:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(job_out(record, datetime.now(UTC)), status_code=202, headers=headers)
+
+    @get(
+        "/{job_id:str}",
+        operation_id="getJob",
+        summary="A job's status and progress",
+        responses={200: ResponseSpec(JobOut, description="The job."), **_errors(404, 503)},
+    )
+    async def status(self, state: State, job_id: JobId) -> JobOut:
+        queue = await jobs_of(state).queue()
+        record = await queue.store.handle(job_id).status()
+        return job_out(record, datetime.now(UTC))
+
+    @get(
+        "/{job_id:str}/results",
+        operation_id="getJobResults",
+        summary="A finished job's results file",
+        description="Every input row (or only the hits and the rows that could not be "
+        "screened), in input order, with its best match, an explanation and all matches. CSV "
+        "(UTF-8 with BOM), JSON Lines (a last line holds the summary) or XLSX (a summary sheet).",
+        responses={
+            200: ResponseSpec(None, description="The file, streamed."),
+            **_errors(404, 409, 503),
+        },
+    )
+    async def results(
+        self,
+        state: State,
+        job_id: JobId,
+        format: Annotated[
+            ResultFormat, QueryParameter(description="csv (the default), jsonl or xlsx.")
+        ] = ResultFormat.CSV,
+        only_hits: Annotated[
+            bool | None,
+            QueryParameter(description="Override the job's `only_hits` for this download."),
+        ] = None,
+    ) -> Stream:
+        queue = await jobs_of(state).queue()
+        record, payloads = await queue.store.handle(job_id).result()
+        hits_only = record.only_hits if only_hits is None else only_hits
+        name = f"screening-{job_id}{'-hits' if hits_only else ''}.{format.value}"
+        return Stream(
+            result_stream(record, payloads, format, hits_only),
+            media_type=MEDIA_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

@@ -1,0 +1,135 @@
+"""The jobs side of an API process: the Redis of the job queue (the one at the Redis URL, or
+else the private `redis-server` of the embedded default), the job store and queue on it, and
+the embedded worker that screens jobs inside the process.
+
+Both start with the first request to the jobs API, or at start-up when there are jobs to
+resume: a private server that ran here before, or unfinished tasks in the queue at the Redis
+URL. No web framework here; Redis is reached through `queue`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from saq import Worker
+
+from service.batch.private_redis import PrivateRedis
+from service.batch.processing import PinnedScreeners
+from service.batch.queue import JobQueue, make_worker
+from service.batch.tasks import BatchContext, WorkerContext
+from service.errors import Unavailable
+from service.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+#: How often the embedded worker looks whether the watchlist is loaded, before it starts.
+READY_POLL_SECONDS = 0.05
+#: While the embedded worker stops, how often its remaining tasks are cancelled again.
+STOP_RETRY_SECONDS = 0.05
+
+
+class JobsBackend:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        settings = runtime.settings
+        self._private = None if settings.redis_url else PrivateRedis(settings.data_dir)
+        self._queue: JobQueue | None = None
+        self._lock = asyncio.Lock()
+        self._worker: Worker[BatchContext] | None = None
+        self._worker_task: asyncio.Task[None] | None = None
+        self._resuming: asyncio.Task[None] | None = None
+
+    @property
+    def backend(self) -> str:
+        """`redis` (the Redis URL) or `private` (a redis-server of our own)."""
+        return "redis" if self._private is None else "private"
+
+    async def start(self) -> None:
+        """At start-up, in the background: resume the jobs left unfinished, if any."""
+        self._resuming = asyncio.create_task(self._resume())
+
+    async def _resume(self) -> None:
+        # Nothing to resume without a private server that ran here before; with a Redis URL,
+        # only if its queue holds unfinished tasks (a process that never sees a job then
+        # never polls Redis for one).
+        if self._private is not None and not self._private.has_data():
+            return
+        try:
+            queue = await self._connected()
+            if self._private is not None or await queue.unfinished():
+                self._start_worker(queue)
+        except Unavailable as exc:
+            log.warning("batch jobs unavailable: %s", exc.message)
+
+    async def queue(self) -> JobQueue:
+        """The job queue, connected (and the embedded worker started) on first use;
+        `Unavailable` (`jobs_unavailable`) when there is no Redis to hold it."""
+        queue = await self._connected()
+        self._start_worker(queue)
+        return queue
+
+    async def _connected(self) -> JobQueue:
+        if self._queue is None:
+            async with self._lock:
+                if self._queue is None:
+                    self._queue = await self._connect()
+        return self._queue
+
+    async def _connect(self) -> JobQueue:
+        settings = self._runtime.settings
+        url = settings.redis_url
+        if self._private is not None:
+            await self._private.start()
+            url = self._private.url
+        assert url is not None
+        queue = JobQueue(url, self._runtime.keys, settings)
+        await queue.saq.connect()
+        log.info("job queue", extra={"backend": self.backend, "queue": queue.saq.name})
+        return queue
+
+    def _start_worker(self, queue: JobQueue) -> None:
+        settings = self._runtime.settings
+        if not settings.embedded_worker or self._worker is not None:
+            return
+        context = WorkerContext(
+            jobs=queue,
+            screening=self._runtime.screening,
+            screeners=PinnedScreeners(self._runtime.holder),
+            limits=self._runtime.limits,
+            chunk_rows=settings.job_chunk_rows,
+            heartbeat_seconds=settings.job_heartbeat_seconds,
+        )
+        self._worker = make_worker(queue, context, settings, own_signals=False)
+        self._worker_task = asyncio.create_task(self._work(self._worker))
+
+    async def _work(self, worker: Worker[BatchContext]) -> None:
+        # Chunks need a watchlist: take none before it is loaded.
+        while self._runtime.holder.peek() is None:
+            await asyncio.sleep(READY_POLL_SECONDS)
+        await worker.start()
+
+    async def close(self) -> None:
+        if self._resuming is not None:
+            self._resuming.cancel()
+            await asyncio.gather(self._resuming, return_exceptions=True)
+        if self._worker is not None and self._worker_task is not None:
+            await _stop(self._worker, self._worker_task)
+        if self._queue is not None:
+            await self._queue.close()
+            self._queue = None
+        if self._private is not None:
+            await self._private.stop()
+
+
+async def _stop(worker: Worker[BatchContext], task: asyncio.Task[None]) -> None:
+    """Stop the embedded worker: cancelled, a running saq worker stops itself (the chunks in
+    hand go back to the queue); one still waiting for the watchlist just ends."""
+    upkeep = set(worker.tasks)
+    task.cancel()
+    # redis-py can swallow a cancellation that lands in the middle of a command, which would
+    # leave a saq upkeep task asleep for its whole period: cancel those again until done.
+    while not task.done():
+        for waiting in upkeep:
+            waiting.cancel()
+        await asyncio.wait({task}, timeout=STOP_RETRY_SECONDS)

@@ -1,0 +1,246 @@
+"""The `screen-file` command: a supplier file screened in this process, without a server, into
+a results file, with a progress bar and a summary on standard error.
+
+    python -m service screen-file suppliers.csv -o results.csv [--only-hits] [--threshold 0.8]
+
+The results file appears only when complete (written beside it, then renamed). Bad input is a
+`ServiceError`, which the command line reports with exit status 2. No web, no Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from tqdm import tqdm
+
+from service.batch.outputs import ResultFormat, ResultRow, Summary, write_results
+from service.batch.runner import ERROR, HIT, screen_rows
+from service.batch.tables import InputRow, TableFormat, TableInfo, TableOptions, inspect_file
+from service.batch.tables import read_rows as read_table
+from service.errors import InvalidInput
+from service.queries import Limits, check_parameters
+from service.settings import Settings
+from service.state import load_screener
+
+HELP = "screen every row of a supplier file (CSV, XLSX, JSON Lines, JSON) into a results file"
+_OUTPUT_SUFFIXES = {".csv": ResultFormat.CSV, ".jsonl": ResultFormat.JSONL,
+                    ".ndjson": ResultFormat.JSONL, ".xlsx": ResultFormat.XLSX}  # fmt: skip
+#: Rows between two updates of the progress bar (each costs a few microseconds).
+_PROGRESS_EVERY = 2048
+#: Exit status after Ctrl-C, as shells report a SIGINT.
+EXIT_INTERRUPTED = 130
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="the supplier file")
+    parser.add_argument("-o", "--output", required=True, help="the results file; - for stdout")
+    table = parser.add_argument_group("reading the file (each detected when not given)")
+    table.add_argument("--format", choices=[f.value for f in TableFormat], help="input format")
+    table.add_argument("--encoding", help="text encoding of a CSV file, e.g. cp1251")
+    table.add_argument("--delimiter", help="CSV delimiter: , ; | tab")
+    table.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
+    for role in ("name", "country", "id"):
+        table.add_argument(
+            f"--{role}-column", metavar="COLUMN", help=f"the {role} column: header text or position"
+        )
+    screening = parser.add_argument_group("screening and results")
+    screening.add_argument("--threshold", type=float, help="lowest score reported, 0 to 1")
+    screening.add_argument("--limit", type=int, help="most matches per row")
+    screening.add_argument(
+        "--only-hits", action="store_true", help="write only hits (and rows that failed)"
+    )
+    screening.add_argument(
+        "--output-format",
+        choices=[f.value for f in ResultFormat],
+        help="results format (default: from the output's extension; csv for stdout)",
+    )
+    screening.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="show a progress bar on stderr (default: when it is a terminal)",
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    limits = Limits.from_settings(settings)
+    parameters = check_parameters(args.threshold, args.limit, limits)
+    fmt = _output_format(args.output, args.output_format)
+    info = _inspect(args)
+    print(describe(args.input, info), file=sys.stderr)
+    screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
+    tally = _Tally(started=datetime.now(UTC))
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    with _Bar(show) as bar:
+        rows = tally.count_rows(read_table(args.input, info, progress=bar.read), bar)
+        results = screen_rows(
+            screener, rows, threshold=parameters.threshold, limit=parameters.limit,
+            only_hits=args.only_hits, max_name_length=settings.max_name_length,
+        )  # fmt: skip
+
+        def summary() -> Summary:
+            return tally.summary(screener.version, parameters.threshold, args.only_hits)
+
+        try:
+            with _destination(args.output) as out:
+                write_results(tally.count_results(results), summary, fmt, out)
+        except KeyboardInterrupt:
+            bar.close()
+            print("interrupted: no results written", file=sys.stderr)
+            return EXIT_INTERRUPTED
+    print(tally.report(args.output), file=sys.stderr)
+    return 0
+
+
+def describe(path: Path, info: TableInfo) -> str:
+    """What was detected, so that a wrong guess is seen before the results are read."""
+    how = [info.format.value.upper()]
+    if info.encoding:
+        how.append(info.encoding)
+    if info.delimiter:
+        how.append("delimiter " + ("tab" if info.delimiter == "\t" else repr(info.delimiter)))
+    if info.sheet:
+        how.append(f"sheet {info.sheet!r}")
+    if not info.header:
+        how.append("no header row (columns by position)")
+    roles = [f"name column {info.name_column!r}"]
+    roles += [f"country column {info.country_column!r}"] if info.country_column else []
+    roles += [f"id column {info.id_column!r}"] if info.id_column else []
+    return f"{path.name}: {', '.join(how)}; {', '.join(roles)}"
+
+
+def _inspect(args: argparse.Namespace) -> TableInfo:
+    options = TableOptions(
+        format=TableFormat(args.format) if args.format else None,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        sheet=args.sheet,
+        name_column=args.name_column,
+        country_column=args.country_column,
+        id_column=args.id_column,
+    )
+    try:
+        return inspect_file(args.input, options)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot read {args.input}: {exc.strerror}", code="file_unreadable"
+        ) from None
+
+
+def _output_format(output: str, named: str | None) -> ResultFormat:
+    if named:
+        return ResultFormat(named)
+    if output == "-":
+        return ResultFormat.CSV
+    suffix = Path(output).suffix.casefold()
+    if suffix not in _OUTPUT_SUFFIXES:
+        raise InvalidInput(
+            f"cannot tell the results format from {output!r}: end it in .csv, .jsonl or .xlsx, "
+            "or give --output-format",
+            code="output_format_unknown",
+        )
+    return _OUTPUT_SUFFIXES[suffix]
+
+
+@contextmanager
+def _destination(output: str) -> Iterator[BinaryIO]:
+    """Standard output, or a file that appears under its name only once complete."""
+    if output == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(output)
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write {output}: {exc.strerror}", code="file_unwritable"
+        ) from None
+    try:
+        with handle:
+            yield cast(BinaryIO, handle)
+        os.replace(handle.name, target)
+    finally:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+
+
+class _Bar:
+    """The progress bar, in rows; the total is estimated from the share of the file read."""
+
+    def __init__(self, show: bool) -> None:
+        self.bar = tqdm(unit=" rows", unit_scale=True, file=sys.stderr, disable=not show)
+        self.share = 0.0
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, share: float) -> None:
+        self.share = share
+
+    def advance(self, tally: _Tally) -> None:
+        if self.share > 0:
+            self.bar.total = max(int(tally.rows / self.share), tally.rows)
+        self.bar.set_postfix_str(f"hits {tally.hits:,}, errors {tally.errors:,}", refresh=False)
+        self.bar.update(tally.rows - self.bar.n)
+
+    def close(self) -> None:
+        if not self.bar.disable and self.bar.total != self.bar.n:
+            self.bar.total = self.bar.n
+            self.bar.refresh()
+        self.bar.close()
+
+
+@dataclass
+class _Tally:
+    started: datetime
+    rows: int = 0
+    hits: int = 0
+    errors: int = 0
+    finished: datetime | None = None
+    clock: float = field(default_factory=time.perf_counter)
+
+    def count_rows(self, rows: Iterable[InputRow], bar: _Bar) -> Iterator[InputRow]:
+        for row in rows:
+            self.rows += 1
+            if self.rows % _PROGRESS_EVERY == 0:
+                bar.advance(self)
+            yield row
+        bar.advance(self)
+
+    def count_results(self, results: Iterable[ResultRow]) -> Iterator[ResultRow]:
+        for result in results:
+            self.hits += result.status == HIT
+            self.errors += result.status == ERROR
+            yield result
+
+    def summary(self, version: str, threshold: float, only_hits: bool) -> Summary:
+        self.finished = datetime.now(UTC)
+        screened = self.rows - self.errors
+        return Summary(self.rows, screened, self.hits, self.errors, version, threshold,
+                       only_hits, self.started, self.finished)  # fmt: skip
+
+    def report(self, output: str) -> str:
+        seconds = time.perf_counter() - self.clock
+        rate = self.rows / seconds if seconds > 0 else 0.0
+        clear = self.rows - self.hits - self.errors
+        where = "standard output" if output == "-" else output
+        return (
+            f"screened {self.rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s): "
+            f"{self.hits:,} hits, {self.errors:,} not screened (errors), {clear:,} clear; "
+            f"results in {where}"
+        )

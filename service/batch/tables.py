@@ -1,0 +1,283 @@
+"""Reading a supplier file as rows to screen: what the file is (format, encoding, delimiter,
+header, which columns hold the name, country and supplier id) from its first bytes, then every
+row, streamed in constant memory. A bad file raises `BadUpload`; a bad row carries its error.
+
+CSV details live in `dialect`, column detection in `columns`, the records of each format and
+the rows made of them in `cells` (XLSX in `workbook`, JSON in `jsonrows`). No web framework,
+no Redis.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from service.batch import cells, columns, dialect, workbook
+from service.batch.country import country_code
+from service.errors import BadUpload
+
+#: Bytes of a file enough to tell what it is (the format, encoding, delimiter, columns).
+HEAD_BYTES = 1 << 20
+#: Read size of the input stream: large reads keep the per-row cost of text decoding low.
+_READ_BYTES = 1 << 20
+#: What undecodable bytes become when read with "surrogateescape".
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
+class TableFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSONL = "jsonl"
+    JSON = "json"
+
+
+_EXTENSIONS = {
+    ".csv": TableFormat.CSV, ".txt": TableFormat.CSV, ".tsv": TableFormat.CSV,
+    ".tab": TableFormat.CSV, ".xlsx": TableFormat.XLSX, ".xlsm": TableFormat.XLSX,
+    ".jsonl": TableFormat.JSONL, ".ndjson": TableFormat.JSONL, ".json": TableFormat.JSON,
+}  # fmt: skip
+_UNSUPPORTED = {
+    ".xls": "an Excel 97-2003 workbook (.xls)", ".xlsb": "a binary Excel workbook (.xlsb)",
+    ".ods": "an OpenDocument spreadsheet (.ods)", ".numbers": "a Numbers spreadsheet",
+    ".pdf": "a PDF document", ".docx": "a Word document", ".doc": "a Word document",
+    ".zip": "a zip archive",
+}  # fmt: skip
+_MAGIC = {b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls) or another OLE document",
+          b"%PDF": "a PDF document"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TableOptions:
+    format: TableFormat | None = None  # None: detected (magic bytes, extension, content)
+    encoding: str | None = None  # None: detected (BOM, UTF-8, else charset-normalizer)
+    delimiter: str | None = None  # None: detected among , ; \t |
+    sheet: str | None = None  # XLSX: None = the first sheet
+    name_column: str | None = None  # header text or 1-based position as text; None = detected
+    country_column: str | None = None
+    id_column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    """What was detected, reported back to the user and enough to read the whole file."""
+
+    format: TableFormat
+    encoding: str | None
+    delimiter: str | None
+    columns: tuple[str, ...]  # the header; "column 1", ... when the file has none
+    name_column: str
+    country_column: str | None
+    id_column: str | None
+    sheet: str | None = None  # XLSX: the sheet read
+    header: bool = True  # whether the first row is a header (else it is screened too)
+
+
+@dataclass(frozen=True, slots=True)
+class InputRow:
+    number: int  # 1-based data row number (header not counted; blank rows counted, not given)
+    name: str | None
+    country: str | None  # ISO alpha-2, from a code or a country name; None if none is known
+    supplier_id: str | None
+    error: str | None  # a per-row problem ("name is empty", "undecodable bytes ...")
+
+
+def inspect_file(path: Path, options: TableOptions, filename: str | None = None) -> TableInfo:
+    """`inspect_table` on a file: its head, or all of it for XLSX (whose index is at its end)."""
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+        if _format(head, filename or path.name, options.format) is TableFormat.XLSX:
+            head += stream.read()
+    return inspect_table(head, filename or path.name, options)
+
+
+def inspect_table(head: bytes, filename: str, options: TableOptions) -> TableInfo:
+    """What the file is, from its first bytes (`HEAD_BYTES`; for XLSX the whole file).
+    `BadUpload` with a code (see `service.errors`) when it cannot be screened."""
+    if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
+        raise BadUpload("the file is empty", code="empty_file")
+    fmt = _format(head, filename, options.format)
+    if fmt is TableFormat.XLSX:
+        with workbook.opened_sheet(io.BytesIO(head), options.sheet) as sheet:
+            records = [r for r in _first(workbook.sheet_rows(sheet)) if any(r)]
+            title = sheet.title
+        return _info(fmt, None, None, records, options, sheet=title)
+    encoding = (
+        dialect.check_encoding(options.encoding)
+        if options.encoding
+        else dialect.detect_encoding(head)
+    )
+    text = dialect.decode_head(head, encoding)
+    if fmt is TableFormat.CSV:
+        delimiter = (
+            dialect.check_delimiter(options.delimiter)
+            if options.delimiter
+            else dialect.detect_delimiter(text)
+        )
+        return _info(fmt, encoding, delimiter, dialect.sample_records(text, delimiter), options)
+    labels, sample = cells.json_sample(text, jsonl=fmt is TableFormat.JSONL)
+    found = columns.find_columns(labels, True, sample, _requested(options))
+    return _table_info(fmt, encoding, None, found, None)
+
+
+def read_rows(
+    path: Path, info: TableInfo, *, progress: Callable[[float], None] | None = None
+) -> Iterator[InputRow]:
+    """Every data row of the file, in order, streamed; `progress` gets the share of the file
+    read now and then. Problems of one row are in its `error`; a file that breaks off
+    part-way (an unclosed quote, a broken JSON array) raises `BadUpload`."""
+    positions = [_position(info, info.name_column)] + [
+        None if label is None else _position(info, label)
+        for label in (info.country_column, info.id_column)
+    ]
+    xlsx = info.format is TableFormat.XLSX
+    with path.open("rb", buffering=0) as raw:
+        reader = cells.ProgressReader(raw, path.stat().st_size, None if xlsx else progress)
+        stream = io.BufferedReader(reader, _READ_BYTES)
+        records = (
+            cells.sheet_records(stream, info, progress)
+            if xlsx
+            else cells.text_records(stream, info)
+        )
+        yield from _input_rows(records, positions, info.encoding or "utf-8")
+
+
+def _position(info: TableInfo, label: str) -> int:
+    try:
+        return info.columns.index(label)
+    except ValueError:
+        raise BadUpload(
+            f"no column {label!r} among {', '.join(map(repr, info.columns))}",
+            code="unknown_column",
+        ) from None
+
+
+def _format(head: bytes, filename: str, requested: TableFormat | None) -> TableFormat:
+    if requested is not None:
+        return requested
+    suffix = Path(filename).suffix.casefold()
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise BadUpload(
+                f"the file is {what}; save it as XLSX or CSV", code="unsupported_format"
+            )
+    if suffix in _UNSUPPORTED:
+        raise BadUpload(
+            f"the file is {_UNSUPPORTED[suffix]}; send CSV, XLSX, JSON Lines or a JSON array",
+            code="unsupported_format",
+        )
+    if head.startswith(b"PK\x03\x04"):
+        return TableFormat.XLSX
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
+    return {b"[": TableFormat.JSON, b"{": TableFormat.JSONL}.get(first, TableFormat.CSV)
+
+
+def _info(
+    fmt: TableFormat,
+    encoding: str | None,
+    delimiter: str | None,
+    records: Sequence[Sequence[str]],
+    options: TableOptions,
+    sheet: str | None = None,
+) -> TableInfo:
+    """Header or not, the labels and the columns, from the first records of a grid."""
+    if not records:
+        raise BadUpload("the file holds no rows", code="empty_file")
+    requested = _requested(options)
+    named = {s.casefold() for s in (options.name_column, options.country_column) if s}
+    first, rest = records[0], records[1:]
+    header = bool(named & {c.casefold() for c in first}) or columns.looks_like_header(first, rest)
+    sample = rest if header else records
+    if not sample:
+        raise BadUpload("the file has a header but no rows", code="empty_file")
+    width = max(len(r) for r in records)
+    labels = _labels(first, width) if header else [f"column {i}" for i in range(1, width + 1)]
+    found = columns.find_columns(labels, header, sample, requested)
+    return _table_info(fmt, encoding, delimiter, found, sheet)
+
+
+def _table_info(
+    fmt: TableFormat,
+    encoding: str | None,
+    delimiter: str | None,
+    found: columns.Columns,
+    sheet: str | None,
+) -> TableInfo:
+    def label(position: int | None) -> str | None:
+        return None if position is None else found.labels[position]
+
+    return TableInfo(
+        format=fmt,
+        encoding=encoding,
+        delimiter=delimiter,
+        columns=found.labels,
+        name_column=found.labels[found.name],
+        country_column=label(found.country),
+        id_column=label(found.id),
+        sheet=sheet,
+        header=found.header,
+    )
+
+
+def _requested(options: TableOptions) -> columns.Requested:
+    return columns.Requested(options.name_column, options.country_column, options.id_column)
+
+
+def _labels(first: Sequence[str], width: int) -> list[str]:
+    """Header cells as labels: blank ones named by position, repeated ones numbered."""
+    labels: list[str] = []
+    seen: Counter[str] = Counter()
+    for position in range(width):
+        cell = first[position].strip() if position < len(first) else ""
+        label = cell or f"column {position + 1}"
+        seen[label] += 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels
+
+
+def _first(rows: Iterator[list[str]]) -> list[list[str]]:
+    out = []
+    for row in rows:
+        out.append(row)
+        if len(out) > dialect.SAMPLE_RECORDS:
+            break
+    return out
+
+
+def _input_rows(
+    records: Iterator[cells.Record], positions: Sequence[int | None], encoding: str
+) -> Iterator[InputRow]:
+    """Rows to screen from records: blank records are numbered but not given; a row with no
+    name, or with bytes that are not `encoding` in its name, carries an error; the country is
+    an ISO code (None when the cell names no country known: screened without one)."""
+    name_at, country_at, id_at = positions
+    assert name_at is not None
+    for number, (values, problem) in enumerate(records, start=1):
+        name = values[name_at].strip() if name_at < len(values) else ""
+        country = country_code(_cell(values, country_at))
+        supplier_id = _cell(values, id_at)
+        error = problem
+        if not name:
+            if problem is None and not any(value.strip() for value in values):
+                continue
+            error = error or "name is empty"
+        elif not name.isascii() and _SURROGATES.search(name):
+            name = _SURROGATES.sub("\ufffd", name)
+            error = f"undecodable bytes in the name: the file is not all {encoding}"
+        yield InputRow(number, name or None, country, supplier_id, error)
+
+
+def _cell(values: Sequence[str], position: int | None) -> str | None:
+    if position is None or position >= len(values):
+        return None
+    value = values[position].strip()
+    if not value.isascii():
+        value = _SURROGATES.sub("\ufffd", value)
+    return value or None

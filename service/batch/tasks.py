@@ -1,0 +1,179 @@
+"""The two tasks of a job on the queue: reading its upload into chunks (and queueing them),
+and screening one chunk. Each can be redone after its worker died: a redo writes the same data
+again and counts nothing twice (see `service.batch.jobs`). A task beats (saq's heartbeat) while
+it runs, so that only a dead worker's task is taken for dead.
+
+No Redis client here: the tasks go through the job store and the queue of `WorkerContext`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import anyio.to_thread
+from saq.types import Context
+
+from service.batch.chunks import pack_output, unpack_input
+from service.batch.processing import PinnedScreeners, packed_chunks, screen_chunk
+from service.batch.status import JobRecord, JobStatus
+from service.batch.tables import TableInfo
+from service.errors import BadUpload, Conflict, ServiceError
+from service.queries import Limits, Parameters
+from service.results import ScreeningService
+
+if TYPE_CHECKING:
+    from service.batch.queue import JobQueue
+
+log = logging.getLogger(__name__)
+
+SPLIT_TASK = "split_upload"
+CHUNK_TASK = "screen_chunk"
+#: Beats per heartbeat period: a task beats this many times before it would be taken for dead.
+BEATS_PER_PERIOD = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerContext:
+    """What the tasks of one worker use."""
+
+    jobs: JobQueue
+    screening: ScreeningService
+    screeners: PinnedScreeners
+    limits: Limits
+    chunk_rows: int
+    heartbeat_seconds: float
+
+
+class BatchContext(Context, total=False):
+    batch: WorkerContext
+
+
+Task = Callable[..., Awaitable[None]]
+
+
+def failing_the_job_when_out_of_attempts(task: Task) -> Task:
+    """A task that fails on its last attempt fails its job, with the reason; on an earlier
+    attempt saq tries it again later."""
+
+    async def run(ctx: BatchContext, *, job_id: str, **kwargs: object) -> None:
+        try:
+            async with _beating(ctx):
+                await task(ctx, job_id=job_id, **kwargs)
+        except Exception as exc:
+            saq_job = ctx.get("job")
+            if saq_job is not None and not saq_job.retryable:
+                code = exc.code if isinstance(exc, ServiceError) else "internal_error"
+                message = exc.message if isinstance(exc, ServiceError) else repr(exc)
+                await ctx["batch"].jobs.store.fail(job_id, code, message)
+                log.error("job %s failed: %s", job_id, message)
+            raise
+
+    return run
+
+
+@asynccontextmanager
+async def _beating(ctx: BatchContext) -> AsyncIterator[None]:
+    """saq's heartbeat, while the task runs."""
+    job = ctx.get("job")
+    if job is None or not job.heartbeat:
+        yield
+        return
+    stop = asyncio.Event()
+
+    async def beat() -> None:
+        # Stopped by an event, not cancelled: redis-py may swallow a cancellation.
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), job.heartbeat / BEATS_PER_PERIOD)
+            except TimeoutError:
+                try:
+                    await job.update()
+                except Exception as exc:  # a missed beat must not fail the task
+                    log.warning("heartbeat of %s failed: %s", job.key, exc)
+
+    beating = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        stop.set()
+        await beating
+
+
+async def split_upload(ctx: BatchContext, *, job_id: str) -> None:
+    """Pin the job's watchlist version, read its upload into chunks and queue each chunk. A
+    redo (its worker died) writes the same chunks again and skips those already done."""
+    work = ctx["batch"]
+    store = work.jobs.store
+    record = await store.record(job_id)
+    if record is None or record.status in (JobStatus.DONE, JobStatus.FAILED):
+        return
+    if record.chunks_total is not None:  # read through before; the worker died after
+        return
+    await store.start(job_id, work.screeners.current().version)
+    with tempfile.TemporaryDirectory(prefix="screening-job-") as directory:
+        path = Path(directory) / "upload"
+        if not await store.read_upload(job_id, path):
+            await store.fail(job_id, "upload_missing", "the uploaded file is no longer stored")
+            return
+        try:
+            rows, chunks = await _chunks_queued(work, job_id, path, record.table)
+        except BadUpload as exc:  # found part-way: an unclosed quote, a broken JSON array
+            await store.fail(job_id, exc.code, exc.message)
+            return
+    await store.finish_split(job_id, rows, chunks)
+    log.info("job split", extra={"job_id": job_id, "rows": rows, "chunks": chunks})
+
+
+async def _chunks_queued(
+    work: WorkerContext, job_id: str, path: Path, table: TableInfo
+) -> tuple[int, int]:
+    done = await work.jobs.store.done_chunks(job_id)
+    chunks = packed_chunks(path, table, work.chunk_rows)
+    rows = count = 0
+    while (item := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+        if count not in done:
+            await work.jobs.store.store_input(job_id, count, item[1])
+            await work.jobs.enqueue_chunk(job_id, count)
+        rows += item[0]
+        count += 1
+    return rows, count
+
+
+async def screen_chunk_task(ctx: BatchContext, *, job_id: str, chunk: int) -> None:
+    """Screen one chunk against the job's pinned watchlist version and record its results
+    (once: a chunk recorded before is not counted again)."""
+    work = ctx["batch"]
+    store = work.jobs.store
+    record = await store.record(job_id)
+    if record is None or record.status is not JobStatus.RUNNING:
+        return
+    payload = await store.input(job_id, chunk)
+    if payload is None:  # recorded before (its input goes then), or expired
+        return
+    screener = work.screeners.pinned(record.watchlist_version or "")
+    if screener is None:
+        raise _not_held(record, work.screeners)
+    rows = await anyio.to_thread.run_sync(unpack_input, payload)
+    parameters = Parameters(record.threshold, record.limit)
+    results, counts = await screen_chunk(rows, screener, work.screening, parameters, work.limits)
+    packed = await anyio.to_thread.run_sync(pack_output, results)
+    await store.record_chunk(job_id, chunk, packed, counts)
+
+
+def _not_held(record: JobRecord, screeners: PinnedScreeners) -> Conflict:
+    """A chunk's job is pinned to a watchlist version this worker neither serves nor holds:
+    retried (another worker may hold it), the job fails on the last attempt."""
+    held = ", ".join(screeners.versions) or "none"
+    return Conflict(
+        f"the job is pinned to watchlist version {record.watchlist_version}, which the "
+        f"workers no longer hold (they hold {held}): the watchlist was reloaded while the job "
+        "ran. Submit the file again to screen it against the current version.",
+        code="watchlist_changed",
+    )

@@ -1,0 +1,108 @@
+"""`python -m service worker`: a job worker process. It loads the configured watchlist, takes
+the chunks of batch jobs from the Redis queue (`REDIS_URL`, or the private redis-server of an
+API process on the same data directory) and screens them through the result cache (shared
+through `REDIS_URL`). Any number run on any number of machines. SIGTERM or SIGINT stop it once
+the chunks in hand are done (a killed worker's chunk is redone by another); SIGHUP reloads the
+watchlist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from service.batch.private_redis import PrivateRedis
+from service.batch.processing import PinnedScreeners
+from service.batch.queue import JobQueue, make_worker
+from service.batch.tasks import WorkerContext
+from service.cache import open_cache
+from service.errors import Unavailable
+from service.logs import configure_logging
+from service.metrics import Metrics
+from service.reload import ReloadTrigger
+from service.runtime import Runtime
+from service.settings import Settings
+from service.state import ScreenerHolder
+from service.versions import open_versions
+
+log = logging.getLogger(__name__)
+
+HELP = "run a job worker: screen batch jobs taken from the Redis queue"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        help="chunks screened at once (default SCREENING_WORKER_CONCURRENCY, 2)",
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.concurrency is not None:
+        if args.concurrency < 1:
+            raise Unavailable("--concurrency must be at least 1", code="invalid_argument")
+        settings = settings.model_copy(update={"worker_concurrency": args.concurrency})
+    configure_logging(settings.log_level)
+    asyncio.run(work(settings, queue_url(settings)))
+    return 0
+
+
+def queue_url(settings: Settings) -> str:
+    """The Redis of the job queue: `REDIS_URL`, else the private server of an API process."""
+    if settings.redis_url:
+        return settings.redis_url
+    private = PrivateRedis(settings.data_dir)
+    if private.running():
+        return private.url
+    raise Unavailable(
+        "no job queue: set REDIS_URL to the Redis the API's jobs use, or run the worker next "
+        f"to an API process whose private Redis is in {private.directory}",
+        code="jobs_unavailable",
+    )
+
+
+async def work(settings: Settings, url: str) -> None:
+    """Run a worker until SIGTERM or SIGINT."""
+    runtime = Runtime(settings, ScreenerHolder(), Metrics())
+    cache = open_cache(settings)
+    versions = open_versions(settings, runtime.keys)
+    runtime.start(cache, versions)
+    jobs = JobQueue(url, runtime.keys, settings)
+    loop = asyncio.get_running_loop()
+    try:
+        await runtime.reloader.reload(ReloadTrigger.STARTUP)
+        await jobs.saq.connect()
+        context = WorkerContext(
+            jobs=jobs,
+            screening=runtime.screening,
+            screeners=PinnedScreeners(runtime.holder),
+            limits=runtime.limits,
+            chunk_rows=settings.job_chunk_rows,
+            heartbeat_seconds=settings.job_heartbeat_seconds,
+        )
+        worker = make_worker(jobs, context, settings, own_signals=True)
+        loop.add_signal_handler(signal.SIGHUP, runtime.reloader.on_signal)
+        screener = runtime.holder.current()
+        log.info(
+            "worker started",
+            extra={
+                "worker_id": worker.id,
+                "queue": jobs.saq.name,
+                "concurrency": settings.worker_concurrency,
+                "watchlist_version": screener.version,
+                "cache": cache.backend,
+            },
+        )
+        await worker.start()
+    finally:
+        with suppress(ValueError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGHUP)
+        await runtime.reloader.close()
+        runtime.stop()
+        await jobs.close()
+        await cache.close()
+        await versions.close()
