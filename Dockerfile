@@ -21,12 +21,18 @@ RUN apt-get update \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
     && rm -rf /var/lib/apt/lists/* build
 COPY seed/ seed/
+# The embedded defaults write here (the SQLite store without DATABASE_URL); mount a volume, or
+# better set DATABASE_URL to PostgreSQL.
+RUN mkdir -p /app/data && chown screening:screening /app/data
+VOLUME ["/app/data"]
 
 USER screening
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
 
-# The app writes its own JSON access log; uvicorn's is off.
+# The app writes its own JSON access log; uvicorn's is off. Bound to 0.0.0.0, the app never
+# runs open: every request needs an API key (`docker compose exec api python -m service keys
+# create --name admin --role admin` makes the first).
 CMD ["uvicorn", "--factory", "service.app:create_app", "--host", "0.0.0.0", "--port", "8000", \
      "--no-access-log"]

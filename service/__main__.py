@@ -2,7 +2,8 @@
 screens one name for a quick look, `python -m service import-watchlist FORMAT PATH...` turns
 official list files into a watchlist (`service.importing`), `python -m service screen-file
 FILE -o RESULTS` screens a supplier file locally (`service.batch.command`). Each command is a
-`Command`; adding one is adding an entry to `COMMANDS`. Settings come from the environment, as
+`Command`; adding one is adding an entry to `COMMANDS`. `keys` and `audit` manage API keys and
+the audit trail (`service.admin`). Settings come from the environment, as
 for the server.
 """
 
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from service import importing
+from service import admin, importing
 from service.batch import command as screen_file
 from service.batch import worker
 from service.errors import ServiceError
@@ -48,11 +49,13 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn  # only this command needs the server
 
-    # The app factory reads the settings itself (from the same environment) and configures
-    # JSON logging; uvicorn's own access log is off because the app logs every request.
+    from service.app import create_app
+
+    # The app knows where it listens: it may run open (no key yet) only on a loopback address.
+    # uvicorn's own access log is off because the app logs every request.
+    app = create_app(settings.model_copy(update={"bind_host": args.host}))
     uvicorn.run(
-        "service.app:create_app",
-        factory=True,
+        app,
         host=args.host,
         port=args.port,
         access_log=False,
@@ -130,6 +133,8 @@ COMMANDS = (
     Command("import-watchlist", importing.HELP, importing.configure, importing.run),
     Command("screen-file", screen_file.HELP, screen_file.configure, screen_file.run),
     Command("worker", worker.HELP, worker.configure, worker.run),
+    Command("keys", admin.KEYS_HELP, admin.configure_keys, admin.run_keys),
+    Command("audit", admin.AUDIT_HELP, admin.configure_audit, admin.run_audit),
 )
 
 

@@ -15,13 +15,17 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 
-from service import __version__
+from service import __version__, revocations
+from service.api.access import authorize
+from service.api.apikeys import KeysController
+from service.api.audit import AuditController
 from service.api.context import STATE_KEY, runtime_of
 from service.api.errors import exception_handlers
 from service.api.health import HealthController
@@ -31,16 +35,19 @@ from service.api.middleware import RequestObserver
 from service.api.page import PageController
 from service.api.reload import ReloadController
 from service.api.screen import ScreenController
+from service.api.security import SecurityHeaders, cors_config
 from service.api.versions import VersionsController
 from service.api.watchlist import WatchlistController
 from service.cache import open_cache
 from service.logs import configure_logging
 from service.metrics import Metrics
+from service.ratelimit import open_rate_limiter
 from service.reload import Reloader
 from service.runtime import Runtime
 from service.screening import Screener
 from service.settings import Settings, load_settings
 from service.state import ScreenerHolder
+from service.store import open_store
 from service.versions import open_versions
 
 log = logging.getLogger(__name__)
@@ -60,13 +67,42 @@ def _reload_on_sighup(reloader: Reloader) -> Callable[[], None]:
     return stop
 
 
+async def _announce_access(runtime: Runtime) -> None:
+    store = runtime.store
+    log.info("durable store", extra={"database": store.engine.dialect.name})
+    if await runtime.auth.open_mode():
+        log.warning(
+            "OPEN MODE: no API key exists and the server is bound to a loopback address, so "
+            "requests need no key; create one with `python -m service keys create` to end it"
+        )
+    if not runtime.auditing:
+        log.warning("AUDIT OFF: screenings are not recorded (SCREENING_AUDIT_ENABLED=false)")
+
+
+def _listen_for_revocations(runtime: Runtime) -> asyncio.Task[None] | None:
+    """With Redis: forget a revoked key the moment any process announces it."""
+    url = runtime.settings.redis_url
+    if not url:
+        return None
+    auth = runtime.auth
+    return asyncio.create_task(
+        revocations.listen(url, runtime.keys, auth.forget, auth.forget_all),
+        name="key-revocations",
+    )
+
+
 @asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     runtime = runtime_of(app.state)
-    cache = open_cache(runtime.settings)
-    versions = open_versions(runtime.settings, runtime.keys)
-    runtime.start(cache, versions)
+    settings = runtime.settings
+    # No store, no service: screening without an audit trail or key checks is not an option.
+    store = await anyio.to_thread.run_sync(open_store, settings.store_url)
+    cache = open_cache(settings)
+    versions = open_versions(settings, runtime.keys)
+    runtime.start(cache, versions, store, open_rate_limiter(settings, runtime.keys))
     log.info("result cache", extra={"backend": cache.backend, "state": await cache.check()})
+    await _announce_access(runtime)
+    listener = _listen_for_revocations(runtime)
     reloader = runtime.reloader
     if (screener := runtime.holder.peek()) is None:
         reloader.start()
@@ -77,8 +113,13 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         stop_handling_sighup()
+        if listener is not None:
+            listener.cancel()
         await reloader.close()
-        runtime.stop()
+        limiter = runtime.limiter
+        await anyio.to_thread.run_sync(runtime.stop)  # commits the audit records it holds
+        await limiter.close()
+        store.close()
         await cache.close()
         await versions.close()
 
@@ -108,20 +149,27 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             WatchlistController,
             VersionsController,
             ReloadController,
+            KeysController,
+            AuditController,
             HealthController,
             MetricsController,
             PageController,
         ],
         # The jobs backend's worker screens through the runtime that `_lifespan` starts.
         lifespan=[_lifespan, jobs_lifespan],
+        # Every route that names a permission in its `opt` checks the caller's key first.
+        guards=[authorize],
         exception_handlers=exception_handlers(),
         openapi_config=_openapi(),
         plugins=[PydanticPlugin(prefer_alias=True)],
         request_max_body_size=settings.max_body_bytes,
+        cors_config=cors_config(settings),
         state=State({STATE_KEY: runtime}),
         logging_config=None,
     )
     # Around the whole app, routing and error handling included, so every response is
-    # logged, counted and carries the request id (litestar's own middleware runs per route).
-    app.asgi_handler = RequestObserver(app.asgi_handler, metrics)
+    # logged, counted and carries the request id and the security headers (litestar's own
+    # middleware runs per route).
+    secured = SecurityHeaders(app.asgi_handler, hsts=settings.hsts)
+    app.asgi_handler = RequestObserver(secured, metrics)
     return app

@@ -8,6 +8,9 @@ the web layer maps them to JSON responses in one place (`service.api.errors`).
     ├── InvalidInput (422)          a request is well-formed JSON but its values are wrong
     │   ├── BatchTooLarge (413)
     │   └── BadUpload               a supplier file cannot be read as a table (code says why)
+    ├── Unauthorized (401)          no API key, a wrong one, or a revoked one
+    ├── Forbidden (403)             the key's role may not do this
+    ├── RateLimited (429)           over the key's rate limit; says when to retry
     ├── NotFound (404)
     ├── Conflict (409)              the operation clashes with one in progress (a reload)
     ├── WatchlistError (422)
@@ -21,6 +24,7 @@ Imports nothing from the service, so every layer may raise these.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +45,11 @@ class ServiceError(Exception):
         if code is not None:
             self.code = code
         self.details = list(details) if details is not None else None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer to this error carries."""
+        return {}
 
 
 class BadRequest(ServiceError):
@@ -75,6 +84,34 @@ class BadUpload(InvalidInput):
     `malformed_file` (found part-way through: an unbalanced quote, a broken JSON array)."""
 
     code = "bad_upload"
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+    code = "unauthorized"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'ApiKey header="X-API-Key"'}
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+    code = "forbidden"
+
+
+class RateLimited(ServiceError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        # Whole seconds, rounded up: a client that waits this long is let through.
+        return {"Retry-After": str(max(1, math.ceil(self.retry_after)))}
 
 
 class NotFound(ServiceError):

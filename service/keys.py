@@ -10,6 +10,9 @@
     {prefix}:v1:job:{id}:out:{chunk}                a chunk's result rows (compressed JSON)
     {prefix}:v1:job:{id}:done                       set: the chunks whose results are counted
     {prefix}:v1:job-key:{sha256 of an Idempotency-Key}   the job created with that key
+    {prefix}:v1:keys:revoked                        pub/sub channel: ids of revoked API keys
+    {prefix}:v1:ratelimit:{bucket}:{key id}         a key's rate limit state (GCRA time),
+                                                    expires when back at full allowance
     {prefix}:v1:jobs                                the name of the saq queue (saq keeps its
                                                     keys under `saq:{queue name}:` and
                                                     `saq:job:{queue name}:`)
@@ -90,6 +93,15 @@ class KeySpace:
         digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()
         return f"{self.root}:job-key:{digest}"
 
+    def key_revocations(self) -> str:
+        """The pub/sub channel on which a revoked API key's id is announced to every process."""
+        return f"{self.root}:keys:revoked"
+
     def job_queue(self) -> str:
         """The name of the saq queue of batch jobs: one per deployment (prefix)."""
         return f"{self.root}:jobs"
+
+    def rate_limit(self, bucket: str, key_id: str) -> str:
+        """The rate limit state of one API key in one bucket (`requests`, `rows`); it expires
+        once the key is back at its full allowance."""
+        return f"{self.root}:ratelimit:{bucket}:{key_id}"

@@ -1,6 +1,7 @@
 """What a running app holds, built once by `create_app` and kept on `app.state`: the settings,
 the watchlist holder, the metrics and, once started, the cache, the screening service, the
-watchlist versions kept and the reloader.
+watchlist versions kept, the reloader, the durable store with the key checks, rate limits and
+the audit writer.
 
 No web framework here, so the command line and later job workers can build one too.
 """
@@ -9,16 +10,28 @@ from __future__ import annotations
 
 from functools import partial
 
+import anyio.to_thread
+
+from service.auth import Authenticator, Caller, is_loopback
+from service.batch.status import JobRecord
 from service.cache import ResultCache
-from service.errors import Unavailable
+from service.errors import RateLimited, Unavailable
 from service.keys import KeySpace
 from service.metrics import Metrics
 from service.queries import Limits
+from service.ratelimit import RateLimiter
 from service.reload import Reloader
 from service.results import ScreeningService
 from service.settings import Settings
 from service.state import ScreenerHolder, load_screener
+from service.store import Store
+from service.store.audit import ScreeningRecord
+from service.store.writer import AuditWriter
 from service.versions import VersionStore
+
+#: Rate limit windows, in seconds: requests per minute, batch rows per hour.
+_REQUEST_WINDOW = 60
+_ROW_WINDOW = 3600
 
 
 class Runtime:
@@ -31,8 +44,18 @@ class Runtime:
         self._screening: ScreeningService | None = None
         self._reloader: Reloader | None = None
         self._versions: VersionStore | None = None
+        self._store: Store | None = None
+        self._auth: Authenticator | None = None
+        self._limiter: RateLimiter | None = None
+        self._audit: AuditWriter | None = None
 
-    def start(self, cache: ResultCache, versions: VersionStore) -> None:
+    def start(
+        self,
+        cache: ResultCache,
+        versions: VersionStore,
+        store: Store,
+        limiter: RateLimiter,
+    ) -> None:
         self._screening = ScreeningService(
             cache, self.keys, self.settings.cache_ttl_seconds, self.metrics
         )
@@ -42,11 +65,94 @@ class Runtime:
             load_screener, self.settings.watchlist_sources, self.settings.watchlist_filter
         )
         self._reloader = Reloader(self.holder, versions, self.metrics, load)
+        self._store = store
+        self._auth = Authenticator(
+            store.keys,
+            open_allowed=is_loopback(self.settings.bind_host),
+            cache_seconds=self.settings.key_cache_seconds,
+        )
+        self._limiter = limiter
+        self._audit = AuditWriter(store.audit) if self.settings.audit_enabled else None
 
     def stop(self) -> None:
+        """Forget the parts; the audit writer commits what it holds first."""
+        if self._audit is not None:
+            self._audit.close()
         self._screening = None
         self._reloader = None
         self._versions = None
+        self._auth = None
+        self._audit = None
+        self._limiter = None
+        self._store = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise _not_started()
+        return self._store
+
+    @property
+    def auth(self) -> Authenticator:
+        if self._auth is None:
+            raise _not_started()
+        return self._auth
+
+    @property
+    def limiter(self) -> RateLimiter:
+        if self._limiter is None:
+            raise _not_started()
+        return self._limiter
+
+    @property
+    def auditing(self) -> bool:
+        return self._audit is not None
+
+    async def record(self, records: list[ScreeningRecord]) -> None:
+        """Commit the audit records of an answer before it is sent (no-op with audit off)."""
+        if self._audit is not None:
+            await self._audit.write(records)
+
+    async def archive_job(self, record: JobRecord) -> None:
+        """Keep the job's record in the durable store (on submission, and once it ends)."""
+        await anyio.to_thread.run_sync(
+            partial(
+                self.store.jobs.save,
+                record.id,
+                key_id=record.key_id,
+                created_at=record.created_at,
+                filename=record.filename,
+                size=record.size,
+                fingerprint=record.fingerprint,
+                status=record.status.value,
+                record_json=record.model_dump_json(),
+            )
+        )
+
+    async def limit(self, caller: Caller, *, rows: int = 0) -> None:
+        """Count a request (or `rows` batch rows) against the caller's rate limit; raise
+        `RateLimited` beyond it. Open mode has no limits."""
+        key = caller.key
+        if key is None or self._limiter is None:
+            return
+        if rows:
+            bucket, window, limit = "rows", _ROW_WINDOW, key.rows_per_hour
+            default, unit = self.settings.rate_limit_rows_per_hour, "batch rows per hour"
+            cost = rows
+        else:
+            bucket, window, limit = "requests", _REQUEST_WINDOW, key.requests_per_minute
+            default, unit = self.settings.rate_limit_requests_per_minute, "requests per minute"
+            cost = 1
+        limit = default if limit is None else limit
+        if limit == 0:
+            return
+        verdict = await self._limiter.take(bucket, key.id, cost, limit, window)
+        if not verdict.allowed:
+            raise RateLimited(
+                f"the key {key.id} is over its limit of {limit:,} {unit}; retry in "
+                f"{verdict.retry_after:.0f} s",
+                retry_after=verdict.retry_after,
+            )
 
     @property
     def screening(self) -> ScreeningService:

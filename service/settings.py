@@ -61,8 +61,25 @@ class Settings(BaseSettings):
     watchlist_schemas: Annotated[tuple[str, ...], NoDecode] = ()
     #: Redis URL (`redis://host:6379/0`) of the shared result cache. Unset: an in-process LRU.
     redis_url: str | None = Field(default=None, validation_alias=_unprefixed_too("REDIS_URL"))
-    #: Database URL for the job store of a later release; accepted and unused for now.
+    #: Database of the durable store (API keys, the audit trail, job records), as a SQLAlchemy
+    #: URL: `postgresql://user:password@host:5432/screening` in production. Unset: the SQLite
+    #: file `screening.sqlite3` in the data directory (`SCREENING_DATA_DIR`).
     database_url: str | None = Field(default=None, validation_alias=_unprefixed_too("DATABASE_URL"))
+
+    # --- Access control and audit ------------------------------------------------------------
+    #: The address the server listens on, set by `serve --host`. Only on a loopback address,
+    #: and only while no API key exists, does the API answer without a key (open mode).
+    bind_host: str | None = None
+    #: Seconds a checked API key is trusted before it is read again from the database. A key
+    #: revoked through the API, or with `keys revoke` when Redis is configured, is refused at
+    #: once by every process all the same; this bounds the delay otherwise.
+    key_cache_seconds: float = Field(default=1.0, ge=0.0)
+    #: Record every screening in the audit trail before answering it. Switch off only to
+    #: measure what the audit costs: a regulated deployment keeps it on.
+    audit_enabled: bool = True
+    #: Audit records older than this many days are deleted by `python -m service audit purge`
+    #: (the API never deletes any). OFAC asks for ten years.
+    audit_retention_days: int = Field(default=3650, ge=1)
 
     # --- Screening ---------------------------------------------------------------------------
     #: Score (0..1) from which a name is reported as a match, when a request gives none.
@@ -109,8 +126,9 @@ class Settings(BaseSettings):
     #: Run one job worker inside the API process (`python -m service worker` starts more, on
     #: any machine that reaches the same Redis).
     embedded_worker: bool = True
-    #: Directory of the private `redis-server` that the API starts for jobs when no Redis URL
-    #: is set (its append-only file and socket, in `redis/`), relative to the working directory.
+    #: Directory, relative to the working directory, of the embedded defaults: the SQLite
+    #: database when no `DATABASE_URL` is set, and the private `redis-server` that the API
+    #: starts for jobs when no Redis URL is set (its append-only file and socket, in `redis/`).
     data_dir: Path = Path("data")
     #: Rows per chunk: the unit a worker takes from the queue, and the most a killed worker's
     #: work that is redone. Larger chunks cost less queue traffic, smaller ones spread better.
@@ -140,6 +158,22 @@ class Settings(BaseSettings):
     #: Write screened names into the logs. Off by default: the names a compliance team
     #: screens are themselves confidential.
     log_queries: bool = False
+
+    # --- Rate limits -------------------------------------------------------------------------
+    #: Requests per minute of an API key without a limit of its own (shared by every replica
+    #: through Redis; each process alone without it). 0: unlimited.
+    rate_limit_requests_per_minute: int = Field(default=600, ge=0)
+    #: Screened rows (batch and job rows) per hour of an API key without a limit of its own.
+    #: 0: unlimited.
+    rate_limit_rows_per_hour: int = Field(default=2_000_000, ge=0)
+
+    # --- HTTP security -----------------------------------------------------------------------
+    #: Send `Strict-Transport-Security` (one year): only behind HTTPS, since browsers then
+    #: refuse plain HTTP to this host for that long.
+    hsts: bool = False
+    #: Origins (exact, `https://portal.example.com`, separated by commas; no `*`) whose pages
+    #: may call the API from a browser (CORS). Empty: no CORS headers at all.
+    cors_origins: str = ""
 
     @model_validator(mode="after")
     def _default_limit_within_max(self) -> Self:
@@ -171,6 +205,11 @@ class Settings(BaseSettings):
     @classmethod
     def _schema_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted(schema.value for schema in schemas_named(value)))
+
+    @property
+    def store_url(self) -> str:
+        """The database to open: `DATABASE_URL`, else the SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'screening.sqlite3'}"
 
     @property
     def watchlist_paths(self) -> list[Path]:

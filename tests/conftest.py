@@ -127,6 +127,50 @@ def key_prefix(redis_db: redis.Redis) -> Iterator[str]:
         redis_db.delete(*keys)
 
 
+#: The PostgreSQL server of the database tests (trust auth, as on the build machines); another
+#: one with POSTGRES_TEST_URL (an admin connection to any of its databases).
+POSTGRES_ADMIN_URL = os.environ.get(
+    "POSTGRES_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _postgres_admin() -> Any:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        engine.connect().close()
+    except sqlalchemy.exc.OperationalError as exc:
+        engine.dispose()
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_ADMIN_URL} ({exc.orig})")
+    return engine
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this test, dropped afterwards."""
+    import sqlalchemy
+
+    admin = _postgres_admin()
+    name = f"screening_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    url = sqlalchemy.engine.make_url(POSTGRES_ADMIN_URL).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The durable store's database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
 @pytest.fixture
 def own_redis() -> Iterator[RedisProcess]:
     """A redis-server for this test only, which it may stop and restart on the same port."""
@@ -166,13 +210,19 @@ def screener() -> Screener:
 
 
 @pytest.fixture
-def make_client(screener: Screener) -> Iterator[Callable[..., TestClient[Litestar]]]:
+def make_client(
+    screener: Screener, tmp_path: Path
+) -> Iterator[Callable[..., TestClient[Litestar]]]:
     """Start an app (memory cache and the fixture watchlist unless told otherwise) and return
-    a client; every client is closed, and its app shut down, at the end of the test."""
+    a client; every client is closed, and its app shut down, at the end of the test. Apps run
+    as the embedded default does on localhost: open while no key exists, with their own
+    SQLite store (in the test's directory, shared by the test's apps)."""
     opened: list[TestClient[Litestar]] = []
+    defaults = {"bind_host": "127.0.0.1", "data_dir": tmp_path / "data"}
 
     def make(*, preload: bool = True, **overrides: Any) -> TestClient[Litestar]:
-        app = create_app(make_settings(**overrides), screener=screener if preload else None)
+        settings = make_settings(**(defaults | overrides))
+        app = create_app(settings, screener=screener if preload else None)
         client = TestClient(app)
         client.__enter__()
         opened.append(client)

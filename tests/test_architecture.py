@@ -1,6 +1,6 @@
 """The import directions of the house rules, checked on the source (AST), not by convention:
-the engine is pure, only the web layer imports litestar, only the cache, the version store and
-the job modules talk to Redis."""
+the engine is pure, only the web layer imports litestar, only the cache, the version store,
+the job modules, the rate limiter and the key revocations talk to Redis, only the store SQL."""
 
 from __future__ import annotations
 
@@ -56,10 +56,22 @@ JOB_MODULES = {
 
 
 def test_only_the_cache_the_version_store_and_the_job_modules_talk_to_redis() -> None:
-    assert importers_of("redis") <= {"service/cache.py", "service/versions.py", *JOB_MODULES}
+    # And the rate limiter and the announcements of revoked keys, both shared through Redis.
+    shared = {"service/ratelimit.py", "service/revocations.py"}
+    assert importers_of("redis") <= {
+        "service/cache.py",
+        "service/versions.py",
+        *JOB_MODULES,
+        *shared,
+    }
     # saq is a Redis client too: its queue is made in `queue`, whose worker runs the tasks.
     saq_users = {"service/batch/queue.py", "service/batch/tasks.py", "service/batch/backend.py"}
     assert importers_of("saq") <= saq_users
+
+
+def test_only_the_store_talks_sql() -> None:
+    for package in ("sqlalchemy", "alembic", "psycopg"):
+        assert all(name.startswith("service/store/") for name in importers_of(package)), package
 
 
 def test_no_grab_bag_modules() -> None:

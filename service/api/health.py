@@ -9,6 +9,7 @@ from litestar.openapi import ResponseSpec
 
 from service.api.context import runtime_of
 from service.api.schemas import (
+    AccessStatus,
     CacheStatus,
     Health,
     LastReload,
@@ -39,6 +40,18 @@ def _reload_status(runtime: Runtime) -> ReloadStatus:
         )
         if last
         else None,
+    )
+
+
+async def _access_status(runtime: Runtime) -> AccessStatus | None:
+    try:
+        auth, store = runtime.auth, runtime.store
+    except Unavailable:  # starting or stopping
+        return None
+    return AccessStatus(
+        mode="open" if await auth.open_mode() else "keys",
+        audit="on" if runtime.auditing else "off",
+        database=store.engine.dialect.name,
     )
 
 
@@ -75,6 +88,10 @@ class HealthController(Controller):
         )
         ready = runtime.holder.state is WatchlistState.READY
         body = Readiness(
-            ready=ready, watchlist=watchlist, cache=cache_status, reload=_reload_status(runtime)
+            ready=ready,
+            watchlist=watchlist,
+            cache=cache_status,
+            reload=_reload_status(runtime),
+            access=await _access_status(runtime),
         )
         return Response(body, status_code=200 if ready else 503, media_type=MediaType.JSON)

@@ -19,17 +19,19 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Stream
 
+from service.api.access import caller_of, needs
 from service.api.context import runtime_of
 from service.api.job_schemas import JobOut, JobRowsRequest, job_out
 from service.api.schemas import ErrorBody
 from service.api.uploads import read_submission
+from service.auth import Permission
 from service.batch.backend import JobsBackend
 from service.batch.download import MEDIA_TYPES, result_stream
 from service.batch.jobs import new_job_id
 from service.batch.outputs import ResultFormat
 from service.batch.status import JobRecord, JobStatus
-from service.batch.tables import inspect_file
-from service.errors import BadRequest
+from service.batch.tables import estimate_rows, inspect_file
+from service.errors import BadRequest, NotFound
 from service.queries import check_parameters
 
 JOBS_KEY = "jobs"
@@ -53,6 +55,13 @@ async def jobs_lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await backend.close()
+
+
+def _check_owner(request: Request[Any, Any, Any], record: JobRecord) -> None:
+    """A job is seen by the key that submitted it and by admins; to others it does not exist."""
+    caller = caller_of(request)
+    if caller.key_id != record.key_id and not caller.may(Permission.MANAGE_KEYS):
+        raise NotFound(f"no job {record.id!r} (or it has expired)", code="job_not_found")
 
 
 def _idempotency_key(request: Request[Any, Any, Any]) -> str | None:
@@ -82,6 +91,7 @@ def _errors(*statuses: int) -> dict[int, ResponseSpec]:
 
 class JobsController(Controller):
     path = "/v1/jobs"
+    opt = needs(Permission.JOBS)
     tags = ("jobs",)
     # Uploads are limited by `job_upload_max_bytes`, checked as they are read.
     request_max_body_size = None
@@ -102,7 +112,10 @@ class JobsController(Controller):
     async def submit(self, request: Request[Any, Any, Any]) -> Response[JobOut]:
         runtime = runtime_of(request.app.state)
         settings = runtime.settings
+        caller = caller_of(request)
         key = _idempotency_key(request)
+        if key is not None:  # one caller's key never answers another caller's job
+            key = f"{caller.key_id or 'open'}:{key}"
         queue = await jobs_of(request.app.state).queue()  # 503 before reading a large body
         with tempfile.TemporaryDirectory(prefix="screening-upload-") as directory:
             upload = await read_submission(request, settings.job_upload_max_bytes, Path(directory))
@@ -111,6 +124,8 @@ class JobsController(Controller):
                 inspect_file, upload.path, options.table_options(), upload.filename
             )
             parameters = check_parameters(options.threshold, options.limit, runtime.limits)
+            rows = await anyio.to_thread.run_sync(estimate_rows, upload.path, table)
+            await runtime.limit(caller, rows=rows)
             record = JobRecord(
                 id=new_job_id(),
                 status=JobStatus.QUEUED,
@@ -122,8 +137,11 @@ class JobsController(Controller):
                 limit=parameters.limit,
                 only_hits=options.only_hits,
                 created_at=datetime.now(UTC),
+                key_id=caller.key_id,
             )
             record, created = await queue.store.submit(record, upload.path, key)
+        if created:
+            await runtime.archive_job(record)
         if created or record.status is JobStatus.QUEUED:
             # Again for a resubmission of a queued job: a no-op in saq unless the first
             # submission died between storing the job and queueing it.
@@ -139,9 +157,10 @@ class JobsController(Controller):
         summary="A job's status and progress",
         responses={200: ResponseSpec(JobOut, description="The job."), **_errors(404, 503)},
     )
-    async def status(self, state: State, job_id: JobId) -> JobOut:
-        queue = await jobs_of(state).queue()
+    async def status(self, request: Request[Any, Any, Any], job_id: JobId) -> JobOut:
+        queue = await jobs_of(request.app.state).queue()
         record = await queue.store.handle(job_id).status()
+        _check_owner(request, record)
         return job_out(record, datetime.now(UTC))
 
     @get(
@@ -158,7 +177,7 @@ class JobsController(Controller):
     )
     async def results(
         self,
-        state: State,
+        request: Request[Any, Any, Any],
         job_id: JobId,
         format: Annotated[
             ResultFormat, QueryParameter(description="csv (the default), jsonl or xlsx.")
@@ -168,7 +187,8 @@ class JobsController(Controller):
             QueryParameter(description="Override the job's `only_hits` for this download."),
         ] = None,
     ) -> Stream:
-        queue = await jobs_of(state).queue()
+        queue = await jobs_of(request.app.state).queue()
+        _check_owner(request, await queue.store.handle(job_id).status())
         record, payloads = await queue.store.handle(job_id).result()
         hits_only = record.only_hits if only_hits is None else only_hits
         name = f"screening-{job_id}{'-hits' if hits_only else ''}.{format.value}"

@@ -1,5 +1,5 @@
 """`POST /v1/watchlist/reload`: load the configured watchlist again and serve it (SIGHUP does
-the same, see `service.reload`). An admin operation, behind `admin_only`."""
+the same, see `service.reload`). For admin keys only."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ from litestar import Controller, post
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 
-from service.api.access import ADMIN_NOTE, admin_only
+from service.api.access import needs
 from service.api.context import runtime_of
 from service.api.schemas import ErrorBody, ReloadResponse
+from service.auth import Permission
 from service.reload import ReloadTrigger
 
 
 class ReloadController(Controller):
     path = "/v1/watchlist"
+    opt = needs(Permission.RELOAD)
     tags = ("watchlist",)
-    guards = [admin_only]  # noqa: RUF012 (litestar's declaration)
 
     @post(
         "/reload",
@@ -28,7 +29,7 @@ class ReloadController(Controller):
         "file keeps the version being served in service and answers 422 `watchlist_invalid` "
         "naming the file and line; `/ready` then reports the failure. One reload at a time: "
         "another request meanwhile gets 409 `reload_in_progress` (retry). Each process reloads "
-        "itself: with several workers or replicas, call each (or send each SIGHUP). " + ADMIN_NOTE,
+        "itself: with several workers or replicas, call each (or send each SIGHUP). Admin keys.",
         status_code=200,
         responses={
             409: ResponseSpec(ErrorBody, description="A reload is already in progress."),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,10 @@ class ScreenRequest(_Request):
 
 
 class ScreenResponse(BaseModel):
+    screening_id: str | None = Field(
+        description="The id of this screening in the audit trail "
+        "(`GET /v1/screenings/{screening_id}`); null when the audit is off."
+    )
     query: str = Field(description="The name as sent.")
     country: str | None
     threshold: float
@@ -85,6 +89,7 @@ class BatchRequest(_Request):
 
 class BatchResult(BaseModel):
     id: str
+    screening_id: str | None = Field(description="This query's screening in the audit trail.")
     matches: list[MatchOut]
     cached: bool
 
@@ -139,11 +144,21 @@ class ReloadStatus(BaseModel):
     last: LastReload | None = Field(description="The last load of the watchlist, if any.")
 
 
+class AccessStatus(BaseModel):
+    mode: Literal["keys", "open"] = Field(
+        description="`open`: no API key exists and the server is bound to a loopback address, "
+        "so requests need no key; `keys`: every request needs one."
+    )
+    audit: Literal["on", "off"]
+    database: str = Field(description="The durable store's database: sqlite or postgresql.")
+
+
 class Readiness(BaseModel):
     ready: bool
     watchlist: WatchlistStatus
     cache: CacheStatus
     reload: ReloadStatus
+    access: AccessStatus | None = Field(description="Null while starting.")
 
 
 class ReloadResponse(BaseModel):
@@ -234,13 +249,17 @@ def _json_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def render_screen(query: ScreenQuery, result: Result, version: str, screened_at: str) -> bytes:
+def render_screen(
+    query: ScreenQuery, result: Result, version: str, screened_at: str, screening_id: str | None
+) -> bytes:
     """A `ScreenResponse` as JSON, with the cached match list embedded as it is. Built by hand
     because this is the whole cost of a cache hit: only the name needs a JSON encoder (the
-    country is two letters, the version hex, the time ISO 8601, numbers print as JSON)."""
+    country is two letters, the version and the id hex, the time ISO 8601, numbers print as
+    JSON)."""
     country = f'"{query.country}"' if query.country else "null"
+    sid = f'"{screening_id}"' if screening_id else "null"
     head = (
-        f'{{"query":{_json_str(query.name)},"country":{country},'
+        f'{{"screening_id":{sid},"query":{_json_str(query.name)},"country":{country},'
         f'"threshold":{query.threshold!r},"limit":{query.limit},"matches":'
     )
     cached = "true" if result.cached else "false"
@@ -248,21 +267,29 @@ def render_screen(query: ScreenQuery, result: Result, version: str, screened_at:
     return b"".join((head.encode(), result.payload, tail.encode()))
 
 
-def render_batch(
-    ids: Sequence[str], results: Sequence[Result], version: str, screened_at: str
-) -> bytes:
-    """A `BatchResponse` as JSON, results in the order of the queries."""
-    parts = [b'{"results":[']
-    for index, (qid, result) in enumerate(zip(ids, results, strict=True)):
-        if index:
-            parts.append(b",")
-        parts += (
-            b'{"id":',
-            _json(qid),
-            b',"matches":',
-            result.payload,
-            b',"cached":true}' if result.cached else b',"cached":false}',
+def render_batch_results(
+    ids: Sequence[str], results: Sequence[Result], screening_ids: Sequence[str | None]
+) -> list[bytes]:
+    """Each query's `BatchResult` as JSON, in the order of the queries."""
+    out = []
+    for qid, result, sid in zip(ids, results, screening_ids, strict=True):
+        out.append(
+            b"".join(
+                (
+                    b'{"id":',
+                    _json(qid),
+                    b',"screening_id":',
+                    f'"{sid}"'.encode() if sid else b"null",
+                    b',"matches":',
+                    result.payload,
+                    b',"cached":true}' if result.cached else b',"cached":false}',
+                )
+            )
         )
-    parts.append(b"],")
-    parts.append(_json({"watchlist_version": version, "screened_at": screened_at})[1:])
-    return b"".join(parts)
+    return out
+
+
+def render_batch(parts: Sequence[bytes], version: str, screened_at: str) -> bytes:
+    """A `BatchResponse` as JSON, from its results (`render_batch_results`)."""
+    tail = _json({"watchlist_version": version, "screened_at": screened_at})[1:]
+    return b"".join((b'{"results":[', b",".join(parts), b"],", tail))

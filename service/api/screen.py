@@ -3,12 +3,17 @@ result cache against the current watchlist, answer with the cached match JSON sp
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, Request, post
 from litestar.openapi import ResponseSpec
 
+from service import auditing
+from service.api.access import caller_of, needs
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import runtime_of
 from service.api.responses import JsonBytes
@@ -19,10 +24,14 @@ from service.api.schemas import (
     ScreenRequest,
     ScreenResponse,
     render_batch,
+    render_batch_results,
     render_screen,
 )
-from service.logs import annotate, annotate_queries
+from service.auth import Permission
+from service.logs import annotate, annotate_queries, current_request_id
 from service.queries import Limits, ScreenQuery, check_batch, check_parameters, check_query
+from service.results import Result
+from service.store.audit import ScreeningRecord, new_screening_id
 from service.timestamps import iso_utc
 
 
@@ -45,8 +54,27 @@ def _checked_batch(body: bytes, limits: Limits) -> tuple[list[str], list[ScreenQ
     return [q.id for q in data.queries], check_batch(triples, parameters, limits)
 
 
+def _batch_records(
+    sids: Sequence[str | None],
+    screened_at: datetime,
+    queries: Sequence[ScreenQuery],
+    parts: Sequence[bytes],
+    results: Sequence[Result],
+    version: str,
+    key_id: str | None,
+    request_id: str | None,
+) -> list[ScreeningRecord]:
+    return [
+        auditing.query_record(
+            "batch", sid or "", screened_at, query, result, part, version, key_id, request_id
+        )
+        for sid, query, part, result in zip(sids, queries, parts, results, strict=True)
+    ]
+
+
 class ScreenController(Controller):
     path = "/v1/screen"
+    opt = needs(Permission.SCREEN)
     tags = ("screening",)
 
     @post(
@@ -71,7 +99,23 @@ class ScreenController(Controller):
         result = await runtime.screening.screen_one(screener, query)
         annotate(matches=result.matches, cached=result.cached)
         annotate_queries([query.name], log_queries=runtime.settings.log_queries)
-        return JsonBytes(render_screen(query, result, screener.version, iso_utc()))
+        now = time.time()
+        sid = new_screening_id() if runtime.auditing else None
+        body = render_screen(query, result, screener.version, iso_utc(now), sid)
+        if sid is not None:
+            record = auditing.query_record(
+                "single",
+                sid,
+                datetime.fromtimestamp(now, UTC),
+                query,
+                result,
+                body,
+                screener.version,
+                caller_of(request).key_id,
+                current_request_id(),
+            )
+            await runtime.record([record])  # committed before the answer leaves
+        return JsonBytes(body)
 
     @post(
         "/batch",
@@ -88,14 +132,34 @@ class ScreenController(Controller):
     )
     async def screen_batch(self, request: Request[Any, Any, Any]) -> JsonBytes:
         runtime = runtime_of(request.app.state)
+        caller = caller_of(request)
         body = await read_body(request, runtime.settings.max_body_bytes)
         # Parsing and normalising thousands of names would stall the event loop.
         ids, queries = await anyio.to_thread.run_sync(_checked_batch, body, runtime.limits)
+        await runtime.limit(caller, rows=len(queries))
         screener = runtime.holder.current()
         results = await runtime.screening.screen(screener, queries)
         annotate(matches=sum(r.matches for r in results), cached=sum(r.cached for r in results))
         annotate_queries([q.name for q in queries], log_queries=runtime.settings.log_queries)
-        body = await anyio.to_thread.run_sync(
-            render_batch, ids, results, screener.version, iso_utc()
+        now = time.time()
+        # Ascending in the order of the queries, as the audit export lists them.
+        sids: list[str | None] = (
+            list(sorted(new_screening_id() for _ in queries))
+            if runtime.auditing
+            else [None] * len(queries)
         )
-        return JsonBytes(body)
+        parts = await anyio.to_thread.run_sync(render_batch_results, ids, results, sids)
+        if runtime.auditing:
+            records = await anyio.to_thread.run_sync(
+                _batch_records,
+                sids,
+                datetime.fromtimestamp(now, UTC),
+                queries,
+                parts,
+                results,
+                screener.version,
+                caller.key_id,
+                current_request_id(),
+            )
+            await runtime.record(records)  # committed before the answer leaves
+        return JsonBytes(render_batch(parts, screener.version, iso_utc(now)))

@@ -13,6 +13,7 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
 
+from service.api.access import needs
 from service.api.context import runtime_of
 from service.api.responses import JsonBytes
 from service.api.schemas import (
@@ -25,6 +26,7 @@ from service.api.schemas import (
     VersionOut,
     VersionsResponse,
 )
+from service.auth import Permission
 from service.errors import InvalidInput
 from service.runtime import Runtime
 from service.screening import Screener
@@ -94,6 +96,7 @@ async def _entities(runtime: Runtime, serving: Screener, version: str) -> Sequen
 
 class VersionsController(Controller):
     path = "/v1/watchlist"
+    opt = needs(Permission.READ_WATCHLIST)
     tags = ("watchlist",)
 
     @get(

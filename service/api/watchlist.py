@@ -11,8 +11,10 @@ from litestar.datastructures import ResponseHeader, State
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
+from service.api.access import needs
 from service.api.context import runtime_of
 from service.api.schemas import ErrorBody, WatchlistCounts, WatchlistPage
+from service.auth import Permission
 from service.errors import NotFound
 from service.watchlist.loader import Watchlist
 from service.watchlist.model import Entity
@@ -34,6 +36,7 @@ def count(watchlist: Watchlist) -> WatchlistCounts:
 
 class WatchlistController(Controller):
     path = "/v1/watchlist"
+    opt = needs(Permission.READ_WATCHLIST)
     tags = ("watchlist",)
 
     def __init__(self, owner: Router) -> None:

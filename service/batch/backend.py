@@ -99,6 +99,8 @@ class JobsBackend:
             limits=self._runtime.limits,
             chunk_rows=settings.job_chunk_rows,
             heartbeat_seconds=settings.job_heartbeat_seconds,
+            record=self._runtime.record,
+            archive=self._runtime.archive_job,
         )
         self._worker = make_worker(queue, context, settings, own_signals=False)
         self._worker_task = asyncio.create_task(self._work(self._worker))

@@ -150,13 +150,19 @@ def _inert(value: str | None) -> str | None:
     return "'" + value if value and value.startswith(_FORMULA_STARTS) else value
 
 
+def jsonl_line(row: ResultRow) -> bytes:
+    """A result row as its JSON Lines object (without the newline); also what the audit trail
+    keeps of a job row."""
+    fields = {"row": row.number, "supplier_id": row.supplier_id, "name": row.name,
+              "country": row.country, "status": row.status, "error": row.error}  # fmt: skip
+    # The matches are already JSON: spliced in, not parsed and written again.
+    head = json.dumps(fields, ensure_ascii=False)[:-1].encode()
+    return head + b', "matches": ' + row.matches + b"}"
+
+
 def _write_jsonl(rows: Iterable[ResultRow], summary: Callable[[], Summary], out: BinaryIO) -> None:
     for row in rows:
-        fields = {"row": row.number, "supplier_id": row.supplier_id, "name": row.name,
-                  "country": row.country, "status": row.status, "error": row.error}  # fmt: skip
-        # The matches are already JSON: spliced in, not parsed and written again.
-        head = json.dumps(fields, ensure_ascii=False)[:-1].encode()
-        out.write(head + b', "matches": ' + row.matches + b"}\n")
+        out.write(jsonl_line(row) + b"\n")
     line = json.dumps({"summary": summary().as_json()}, ensure_ascii=False)
     out.write(line.encode() + b"\n")
 

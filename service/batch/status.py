@@ -43,6 +43,8 @@ class JobRecord(BaseModel):
     limit: int
     only_hits: bool
     created_at: datetime
+    #: The API key that submitted the job (None in open mode): only it, and admins, see it.
+    key_id: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
     #: The watchlist version every row is screened against, pinned when a worker starts it.

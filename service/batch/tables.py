@@ -281,3 +281,20 @@ def _cell(values: Sequence[str], position: int | None) -> str | None:
     if not value.isascii():
         value = _SURROGATES.sub("\ufffd", value)
     return value or None
+
+
+def estimate_rows(path: Path, info: TableInfo) -> int:
+    """About how many rows the file holds, cheaply, for the rate limit of batch rows charged
+    when a job is submitted: its lines (a quoted field with line breaks counts more), or an
+    XLSX sheet's recorded size. Never less than 1."""
+    if info.format is TableFormat.XLSX:
+        with path.open("rb") as stream, workbook.opened_sheet(stream, info.sheet) as sheet:
+            rows = sheet.max_row or 1
+    else:
+        rows = 0
+        with path.open("rb") as stream:
+            while block := stream.read(1 << 20):
+                rows += block.count(b"\n")
+            stream.seek(-1, 2)
+            rows += stream.read(1) != b"\n"  # a last line without its newline
+    return max(1, rows - int(info.header and info.format is not TableFormat.JSONL))

@@ -14,12 +14,14 @@ import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from saq.types import Context
 
+from service import auditing
 from service.batch.chunks import pack_output, unpack_input
 from service.batch.processing import PinnedScreeners, packed_chunks, screen_chunk
 from service.batch.status import JobRecord, JobStatus
@@ -27,6 +29,7 @@ from service.batch.tables import TableInfo
 from service.errors import BadUpload, Conflict, ServiceError
 from service.queries import Limits, Parameters
 from service.results import ScreeningService
+from service.store.audit import ScreeningRecord
 
 if TYPE_CHECKING:
     from service.batch.queue import JobQueue
@@ -49,6 +52,21 @@ class WorkerContext:
     limits: Limits
     chunk_rows: int
     heartbeat_seconds: float
+    #: Commits the audit records of screened rows (a no-op with the audit off).
+    record: Callable[[list[ScreeningRecord]], Awaitable[None]]
+    #: Keeps a job's record in the durable store once the job has ended.
+    archive: Callable[[JobRecord], Awaitable[None]]
+
+
+async def _fail(work: WorkerContext, job_id: str, code: str, message: str) -> None:
+    await work.jobs.store.fail(job_id, code, message)
+    await _archive(work, job_id)
+
+
+async def _archive(work: WorkerContext, job_id: str) -> None:
+    record = await work.jobs.store.record(job_id)
+    if record is not None:
+        await work.archive(record)
 
 
 class BatchContext(Context, total=False):
@@ -71,7 +89,7 @@ def failing_the_job_when_out_of_attempts(task: Task) -> Task:
             if saq_job is not None and not saq_job.retryable:
                 code = exc.code if isinstance(exc, ServiceError) else "internal_error"
                 message = exc.message if isinstance(exc, ServiceError) else repr(exc)
-                await ctx["batch"].jobs.store.fail(job_id, code, message)
+                await _fail(ctx["batch"], job_id, code, message)
                 log.error("job %s failed: %s", job_id, message)
             raise
 
@@ -120,12 +138,12 @@ async def split_upload(ctx: BatchContext, *, job_id: str) -> None:
     with tempfile.TemporaryDirectory(prefix="screening-job-") as directory:
         path = Path(directory) / "upload"
         if not await store.read_upload(job_id, path):
-            await store.fail(job_id, "upload_missing", "the uploaded file is no longer stored")
+            await _fail(work, job_id, "upload_missing", "the uploaded file is no longer stored")
             return
         try:
             rows, chunks = await _chunks_queued(work, job_id, path, record.table)
         except BadUpload as exc:  # found part-way: an unclosed quote, a broken JSON array
-            await store.fail(job_id, exc.code, exc.message)
+            await _fail(work, job_id, exc.code, exc.message)
             return
     await store.finish_split(job_id, rows, chunks)
     log.info("job split", extra={"job_id": job_id, "rows": rows, "chunks": chunks})
@@ -163,8 +181,13 @@ async def screen_chunk_task(ctx: BatchContext, *, job_id: str, chunk: int) -> No
     rows = await anyio.to_thread.run_sync(unpack_input, payload)
     parameters = Parameters(record.threshold, record.limit)
     results, counts = await screen_chunk(rows, screener, work.screening, parameters, work.limits)
+    # Audited before the results count: a worker dying in between redoes the chunk, whose
+    # records then exist already (fixed ids) and are not added twice.
+    audit = await anyio.to_thread.run_sync(auditing.job_rows, record, results, datetime.now(UTC))
+    await work.record(audit)
     packed = await anyio.to_thread.run_sync(pack_output, results)
-    await store.record_chunk(job_id, chunk, packed, counts)
+    if await store.record_chunk(job_id, chunk, packed, counts) == 2:  # the job's last chunk
+        await _archive(work, job_id)
 
 
 def _not_held(record: JobRecord, screeners: PinnedScreeners) -> Conflict:

@@ -14,6 +14,8 @@ import logging
 import signal
 from contextlib import suppress
 
+import anyio.to_thread
+
 from service.batch.private_redis import PrivateRedis
 from service.batch.processing import PinnedScreeners
 from service.batch.queue import JobQueue, make_worker
@@ -22,10 +24,12 @@ from service.cache import open_cache
 from service.errors import Unavailable
 from service.logs import configure_logging
 from service.metrics import Metrics
+from service.ratelimit import open_rate_limiter
 from service.reload import ReloadTrigger
 from service.runtime import Runtime
 from service.settings import Settings
 from service.state import ScreenerHolder
+from service.store import open_store
 from service.versions import open_versions
 
 log = logging.getLogger(__name__)
@@ -68,9 +72,12 @@ def queue_url(settings: Settings) -> str:
 async def work(settings: Settings, url: str) -> None:
     """Run a worker until SIGTERM or SIGINT."""
     runtime = Runtime(settings, ScreenerHolder(), Metrics())
+    # The audit trail of the rows it screens: the database the API uses (DATABASE_URL).
+    store = await anyio.to_thread.run_sync(open_store, settings.store_url)
     cache = open_cache(settings)
     versions = open_versions(settings, runtime.keys)
-    runtime.start(cache, versions)
+    limiter = open_rate_limiter(settings, runtime.keys)
+    runtime.start(cache, versions, store, limiter)
     jobs = JobQueue(url, runtime.keys, settings)
     loop = asyncio.get_running_loop()
     try:
@@ -83,6 +90,8 @@ async def work(settings: Settings, url: str) -> None:
             limits=runtime.limits,
             chunk_rows=settings.job_chunk_rows,
             heartbeat_seconds=settings.job_heartbeat_seconds,
+            record=runtime.record,
+            archive=runtime.archive_job,
         )
         worker = make_worker(jobs, context, settings, own_signals=True)
         loop.add_signal_handler(signal.SIGHUP, runtime.reloader.on_signal)
@@ -102,7 +111,9 @@ async def work(settings: Settings, url: str) -> None:
         with suppress(ValueError, RuntimeError):
             loop.remove_signal_handler(signal.SIGHUP)
         await runtime.reloader.close()
-        runtime.stop()
+        await anyio.to_thread.run_sync(runtime.stop)  # commits the audit records it holds
+        await limiter.close()
+        store.close()
         await jobs.close()
         await cache.close()
         await versions.close()

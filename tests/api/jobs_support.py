@@ -61,10 +61,17 @@ def submit(
     return response.json()
 
 
-def wait_done(client: TestClient[Litestar], job_id: str, timeout: float = 30.0) -> Any:
+def wait_done(
+    client: TestClient[Litestar],
+    job_id: str,
+    timeout: float = 30.0,
+    headers: dict[str, str] | None = None,
+) -> Any:
     deadline = time.monotonic() + timeout
     while True:
-        job = client.get(f"/v1/jobs/{job_id}").json()
+        response = client.get(f"/v1/jobs/{job_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        job = response.json()
         if job["status"] in ("done", "failed"):
             return job
         assert time.monotonic() < deadline, f"job still {job['status']}: {job['progress']}"

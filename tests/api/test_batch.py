@@ -54,6 +54,9 @@ def test_batch_uses_and_fills_the_cache_per_query(client: TestClient[Litestar]) 
     assert [r["cached"] for r in first["results"]] == [True, False, False, False]
     second = batch(client, QUERIES)
     assert all(r["cached"] for r in second["results"])
+    # Each query is a screening of its own, with its own id in the audit trail.
+    ids = [r.pop("screening_id") for r in first["results"] + second["results"]]
+    assert len(set(ids)) == len(ids)
     assert second["results"] == [r | {"cached": True} for r in first["results"]]
 
 

@@ -235,5 +235,5 @@ def test_the_reload_route_is_documented_as_admin(client: Client) -> None:
     document = client.get("/schema/openapi.json").json()
     operation = document["paths"]["/v1/watchlist/reload"]["post"]
     assert operation["operationId"] == "reloadWatchlist"
-    assert "admin_only" in operation["description"]
+    assert "Admin keys" in operation["description"]
     assert {"200", "409", "422"} <= set(operation["responses"])

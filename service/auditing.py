@@ -1,0 +1,103 @@
+"""The audit records of screenings, built from what was answered: a single screening's whole
+response, each query of a batch, each row of a job. The matched entity ids and scores are read
+from the match JSON without parsing it, since this runs on every request.
+
+No web framework, no database: the records go to `Runtime.record` (API) or the job worker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from service.batch.outputs import ResultRow, jsonl_line
+from service.batch.status import JobRecord
+from service.queries import ScreenQuery
+from service.results import Result
+from service.store.audit import Kind, Outcome, ScreeningRecord
+
+#: A match object's id and score. Inside JSON strings every quote is escaped, so the unescaped
+#: `,"alias_kind":"` cannot occur in a name: the lazy `.*?` stops at the match's own field.
+_MATCH = re.compile(
+    rb'\{"entity_id":"((?:[^"\\]|\\.)*)".*?,"alias_kind":"[a-z]+","score":([-+.eE0-9]+)'
+)
+
+
+def matches_in(payload: bytes) -> list[tuple[str, float]]:
+    """(entity id, score) of each match in a serialised match list, in order."""
+    return [
+        (json.loads(b'"' + entity + b'"') if b"\\" in entity else entity.decode(), float(score))
+        for entity, score in _MATCH.findall(payload)
+    ]
+
+
+def _outcome(matches: Sequence[tuple[str, float]]) -> Outcome:
+    return "hit" if matches else "clear"
+
+
+def query_record(
+    kind: Kind,
+    screening_id: str,
+    screened_at: datetime,
+    query: ScreenQuery,
+    result: Result,
+    response: bytes,
+    version: str,
+    key_id: str | None,
+    request_id: str | None,
+) -> ScreeningRecord:
+    """A screening of the API: `single` with the response body as sent, or `batch` with the
+    query's result object as sent."""
+    matches = matches_in(result.payload)
+    return ScreeningRecord(
+        id=screening_id,
+        screened_at=screened_at,
+        kind=kind,
+        key_id=key_id,
+        request_id=request_id,
+        query_name=query.name,
+        query_country=query.country,
+        threshold=query.threshold,
+        limit=query.limit,
+        watchlist_version=version,
+        outcome=_outcome(matches),
+        matches=matches,
+        response=response.decode(),
+    )
+
+
+def job_row_id(job_id: str, row: int) -> str:
+    """A job row's screening id: fixed, so a redone chunk records nothing twice."""
+    return f"{job_id}.{row}"
+
+
+def job_rows(
+    job: JobRecord, rows: Sequence[ResultRow], screened_at: datetime
+) -> list[ScreeningRecord]:
+    """The rows of a job chunk: each row's result line as the JSON Lines results give it."""
+    records = []
+    for row in rows:
+        matches = matches_in(row.matches)
+        outcome: Outcome = "error" if row.status == "error" else _outcome(matches)
+        records.append(
+            ScreeningRecord(
+                id=job_row_id(job.id, row.number),
+                screened_at=screened_at,
+                kind="job",
+                key_id=job.key_id,
+                request_id=None,
+                query_name=row.name,
+                query_country=row.country,
+                threshold=job.threshold,
+                limit=job.limit,
+                watchlist_version=job.watchlist_version,
+                outcome=outcome,
+                matches=matches,
+                response=jsonl_line(row).decode(),
+                job_id=job.id,
+                row=row.number,
+            )
+        )
+    return records

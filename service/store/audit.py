@@ -1,0 +1,224 @@
+"""The audit trail: one record per screening (a single name, a query of a batch, a row of a
+job) with who asked, when, what, against which watchlist version and what came back.
+
+Records are only ever added (a trigger refuses updates); `purge` deletes those past the
+retention period and is run by the command line, never by the API. A job row's record has a
+fixed id (`<job id>.<row>`), so a chunk redone after a worker died adds no second record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Engine, delete, select
+
+from service.store.schema import screening_matches, screenings
+
+Kind = Literal["single", "batch", "job"]
+Outcome = Literal["hit", "clear", "error"]
+#: Rows fetched at a time while streaming an export.
+_EXPORT_BATCH = 1000
+
+
+def new_screening_id() -> str:
+    """Time-ordered and unguessable: milliseconds since the epoch, then 64 random bits."""
+    return f"{time.time_ns() // 1_000_000:012x}{os.urandom(8).hex()}"
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningRecord:
+    id: str
+    screened_at: datetime
+    kind: Kind
+    key_id: str | None
+    request_id: str | None
+    query_name: str | None
+    query_country: str | None
+    threshold: float | None
+    limit: int | None
+    watchlist_version: str | None
+    outcome: Outcome
+    #: (entity id, score) of each match returned, best first.
+    matches: Sequence[tuple[str, float]]
+    #: The answer as given, JSON text.
+    response: str
+    job_id: str | None = None
+    row: int | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The record as JSON-able data, the response parsed (the audit export's line)."""
+        return {
+            "screening_id": self.id,
+            "screened_at": self.screened_at.isoformat(timespec="microseconds"),
+            "kind": self.kind,
+            "key_id": self.key_id,
+            "request_id": self.request_id,
+            "job_id": self.job_id,
+            "row": self.row,
+            "query": {"name": self.query_name, "country": self.query_country},
+            "parameters": {"threshold": self.threshold, "limit": self.limit},
+            "watchlist_version": self.watchlist_version,
+            "outcome": self.outcome,
+            "matches": [{"entity_id": e, "score": s} for e, s in self.matches],
+            "response": json.loads(self.response),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    key_id: str | None = None
+    entity_id: str | None = None
+    outcome: Outcome | None = None
+    kinds: tuple[Kind, ...] = field(default=())
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class AuditStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._dialect = engine.dialect.name
+        self._insert_screening, self._insert_match = self._statements()
+
+    def _statements(self) -> tuple[str, str]:
+        """The two INSERTs, in the driver's own SQL: the hot path of every screening skips
+        SQLAlchemy's statement building. Idempotent (a redone job chunk adds nothing twice)."""
+        mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+
+        def insert(table: Any) -> str:
+            columns = [c.name for c in table.columns]
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join([mark] * len(columns))
+            return f"INSERT INTO {table.name} ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+
+        return insert(screenings), insert(screening_matches)
+
+    def _moment(self, moment: datetime) -> Any:
+        # As SQLAlchemy's SQLite type stores it (naive UTC text), so it reads it back.
+        if self._dialect == "sqlite":
+            return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return moment
+
+    def append(self, records: Sequence[ScreeningRecord]) -> None:
+        """Add the records in one transaction: all are committed when this returns."""
+        if not records:
+            return
+        moment = self._moment
+        rows = [
+            (
+                r.id, moment(r.screened_at), r.kind, r.key_id, r.request_id, r.job_id, r.row,
+                r.query_name, r.query_country, r.threshold, r.limit, r.watchlist_version,
+                r.outcome, len(r.matches), r.response,
+            )
+            for r in records
+        ]  # fmt: skip
+        matches = [
+            (r.id, rank, entity, score)
+            for r in records
+            for rank, (entity, score) in enumerate(r.matches, start=1)
+        ]
+        with self.engine.begin() as connection:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.executemany(self._insert_screening, rows)
+                if matches:
+                    cursor.executemany(self._insert_match, matches)
+            finally:
+                cursor.close()
+
+    def get(self, screening_id: str) -> ScreeningRecord | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(screenings).where(screenings.c.id == screening_id)
+            ).first()
+            if row is None:
+                return None
+            found = connection.execute(
+                select(screening_matches.c.entity_id, screening_matches.c.score)
+                .where(screening_matches.c.screening_id == screening_id)
+                .order_by(screening_matches.c.rank)
+            ).all()
+        return _record(row._mapping, [(e, s) for e, s in found])
+
+    def find(self, where: AuditFilter, limit: int | None = None) -> Iterator[ScreeningRecord]:
+        """The records that pass the filter, oldest first, streamed."""
+        query = select(screenings).order_by(screenings.c.screened_at, screenings.c.id)
+        if where.since:
+            query = query.where(screenings.c.screened_at >= where.since)
+        if where.until:
+            query = query.where(screenings.c.screened_at < where.until)
+        if where.key_id:
+            query = query.where(screenings.c.key_id == where.key_id)
+        if where.outcome:
+            query = query.where(screenings.c.outcome == where.outcome)
+        if where.kinds:
+            query = query.where(screenings.c.kind.in_(where.kinds))
+        if where.entity_id:
+            query = query.where(
+                screenings.c.id.in_(
+                    select(screening_matches.c.screening_id).where(
+                        screening_matches.c.entity_id == where.entity_id
+                    )
+                )
+            )
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            result = connection.execution_options(yield_per=_EXPORT_BATCH).execute(query)
+            for batch in result.partitions():
+                ids = [row._mapping["id"] for row in batch]
+                found: dict[str, list[tuple[str, float]]] = {i: [] for i in ids}
+                for sid, entity, score in connection.execute(
+                    select(
+                        screening_matches.c.screening_id,
+                        screening_matches.c.entity_id,
+                        screening_matches.c.score,
+                    )
+                    .where(screening_matches.c.screening_id.in_(ids))
+                    .order_by(screening_matches.c.screening_id, screening_matches.c.rank)
+                ):
+                    found[sid].append((entity, score))
+                for row in batch:
+                    yield _record(row._mapping, found[row._mapping["id"]])
+
+    def purge(self, before: datetime) -> int:
+        """Delete the records screened before `before` (the retention period's end)."""
+        old = select(screenings.c.id).where(screenings.c.screened_at < before)
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(screening_matches).where(screening_matches.c.screening_id.in_(old))
+            )
+            deleted = connection.execute(
+                delete(screenings).where(screenings.c.screened_at < before)
+            )
+        return int(deleted.rowcount)
+
+
+def _record(values: Any, matches: list[tuple[str, float]]) -> ScreeningRecord:
+    return ScreeningRecord(
+        id=values["id"],
+        screened_at=_aware(values["screened_at"]),
+        kind=values["kind"],
+        key_id=values["key_id"],
+        request_id=values["request_id"],
+        job_id=values["job_id"],
+        row=values["row"],
+        query_name=values["query_name"],
+        query_country=values["query_country"],
+        threshold=values["threshold"],
+        limit=values["match_limit"],
+        watchlist_version=values["watchlist_version"],
+        outcome=values["outcome"],
+        matches=matches,
+        response=values["response"],
+    )
