@@ -22,7 +22,7 @@ from service.matching.abbreviations import (
 )
 from service.matching.legal_forms import LegalForm, split_legal_forms
 from service.matching.names import split_name
-from service.matching.normalize import Token, tokenize
+from service.matching.normalize import Token, is_initials, tokenize
 from service.matching.translations import MEANINGS, stem
 from service.matching.translit import phonetic_key, to_latin
 from service.matching.typos import TypoIndex
@@ -100,8 +100,10 @@ def is_generic(key: str) -> bool:
 
 def compound_key(left: Token, right: Token) -> str | None:
     """Key of two adjacent words written as one (Volat avto / Volatavto, Гродноазот), when at
-    least one of them is distinctive."""
+    least one of them is distinctive; never a person's initials."""
     if left.number or right.number or left.key in FUNCTION or right.key in FUNCTION:
+        return None
+    if is_initials(left.key) or is_initials(right.key):
         return None
     if generic(left.key) and generic(right.key):
         return None
@@ -111,7 +113,7 @@ def compound_key(left: Token, right: Token) -> str | None:
 def initials(tokens: Iterable[Token]) -> str:
     """Initials of a long name in Latin letters ("mzkt" for Минский завод колёсных тягачей),
     "" for short names. Compared letter for letter: the phonetic key would fold BOTH into BAT."""
-    words = [t for t in tokens if t.key not in FUNCTION and not t.number]
+    words = [t for t in tokens if t.key not in FUNCTION and not t.number and not is_initials(t.key)]
     if len(words) < ACRONYM_MIN_WORDS:
         return ""
     return "".join(to_latin(t.text[0]) for t in words)
@@ -126,7 +128,7 @@ def acronyms_of(tokens: list[Token]) -> tuple[str, ...]:
     plain = initials(tokens)
     if not plain:
         return ()
-    words = [t for t in tokens if t.key not in FUNCTION and not t.number]
+    words = [t for t in tokens if t.key not in FUNCTION and not t.number and not is_initials(t.key)]
     split = "".join(word_initials(to_latin(t.text)) for t in words)
     return (plain, split) if split != plain else (plain,)
 
@@ -233,7 +235,11 @@ class NameIndex:
                 weight = 1.0
             elif key in FUNCTION:
                 weight = FUNCTION_WEIGHT
-            elif generic(key) or max(map(len, self.spellings[key])) <= INITIALS_LEN:
+            elif (
+                generic(key)
+                or is_initials(key)
+                or max(map(len, self.spellings[key])) <= INITIALS_LEN
+            ):
                 # Initials of a person a plant is named after (S.I. Vavilov) say little.
                 weight = min(weight, GENERIC_WEIGHT)
             weights[key] = weight

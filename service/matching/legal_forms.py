@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from service.matching.normalize import Token, tokenize
+from service.matching.normalize import INITIALS_MARK, Token, is_initials, tokenize
 from service.matching.translations import stem
 
+#: The label of the forms of a person trading in their own name.
+SOLE_PROPRIETOR = "IE"
 # label -> spellings. Cyrillic spellings are written as the lists print them; every spelling
 # goes through the same tokenizer as names, so transliterated forms (OTKRYTOE AKTSIONERNOE
 # OBSHCHESTVO, Adkrytae aktsyyanernae tavarystva) are found through the phonetic key.
@@ -47,6 +49,12 @@ _FORMS: dict[str, tuple[str, ...]] = {
         "GP", "ГП", "государственное предприятие", "дзяржаўнае прадпрыемства", "state enterprise",
     ),
     "PA": ("OO", "общественное объединение", "грамадскае аб'яднанне", "public association"),
+    # A person trading in their own name (ИП Андреев В.В.; ФОП in Ukraine).
+    SOLE_PROPRIETOR: (
+        "IP", "ИП", "ІП", "FOP", "ФОП", "individual entrepreneur", "sole proprietor",
+        "индивидуальный предприниматель", "індывідуальны прадпрымальнік",
+        "фізична особа підприємець",
+    ),
     "UE": (
         "UE", "UP", "RUE", "RUP", "SUE", "PUP", "ChUP", "ChTUP", "ChPUP", "RPUP", "RVUP", "RDUP",
         "GUP", "FGUP", "MUP", "SFTUE", "FTUE", "GVTUP", "KUP", "KTUP", "IUP", "ChSUP", "NPUP",
@@ -192,19 +200,46 @@ def is_only_legal_forms(tokens: list[Token]) -> bool:
 
 def _may_start(token: Token) -> bool:
     """Whether a legal form can start at this word (most words are ruled out by one lookup)."""
-    return token.key in _PHRASES or token.latin in _ABBREVIATIONS or stem(token.key) in _RUN_STEMS
+    return (
+        token.key in _PHRASES
+        or _abbreviation(token) in _ABBREVIATIONS
+        or stem(token.key) in _RUN_STEMS
+    )
+
+
+def _names_sole_proprietor(tokens: list[Token]) -> bool:
+    for i, token in enumerate(tokens):
+        if _ABBREVIATIONS.get(token.latin) == SOLE_PROPRIETOR:
+            return True
+        found = _phrase_at(tokens, i) if token.key in _PHRASES else None
+        if found is not None and found[1] == SOLE_PROPRIETOR:
+            return True
+    return False
+
+
+def _abbreviation(token: Token) -> str:
+    """The letters of a word as an abbreviation: initials ("a.o.") spell one too."""
+    return token.latin.replace(INITIALS_MARK, "") if is_initials(token.key) else token.latin
 
 
 def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
     if not any(_may_start(t) for t in tokens):
         return list(tokens), []
+    # Two dotted letters after a word are a person's initials in the name of a sole
+    # proprietor (ИП Белов С.А.), and a legal form anywhere else (Legmash A.O.).
+    person = _names_sole_proprietor(tokens)
     kept: list[int] = []
     forms: list[LegalForm] = []
     i = 0
     while i < len(tokens):
         found = _phrase_at(tokens, i)
-        if found is None and tokens[i].latin in _ABBREVIATIONS:
-            found = (1, _ABBREVIATIONS[tokens[i].latin])
+        letters = _abbreviation(tokens[i])
+        if (
+            found is None
+            and letters in _ABBREVIATIONS
+            and (letters == tokens[i].latin or not person)
+        ):
+            found = (1, _ABBREVIATIONS[letters])
         if found is None:
             kept.append(i)
             i += 1

@@ -22,7 +22,7 @@ from service.matching.index import (
 )
 from service.matching.legal_forms import split_legal_forms
 from service.matching.names import query_fields
-from service.matching.normalize import Token, tokenize
+from service.matching.normalize import Token, is_initials, tokenize
 from service.matching.scoring import (
     COUNTRY_MISMATCH,
     FUZZY_MIN_SIM,
@@ -42,7 +42,7 @@ from service.matching.scoring import (
     score_name,
     typo_similarity,
 )
-from service.matching.translations import MEANINGS, stem
+from service.matching.translations import MEANINGS, inflects, stem
 from service.matching.vocabulary import COUNTRY_WORDS, NOISE, PLACES, generic
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
@@ -207,6 +207,8 @@ class Matcher:
         found: dict[str, tuple[int, float]] = {}
         if self.index.knows(key):
             found[key] = (0, 1.0)
+        if is_initials(key):
+            return found  # the same initials, or nothing
         if single and not (key in NOISE or key.isdigit() or generic(key) or found):
             # A word the watchlist knows is most likely that word, not a typo of another.
             for other, distance in self.index.typos.similar(key).items():
@@ -216,7 +218,8 @@ class Matcher:
         if single:
             word_stem = stem(key)
             for other in self.index.by_stem.get(word_stem, ()):
-                _keep_best(found, other, (INFLECTED, INFLECTION_SIM))
+                if inflects(key, other):
+                    _keep_best(found, other, (INFLECTED, INFLECTION_SIM))
             meaning = MEANINGS.get(word_stem)
             for other in self.index.by_meaning.get(meaning, ()) if meaning is not None else ():
                 _keep_best(found, other, (TRANSLATION, TRANSLATION_SIM))
@@ -229,6 +232,8 @@ class Matcher:
         words it begins."""
         key = unit.key
         if len(key) < PREFIX_MIN_LEN or key in found or key in NOISE or generic(key):
+            return found
+        if is_initials(key):
             return found
         longer = self.index.typos.continuations(key)
         if not longer:
@@ -281,11 +286,15 @@ class Matcher:
         return self._bounded(query, threshold, evidence, covered, slack)
 
     def _maybe_locations(self, query: Query) -> int:
-        """Query words that may name an entity's country or place (explained without a word
-        of the name): the bound must count them."""
+        """Query words that may name an entity's country or place, and a person's initials
+        (explained without a word of the name): the bound must count them."""
         mask = 0
         for i, token in enumerate(query.tokens):
-            if token.key in COUNTRY_WORDS or stem(token.key) in self.index.all_places:
+            if (
+                token.key in COUNTRY_WORDS
+                or stem(token.key) in self.index.all_places
+                or is_initials(token.key)
+            ):
                 mask |= 1 << i
         return mask
 

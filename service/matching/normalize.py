@@ -35,6 +35,18 @@ class Token:
         return f"Token({self.text!r}, key={self.key!r})"
 
 
+# A person's initials after a word, the surname ("ИП Андреев В.В.", "Belov E. N.", "Белов С.А"
+# at the end of the text or of a field): two single letters, each followed by a full stop.
+# Runs of three (O.A.O., J. S. C.) and runs at the start of a name are abbreviations.
+_INITIALS_RE = re.compile(
+    r"(?<=[^\W\d_]{2})(\.?,?\s+|,)"
+    r"([^\W\d_])\.\s?([^\W\d_])(?:\.|(?=\s*(?:$|[,;|)])))"
+    r"(?!\s?[^\W\d_]\.|[^\W\d_])"
+)
+#: Marks a token as a person's initials: the letters keep their full stops ("в.в.", key
+#: "v.v."), so that they never read as an abbreviation, a legal form or an acronym (В.В. is not
+#: ВВ, внутренние войска; С.А. is not SA) and meet only the same initials in a listed name.
+INITIALS_MARK = "."
 # Single letters each followed by a full stop (d.o.o., S.A., V.I.) are one abbreviation.
 _DOTTED_RE = re.compile(r"(?<!\w)(?:[^\W\d_]\.){2,}(?![^\W\d_])")
 # An apostrophe between letters is part of the word (Belarusian and Ukrainian apostrophe,
@@ -51,11 +63,29 @@ _SCRIPT_BOUNDARY_RE = re.compile(
 
 
 def clean_text(text: str) -> str:
-    """NFKC, abbreviations and apostrophes joined, everything but letters and digits to spaces.
-    Each step runs only when the text has what it rewrites (this runs for every query)."""
+    """NFKC, abbreviations and apostrophes joined, everything but letters and digits to spaces,
+    a person's initials written as one word with their full stops ("В.В."). Each step runs only
+    when the text has what it rewrites (this runs for every query)."""
     ascii_only = text.isascii()
     if not ascii_only:
         text = unicodedata.normalize("NFKC", text)
+    if "." in text and _INITIALS_RE.search(text):
+        return _clean_around_initials(text, ascii_only)
+    return _clean(text, ascii_only)
+
+
+def _clean_around_initials(text: str, ascii_only: bool) -> str:
+    pieces = []
+    start = 0
+    for found in _INITIALS_RE.finditer(text):
+        pieces.append(_clean(text[start : found.start()], ascii_only))
+        pieces.append(f"{found.group(2)}{INITIALS_MARK}{found.group(3)}{INITIALS_MARK}")
+        start = found.end()
+    pieces.append(_clean(text[start:], ascii_only))
+    return " ".join(p for p in pieces if p)
+
+
+def _clean(text: str, ascii_only: bool) -> str:
     if "." in text:
         text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)
     if not ascii_only or "'" in text or "`" in text:
@@ -66,6 +96,11 @@ def clean_text(text: str) -> str:
     if any(c.isdigit() for c in text):
         text = _DIGIT_BOUNDARY_RE.sub(" ", text)
     return text.strip()
+
+
+def is_initials(key: str) -> bool:
+    """A token's key stands for a person's initials (see INITIALS_MARK)."""
+    return INITIALS_MARK in key
 
 
 @lru_cache(maxsize=200_000)

@@ -11,9 +11,11 @@ from rapidfuzz.distance import OSA
 
 from service.matching.index import IndexedName, NameIndex, compound_key
 from service.matching.legal_forms import LegalForm
-from service.matching.normalize import Token
+from service.matching.normalize import Token, is_initials
 from service.matching.translations import stem
-from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, NOISE, generic
+from service.matching.translit import phonetic_key
+from service.matching.typos import max_edits
+from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, NOISE, distinctive_parts, generic
 
 #: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky).
 TRANSLIT_SIM = 0.95
@@ -97,7 +99,8 @@ class Pair:
         self.query = query
         self.alias = alias
         #: exact, transliterated, inflected, translated, fuzzy, truncated, compound, acronym,
-        #: or location (a query word naming the entity's country; no word of the name)
+        #: location (a query word naming the entity's country; no word of the name) or
+        #: initials (a person's initials in the query, which no name needs to hold)
         self.kind = kind
         self.similarity = similarity
 
@@ -168,7 +171,7 @@ def query_weight(index: NameIndex, token: Token) -> float:
         return NOISE_WEIGHT
     if known is not None:
         return known
-    if token.key in NOISE:
+    if token.key in NOISE or is_initials(token.key):
         return NOISE_WEIGHT
     if generic(token.key):
         return min(UNKNOWN_WEIGHT, 0.2)
@@ -219,13 +222,25 @@ def _unit_pair(
 
 def typo_similarity(q_key: str, a_key: str, q_latin: str, a_latin: str) -> float:
     """1 - edits / length of the spelling, where an edit the phonetic key absorbs (a Belarusian
-    h for a Russian g, o for a) costs half. Transpositions are one edit."""
+    h for a Russian g, o for a) costs half. Transpositions are one edit. Two compounds with a
+    generic part (Агросервис, Gardservis) are as alike as the rest: 0 when it differs by more
+    than a typo (one edit, or a word's budget for a longer rest)."""
+    parts = distinctive_parts(q_latin, a_latin)
+    if parts is not None and parts[0] != parts[1]:
+        q_part, a_part = parts
+        part_edits = _edits(phonetic_key(q_part), phonetic_key(a_part), q_part, a_part)
+        if part_edits > max(1, max_edits(max(len(q_part), len(a_part)))):
+            return 0.0
+    edits = _edits(q_key, a_key, q_latin, a_latin)
+    return 1.0 - edits / max(len(q_latin), len(a_latin), 1)
+
+
+def _edits(q_key: str, a_key: str, q_latin: str, a_latin: str) -> float:
     latin_edits = OSA.distance(q_latin, a_latin)
     key_edits = OSA.distance(q_key, a_key)
-    edits = float(latin_edits)
     if key_edits < latin_edits:
-        edits = key_edits + TRANSLIT_EDIT_COST * (latin_edits - key_edits)
-    return 1.0 - edits / max(len(q_latin), len(a_latin), 1)
+        return key_edits + TRANSLIT_EDIT_COST * (latin_edits - key_edits)
+    return float(latin_edits)
 
 
 def _candidate_pairs(index: NameIndex, query: Query, name_id: int) -> list[Pair]:
@@ -300,6 +315,7 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
     countries = index.entities[name.entity].countries
     pairs = align(index, query, name_id)
     pairs.extend(_locations(query, pairs, countries, index.places[name.entity]))
+    pairs.extend(_initials(query, pairs))
     alias_sim = [0.0] * len(name.tokens)
     # A query word is explained by the name once it is paired with one of its words, however
     # misspelt: the typo already costs on the name's side.
@@ -343,6 +359,17 @@ def _locations(
         for i, token in enumerate(query.tokens)
         if i not in used
         and (COUNTRY_WORDS.get(token.key) in countries or stem(token.key) in places)
+    ]
+
+
+def _initials(query: Query, pairs: list[Pair]) -> list[Pair]:
+    """A person's initials (ИП Белов С.А.) are explained by any name: they tell one namesake
+    from another, not whether the name is listed."""
+    used = {i for pair in pairs for i in pair.query}
+    return [
+        Pair((i,), (), "initials", 1.0)
+        for i, token in enumerate(query.tokens)
+        if i not in used and is_initials(token.key)
     ]
 
 

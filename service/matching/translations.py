@@ -9,6 +9,7 @@ Pure; imports only from `service.matching`.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from service.matching.normalize import tokenize
@@ -150,6 +151,35 @@ def stem(key: str) -> str:
             break
         word = shorter
     return word
+
+
+# What inflection changes at the end of a word, in the phonetic key: an adjective suffix -ск-
+# (after a vowel: Гомель-ского, Мозыр-ский), up to three vowels (-а, -ая, -ии), and a case
+# consonant with up to two vowels (-ом, -ами, -ых, -ов, -ого).
+_ENDING_RE = re.compile(r"(?:[aiu]?sk)?[aiu]{0,3}(?:[Gmv][aiu]{0,2})?")
+
+
+def inflects(key: str, other: str) -> bool:
+    """Two keys with one stem are forms of one word: what follows their common beginning is
+    an ending on both sides, and a word ending in a consonant is not paired with one ending in
+    two vowels, which belong to the stem (Белавія, Белавии: Белов is another word)."""
+    if key == other:
+        return True
+    # Брестский: the key reads t + sk as ts + k.
+    key, other = key.replace("Tk", "tsk"), other.replace("Tk", "tsk")
+    common = 0
+    for a, b in zip(key, other, strict=False):
+        if a != b:
+            break
+        common += 1
+    first, second = key[common:], other[common:]
+    if not (_ENDING_RE.fullmatch(first) and _ENDING_RE.fullmatch(second)):
+        return False
+    head = key[:common]
+    if (first and second) or head[-1:] in _VOWELS or head.endswith(_ADJECTIVE):
+        return True
+    ending = first or second
+    return len(ending) < 2 or ending.strip(_VOWELS) != ""
 
 
 def _meanings() -> dict[str, int]:

@@ -54,6 +54,19 @@ the of and for in at on by to an with named after imeni im i po na pri s z v dly
 republic respublika respubliki rebublic
 """
 
+# Clipped generic words that end compound company names (Агро-сервис, Дор-строй, Бел-пром-торг,
+# Бел-инвест) or begin them (Энерго-хим, Агро-комбинат), in readable Latin: the rest of the
+# word is what tells two such names apart.
+_GENERIC_ENDINGS = """
+servis service serwis stroi stroy stroj torg prom invest trans tekh tech mash snab sbyt bank
+neft khim gaz energo avto auto
+"""
+_GENERIC_BEGINNINGS = """
+energo agro avto auto neft nefte gaz khim prom stroi stroy torg tekhno techno elektro electro
+"""
+#: Letters a word keeps beside a generic part for the part to count as one.
+_MIN_REST = 2
+
 # Words supplier masters put around a name.
 _NOISE = """
 supplier vendor customer client contractor tel phone fax email www http https com by ru
@@ -75,6 +88,39 @@ _GENERIC_STEMS = frozenset(stem(key) for key in GENERIC)
 FUNCTION = _keys(_FUNCTION)
 #: Words supplier files add around names: weightless when a query has them and a name does not.
 NOISE = _keys(_NOISE) | FUNCTION
+
+
+_ENDINGS = tuple(sorted(_GENERIC_ENDINGS.split(), key=len, reverse=True))
+_BEGINNINGS = tuple(sorted(_GENERIC_BEGINNINGS.split(), key=len, reverse=True))
+
+
+def distinctive_parts(latin: str, other: str) -> tuple[str, str] | None:
+    """The parts of two compound words that tell them apart: before a generic ending both have
+    ("agro", "gard" of agroservis, gardservis), else after a generic beginning both share
+    ("khim", "oil" of energokhim, energooil); None when the words have no such parts."""
+    head, other_head = _head(latin), _head(other)
+    if head is not None and other_head is not None:
+        return head, other_head
+    start = _beginning(latin)
+    if start and other.startswith(start) and len(other) - len(start) >= _MIN_REST:
+        return latin[len(start) :], other[len(start) :]
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _head(latin: str) -> str | None:
+    for ending in _ENDINGS:
+        if latin.endswith(ending) and len(latin) - len(ending) >= _MIN_REST:
+            return latin[: -len(ending)]
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _beginning(latin: str) -> str:
+    for beginning in _BEGINNINGS:
+        if latin.startswith(beginning) and len(latin) - len(beginning) >= _MIN_REST:
+            return beginning
+    return ""
 
 
 @lru_cache(maxsize=100_000)

@@ -55,3 +55,19 @@ def test_a_name_that_is_only_a_legal_form_has_nothing_left() -> None:
 
 def test_ordinary_words_are_not_legal_forms() -> None:
     assert split("Minsk Wheeled Tractor Plant") == (["minsk", "wheeled", "tractor", "plant"], [])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ИП Белов", "ІП Белаў", "IP Belov", "ФОП Шевчук", "Индивидуальный предприниматель Белов"],
+)
+def test_sole_proprietors_are_a_legal_form(name: str) -> None:
+    kept, labels = split(name)
+    assert labels == ["IE"] and len(kept) == 1
+
+
+def test_initials_of_a_sole_proprietor_are_no_legal_form() -> None:
+    assert split("ИП Белов С.А.") == (["белов", "с.а."], ["IE"])
+    assert split("IP Novik A.O.") == (["novik", "a.o."], ["IE"])
+    # Without a sole-proprietor form two dotted letters after a name are its legal form.
+    assert split("Legmash A.O.") == (["legmash"], ["JSC"])

@@ -197,3 +197,29 @@ def test_combined_list_names_report_the_part_that_matched(matcher: Matcher) -> N
     assert match is not None
     assert match.matched_alias == "Belarusski Avtomobilnyi Zavod (BelAZ) / OJSC ‘BELAZ’"
     assert match.matched_name in {"OJSC ‘BELAZ’", "BelAZ"}
+
+
+def test_sole_proprietors_with_initials_are_not_listed_names() -> None:
+    matcher = Matcher(
+        [
+            ListedEntity("troops", "Internal Troops", (("Внутренние войска", "aka"),)),
+            ListedEntity("belavia", "Belavia", (("Белавія", "aka"),)),
+        ]
+    )
+    for query in ["ИП Андреев В.В.", "ИП Андреев В.В", "IP Bogdanov V.V.", "ИП Белов С. А."]:
+        assert matcher.screen(query) == [], query
+    # Initials are no word of a name: shown as such, they do not lower the score.
+    [match] = Matcher([ListedEntity("andreev", "Андреев")]).screen("ИП Андреев В.В.")
+    assert match.score == 1.0
+    assert [(t.query, t.kind) for t in match.explanation.matched_tokens] == [
+        ("андреев", "exact"),
+        ("в.в.", "initials"),
+    ]
+    assert match.explanation.query_legal_forms == ("ип (IE)",)
+
+
+def test_one_word_names_do_not_match_on_a_generic_ending() -> None:
+    matcher = Matcher([ListedEntity("gard", "Gardservis", (("Гардсервис", "aka"),))])
+    for query in ["ЧУП «Агросервис»", "ЗАО «Дорсервис»", "OOO Agroservis"]:
+        assert matcher.screen(query) == [], query
+    assert [m.entity_id for m in matcher.screen("ООО «Гардсервс»")] == ["gard"]

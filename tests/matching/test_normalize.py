@@ -39,3 +39,19 @@ def test_tokens_carry_script_and_latin_form() -> None:
 def test_words_without_letters_or_digits_are_dropped() -> None:
     assert tokenize("中国航天") == []
     assert tokenize(" - / ") == []
+
+
+def test_initials_after_a_surname_keep_their_full_stops() -> None:
+    assert clean_text("ИП Андреев В.В.") == "ИП Андреев В.В."
+    assert clean_text("IP Belov E. N., Minsk") == "IP Belov E.N. Minsk"
+    assert clean_text("ИП Шевчук В.В") == "ИП Шевчук В.В."
+    assert [t.key for t in tokenize("Belov E.N.")] == ["bilav", "i.n."]
+    assert [t.key for t in tokenize("Белов Е.Н.")] == ["bilav", "i.n."]
+
+
+def test_dotted_letters_elsewhere_stay_abbreviations() -> None:
+    # At the start of a name, three in a row, or glued to the next word.
+    assert clean_text("V.I. Kozlov") == "VI Kozlov"
+    assert clean_text("Peleng O.A.O.") == "Peleng OAO"
+    assert clean_text("Plant J. S. C.") == "Plant J S C"
+    assert clean_text("AIRLINES S. GROUP") == "AIRLINES S GROUP"
