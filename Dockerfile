@@ -13,11 +13,11 @@ WORKDIR /app
 # The package stays in /app (an editable install) because the seed watchlist is found beside
 # it, in /app/seed. The matching engine is compiled with mypyc (setup.py): the compiler is
 # installed for the build and removed in the same layer.
-COPY pyproject.toml setup.py README.md ./
+COPY pyproject.toml setup.py README.md constraints.txt ./
 COPY service/ service/
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
-    && pip install -e . \
+    && pip install -c constraints.txt -e . \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
     && rm -rf /var/lib/apt/lists/* build
 COPY seed/ seed/

@@ -4,8 +4,9 @@ job is done), to download the results (CSV), the total, and rows per second.
 
 Each run starts its own `redis-server` (empty: a cold result cache), the API (`python -m
 service serve`, its embedded worker off) and N `python -m service worker` processes, with the
-seed watchlist and default settings otherwise. The results are checked: one line per input
-row, in order, and the job's counts. Needs the compiled engine for meaningful figures (install
+seed watchlist and default settings otherwise (the audit trail on, in the embedded SQLite
+store). The results are checked: one line per input row, in order, the job's counts, and one
+audit record per row. Needs the compiled engine for meaningful figures (install
 with `pip install -e '.[dev]'`), and `redis-server` on PATH.
 
 Run: python bench/batch_api_bench.py bench/out/suppliers-1m.csv [--workers 1 2] [--rounds 1]
@@ -20,6 +21,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -134,8 +136,12 @@ def one_run(path: Path, rows: int, workers: int, work: Path) -> dict[str, Any]:
     redis_port, api_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCREENING_")}
     env.pop("WATCHLIST_PATH", None)
+    env.pop("DATABASE_URL", None)
+    data = work / "data"  # the embedded default store (SQLite): the audit trail of the rows
+    shutil.rmtree(data, ignore_errors=True)
     env |= {
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "SCREENING_DATA_DIR": str(data),
         "SCREENING_EMBEDDED_WORKER": "false",
         "SCREENING_LOG_LEVEL": "WARNING",
     }
@@ -155,9 +161,19 @@ def one_run(path: Path, rows: int, workers: int, work: Path) -> dict[str, Any]:
         time.sleep(3)  # the workers load the watchlist
         figures = run_job(base, path, work / "results.csv")
     check_results(work / "results.csv", rows, figures["job"])
+    figures["audit_records"] = audit_records(data / "screening.sqlite3", figures["job"]["id"])
+    assert figures["audit_records"] == rows, "job rows without their audit record"
     figures["rows_per_s"] = round(rows / figures["total_s"])
     figures["workers"] = workers
     return figures
+
+
+def audit_records(database: Path, job_id: str) -> int:
+    """The job's rows recorded in the audit trail (each once: their ids are fixed)."""
+    with sqlite3.connect(database) as connection:
+        query = "SELECT count(*) FROM screenings WHERE job_id = ?"
+        count: int = connection.execute(query, (job_id,)).fetchone()[0]
+    return count
 
 
 def uptime() -> str:

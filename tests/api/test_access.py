@@ -163,6 +163,11 @@ def test_the_keys_api(client: TestClient[Litestar]) -> None:
         assert bad.status_code == 422, body
     gone = client.delete("/v1/keys/000000000000", headers=as_key(keys.admin))
     assert (gone.status_code, gone.json()["code"]) == (404, "key_not_found")
+    for role in ("screener", "auditor"):  # only admins revoke, even their own key
+        own = key_id(keys.of(role))
+        refused = client.delete(f"/v1/keys/{own}", headers=as_key(keys.of(role)))
+        assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    assert client.delete(f"/v1/keys/{key_id(keys.auditor)}").status_code == 401
 
 
 def test_revocation_through_the_api_takes_effect_at_once(client: TestClient[Litestar]) -> None:
