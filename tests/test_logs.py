@@ -1,5 +1,5 @@
 """Structured logs: one JSON object per line with the request id; screened names stay out of
-the logs unless `log_queries` is on."""
+the logs unless `log_queries` is on, and API keys always (their public id is logged)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,23 @@ def test_screened_names_are_not_logged_by_default(
     assert "Zavod" not in err
     assert "Peleng" not in err
     assert len(access_lines(err)) == 3
+
+
+def test_keys_are_never_logged_only_their_id(
+    client: TestClient[Litestar], capsys: pytest.CaptureFixture[str]
+) -> None:
+    made = client.post("/v1/keys", json={"name": "ops", "role": "admin"}).json()
+    key = made["key"]
+    headers = {"X-API-Key": key}
+    client.post("/v1/screen", json={"name": "Zavod SVT"}, headers=headers)
+    client.post("/v1/screen", json={"name": "Zavod SVT"}, headers={"X-API-Key": key + "x"})
+    client.post("/v1/keys", json={"name": "erp", "role": "screener"}, headers=headers)
+    err = capsys.readouterr().err
+    secret = key.split("_", 2)[2]
+    assert secret not in err and secret[:12] not in err
+    assert "Zavod" not in err
+    lines = access_lines(err)
+    assert [line.get("key_id") for line in lines] == [None, made["id"], None, made["id"]]
 
 
 def test_log_queries_setting_logs_them(

@@ -15,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from service.api.context import runtime_of
 from service.auth import Caller, Permission
+from service.logs import annotate
 
 #: `opt` key of a route: the permission a caller needs. Absent: a public route.
 PERMISSION = "permission"
@@ -49,6 +50,7 @@ async def authorize(
     caller = await runtime.auth.authenticate(presented_key(connection.headers))
     if permission != ANY_KEY:
         caller.require(Permission(permission))
+    annotate(key_id=caller.key_id)  # the public id, on the access line; never the key
     await runtime.limit(caller)
     connection.state[_CALLER] = caller
 
