@@ -7,6 +7,7 @@ the first key created ends it (within the key cache's lifetime). No web framewor
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -85,6 +86,7 @@ class Authenticator:
         self.cache_seconds = cache_seconds
         self._cache: dict[str, tuple[ApiKey | None, float]] = {}
         self._open: tuple[bool, float] | None = None
+        self._lookups: dict[str, asyncio.Future[ApiKey | None]] = {}
 
     async def open_mode(self) -> bool:
         """True while the service may answer without a key."""
@@ -120,7 +122,22 @@ class Authenticator:
         cached = self._cache.get(key_id)
         if cached is not None and now - cached[1] <= self.cache_seconds:
             return cached[0]
-        key = await anyio.to_thread.run_sync(self.keys.get, key_id)
+        # One lookup per key at a time: the requests that find the entry expired together
+        # share it, instead of each taking a database connection.
+        pending = self._lookups.get(key_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[ApiKey | None] = asyncio.get_running_loop().create_future()
+        self._lookups[key_id] = future
+        try:
+            key = await anyio.to_thread.run_sync(self.keys.get, key_id)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: the waiters (if any) get it too
+            raise
+        finally:
+            del self._lookups[key_id]
+        future.set_result(key)
         if len(self._cache) > 10_000:  # unknown ids sent in a loop must not grow it forever
             self._cache.clear()
         self._cache[key_id] = (key, now)

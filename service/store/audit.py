@@ -84,24 +84,30 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_COLUMNS = (
+    "id", "screened_at", "kind", "key_id", "request_id", "job_id", "row", "query_name",
+    "query_country", "threshold", "match_limit", "watchlist_version", "outcome", "match_count",
+    "matches", "response",
+)  # fmt: skip
+_QUOTED = ", ".join(f'"{c}"' for c in _COLUMNS)
+#: Records per INSERT statement: within SQLite's 32,766 bound values and PostgreSQL's 65,535.
+_ROWS_PER_STATEMENT = 1000
+
+
 class AuditStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._dialect = engine.dialect.name
-        self._insert_screening, self._insert_match = self._statements()
 
-    def _statements(self) -> tuple[str, str]:
-        """The two INSERTs, in the driver's own SQL: the hot path of every screening skips
-        SQLAlchemy's statement building. Idempotent (a redone job chunk adds nothing twice)."""
+    def _insert(self, rows: int) -> str:
+        """One INSERT of `rows` rows, in the driver's own SQL: the hot path of every screening
+        skips SQLAlchemy's statement building, and a whole group is one statement. Idempotent
+        (a redone job chunk adds nothing twice)."""
         mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
-
-        def insert(table: Any) -> str:
-            columns = [c.name for c in table.columns]
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            marks = ", ".join([mark] * len(columns))
-            return f"INSERT INTO {table.name} ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING"
-
-        return insert(screenings), insert(screening_matches)
+        row = "(" + ", ".join([mark] * len(_COLUMNS)) + ")"
+        return f"INSERT INTO screenings ({_QUOTED}) VALUES {', '.join([row] * rows)} " + (
+            "ON CONFLICT DO NOTHING"
+        )
 
     def _moment(self, moment: datetime) -> Any:
         # As SQLAlchemy's SQLite type stores it (naive UTC text), so it reads it back.
@@ -109,46 +115,49 @@ class AuditStore:
             return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         return moment
 
+    def rows(self, records: Sequence[ScreeningRecord]) -> list[Any]:
+        """The records' values, flat, in `_COLUMNS` order: what `write` binds."""
+        moment = self._moment
+        values: list[Any] = []
+        for r in records:
+            values += (
+                r.id, moment(r.screened_at), r.kind, r.key_id, r.request_id, r.job_id, r.row,
+                r.query_name, r.query_country, r.threshold, r.limit, r.watchlist_version,
+                r.outcome, len(r.matches), json.dumps(r.matches), r.response,
+            )  # fmt: skip
+        return values
+
+    def write(self, connection: Any, records: Sequence[ScreeningRecord]) -> None:
+        """Add the records on a DBAPI connection and commit: one statement per
+        `_ROWS_PER_STATEMENT` records (the matches follow by trigger)."""
+        cursor = connection.cursor()
+        try:
+            for start in range(0, len(records), _ROWS_PER_STATEMENT):
+                part = records[start : start + _ROWS_PER_STATEMENT]
+                cursor.execute(self._insert(len(part)), self.rows(part))
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            cursor.close()
+
     def append(self, records: Sequence[ScreeningRecord]) -> None:
         """Add the records in one transaction: all are committed when this returns."""
         if not records:
             return
-        moment = self._moment
-        rows = [
-            (
-                r.id, moment(r.screened_at), r.kind, r.key_id, r.request_id, r.job_id, r.row,
-                r.query_name, r.query_country, r.threshold, r.limit, r.watchlist_version,
-                r.outcome, len(r.matches), r.response,
-            )
-            for r in records
-        ]  # fmt: skip
-        matches = [
-            (r.id, rank, entity, score)
-            for r in records
-            for rank, (entity, score) in enumerate(r.matches, start=1)
-        ]
-        with self.engine.begin() as connection:
-            cursor = connection.connection.cursor()
-            try:
-                cursor.executemany(self._insert_screening, rows)
-                if matches:
-                    cursor.executemany(self._insert_match, matches)
-            finally:
-                cursor.close()
+        connection = self.engine.raw_connection()
+        try:
+            self.write(connection, records)
+        finally:
+            connection.close()
 
     def get(self, screening_id: str) -> ScreeningRecord | None:
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(screenings).where(screenings.c.id == screening_id)
             ).first()
-            if row is None:
-                return None
-            found = connection.execute(
-                select(screening_matches.c.entity_id, screening_matches.c.score)
-                .where(screening_matches.c.screening_id == screening_id)
-                .order_by(screening_matches.c.rank)
-            ).all()
-        return _record(row._mapping, [(e, s) for e, s in found])
+        return _record(row._mapping) if row else None
 
     def find(self, where: AuditFilter, limit: int | None = None) -> Iterator[ScreeningRecord]:
         """The records that pass the filter, oldest first, streamed."""
@@ -175,21 +184,8 @@ class AuditStore:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             result = connection.execution_options(yield_per=_EXPORT_BATCH).execute(query)
-            for batch in result.partitions():
-                ids = [row._mapping["id"] for row in batch]
-                found: dict[str, list[tuple[str, float]]] = {i: [] for i in ids}
-                for sid, entity, score in connection.execute(
-                    select(
-                        screening_matches.c.screening_id,
-                        screening_matches.c.entity_id,
-                        screening_matches.c.score,
-                    )
-                    .where(screening_matches.c.screening_id.in_(ids))
-                    .order_by(screening_matches.c.screening_id, screening_matches.c.rank)
-                ):
-                    found[sid].append((entity, score))
-                for row in batch:
-                    yield _record(row._mapping, found[row._mapping["id"]])
+            for row in result:
+                yield _record(row._mapping)
 
     def purge(self, before: datetime) -> int:
         """Delete the records screened before `before` (the retention period's end)."""
@@ -204,7 +200,7 @@ class AuditStore:
         return int(deleted.rowcount)
 
 
-def _record(values: Any, matches: list[tuple[str, float]]) -> ScreeningRecord:
+def _record(values: Any) -> ScreeningRecord:
     return ScreeningRecord(
         id=values["id"],
         screened_at=_aware(values["screened_at"]),
@@ -219,6 +215,6 @@ def _record(values: Any, matches: list[tuple[str, float]]) -> ScreeningRecord:
         limit=values["match_limit"],
         watchlist_version=values["watchlist_version"],
         outcome=values["outcome"],
-        matches=matches,
+        matches=[(entity, float(score)) for entity, score in json.loads(values["matches"])],
         response=values["response"],
     )

@@ -54,6 +54,8 @@ screenings = Table(
     # hit, clear or error (a job row that could not be screened)
     Column("outcome", String(8), nullable=False),
     Column("match_count", Integer, nullable=False),
+    # [[entity id, score], ...] best first, JSON; a trigger copies them to `screening_matches`.
+    Column("matches", Text, nullable=False),
     # The answer as given, JSON: the response body (single), the query's result (batch), the
     # result row (job).
     Column("response", Text, nullable=False),
@@ -62,6 +64,8 @@ screenings = Table(
     Index("ix_screenings_job", "job_id"),
 )
 
+#: One row per match of a screening, for finding the screenings that returned an entity; filled
+#: by a trigger from `screenings.matches` (in the database, not row by row from Python).
 screening_matches = Table(
     "screening_matches",
     metadata,

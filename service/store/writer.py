@@ -1,7 +1,10 @@
-"""Group commit of audit records: requests hand their records to one writer thread and wait
-until the transaction holding them is committed, so no answer leaves before its record is
-durable; everything that arrived meanwhile goes into the same transaction, which keeps the cost
-per record small under load.
+"""Group commit of audit records: no answer leaves before its record is committed, at a small
+cost per record under load.
+
+On the event loop, the records of every request of one loop iteration are handed over together
+(one hand-over per iteration, not per request); one writer thread, on a connection of its own,
+commits everything handed over while it was busy in one transaction of multi-row INSERTs, then
+releases the waiting requests with one call back into their loop.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ import contextlib
 import logging
 import queue
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from service.errors import Unavailable
 from service.store.audit import AuditStore, ScreeningRecord
@@ -23,45 +26,76 @@ _MAX_GROUP = 5000
 
 
 @dataclass(slots=True)
-class _Pending:
-    records: Sequence[ScreeningRecord]
-    future: asyncio.Future[None]
+class _Batch:
+    """The records handed over in one loop iteration, and the requests waiting for them."""
+
     loop: asyncio.AbstractEventLoop
+    records: list[ScreeningRecord] = field(default_factory=list)
+    waiting: list[asyncio.Future[None]] = field(default_factory=list)
 
 
-def _settle(group: list[_Pending], error: BaseException | None) -> None:
-    for item in group:
-        if item.future.done():  # the request was cancelled (client gone)
-            continue
-        if error is None:
-            item.future.set_result(None)
-        else:
-            item.future.set_exception(
-                Unavailable(
-                    "the audit trail cannot be written; nothing was screened",
-                    code="audit_unavailable",
+def _settle(batches: list[_Batch], failed: bool) -> None:
+    for batch in batches:
+        for future in batch.waiting:
+            if future.done():  # the request was cancelled (its client went away)
+                continue
+            if failed:
+                future.set_exception(
+                    Unavailable(
+                        "the audit trail cannot be written; nothing was screened",
+                        code="audit_unavailable",
+                    )
                 )
-            )
+            else:
+                future.set_result(None)
 
 
 class AuditWriter:
     def __init__(self, store: AuditStore) -> None:
         self.store = store
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
+        self._open: _Batch | None = None
+        self._connection: Any = None
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
 
-    async def write(self, records: Sequence[ScreeningRecord]) -> None:
+    async def write(self, records: list[ScreeningRecord]) -> None:
         """Return once the records are committed; `Unavailable` if the database refused."""
         loop = asyncio.get_running_loop()
+        batch = self._open
+        if batch is None or batch.loop is not loop:
+            batch = self._open = _Batch(loop)
+            loop.call_soon(self._hand_over, batch)
         future: asyncio.Future[None] = loop.create_future()
-        self._queue.put(_Pending(records, future, loop))
+        batch.records += records
+        batch.waiting.append(future)
         await future
 
+    def _hand_over(self, batch: _Batch) -> None:
+        if self._open is batch:
+            self._open = None
+        self._queue.put(batch)
+
     def close(self) -> None:
-        """Commit what is queued, then stop the thread."""
+        """Commit what is handed over, then stop the thread."""
         self._queue.put(None)
         self._thread.join()
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+
+    def _commit(self, records: list[ScreeningRecord]) -> bool:
+        try:
+            if self._connection is None:
+                self._connection = self.store.engine.raw_connection()
+            self.store.write(self._connection, records)
+            return True
+        except Exception as exc:  # the database is down or refused: the requests fail
+            log.error("audit write failed", extra={"error": f"{type(exc).__name__}: {exc}"})
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None  # a new connection next time
+            return False
 
     def _run(self) -> None:
         stopping = False
@@ -81,16 +115,11 @@ class AuditWriter:
                     break
                 group.append(item)
                 size += len(item.records)
-            error: BaseException | None = None
-            try:
-                self.store.append([r for item in group for r in item.records])
-            except Exception as exc:  # the database is down or refused: the requests fail
-                log.error("audit write failed", extra={"error": f"{type(exc).__name__}: {exc}"})
-                error = exc
-            by_loop: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
-            for item in group:
-                by_loop.setdefault(item.loop, []).append(item)
-            for loop, items in by_loop.items():
+            ok = self._commit([r for batch in group for r in batch.records])
+            by_loop: dict[asyncio.AbstractEventLoop, list[_Batch]] = {}
+            for batch in group:
+                by_loop.setdefault(batch.loop, []).append(batch)
+            for loop, batches in by_loop.items():
                 # A closed loop has nobody waiting any more.
                 with contextlib.suppress(RuntimeError):
-                    loop.call_soon_threadsafe(_settle, items, error)
+                    loop.call_soon_threadsafe(_settle, batches, not ok)

@@ -102,10 +102,14 @@ def saq_keys(db: redis.Redis, prefix: str) -> list[bytes]:
     return list(db.scan_iter(match=f"saq:*{prefix}:*", count=1000))
 
 
-def worker_env(redis_url: str, prefix: str, **settings: str) -> dict[str, str]:
+def worker_env(redis_url: str, prefix: str, data_dir: Path, **settings: str) -> dict[str, str]:
+    """A worker's environment: the test's Redis and key prefix, and the test apps' store (the
+    SQLite file in the test's data directory), where it records the rows it screens."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCREENING_")}
+    env.pop("DATABASE_URL", None)
     return env | {
         "REDIS_URL": redis_url,
+        "SCREENING_DATA_DIR": str(data_dir),
         "WATCHLIST_PATH": str(FIXTURE),
         "SCREENING_REDIS_KEY_PREFIX": prefix,
         "SCREENING_LOG_LEVEL": "WARNING",

@@ -18,6 +18,8 @@ import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service.store.audit import AuditFilter
+
 from .jobs_support import ROOT, WorkerProcess, results, wait_done, worker_env
 
 Client = Callable[..., TestClient[Litestar]]
@@ -79,6 +81,10 @@ def _exactly_once(client: TestClient[Litestar], job: dict[str, Any]) -> None:
     assert (progress["rows_total"], progress["rows_done"], progress["hits"]) == (ROWS, ROWS, hits)
     assert (progress["chunks_done"], progress["errors"]) == (ROWS // CHUNK_ROWS, 0)
     assert (summary["rows"], summary["hits"]) == (ROWS, hits)
+    # And in the audit trail (the store the workers share with the app), each row once.
+    store = client.app.state["runtime"].store
+    recorded = [r.id for r in store.audit.find(AuditFilter(kinds=("job",)))]
+    assert sorted(recorded) == sorted(f"{job['id']}.{n}" for n in range(1, ROWS + 1))
 
 
 def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
@@ -87,10 +93,12 @@ def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
     redis_url: str,
     redis_db: redis.Redis,
     job_prefix: str,
+    tmp_path: Path,
 ) -> None:
     client = jobs_client(embedded_worker=False, **FAST)
     job_id = _submit_many(client)
-    env = worker_env(redis_url, job_prefix, **{k: str(v) for k, v in FAST.items()})
+    fast = {k: str(v) for k, v in FAST.items()}
+    env = worker_env(redis_url, job_prefix, tmp_path / "data", **fast)
     first = workers(env)
 
     def some_done() -> bool:
@@ -129,9 +137,11 @@ def test_two_workers_share_one_job(
     redis_url: str,
     redis_db: redis.Redis,
     job_prefix: str,
+    tmp_path: Path,
 ) -> None:
     client = jobs_client(embedded_worker=False, **FAST)
-    env = worker_env(redis_url, job_prefix, **{k: str(v) for k, v in FAST.items()})
+    fast = {k: str(v) for k, v in FAST.items()}
+    env = worker_env(redis_url, job_prefix, tmp_path / "data", **fast)
     workers(env), workers(env)
     time.sleep(1.5)  # both ready before the job comes
     job_id = _submit_many(client)
@@ -143,9 +153,12 @@ def test_two_workers_share_one_job(
 
 
 def test_sigterm_stops_a_worker_cleanly(
-    workers: Callable[..., WorkerProcess], redis_url: str, job_prefix: str
+    workers: Callable[..., WorkerProcess],
+    redis_url: str,
+    job_prefix: str,
+    tmp_path: Path,
 ) -> None:
-    worker = workers(worker_env(redis_url, job_prefix))
+    worker = workers(worker_env(redis_url, job_prefix, tmp_path / "data"))
     time.sleep(1.5)
     assert worker.process.poll() is None
     assert worker.stop() == 0

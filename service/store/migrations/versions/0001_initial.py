@@ -1,5 +1,6 @@
 """The first tables: API keys, the audit trail (screenings and their matches), job records.
-Audit rows cannot be updated: a trigger refuses it, on SQLite and on PostgreSQL.
+Audit rows cannot be updated: a trigger refuses it, on SQLite and on PostgreSQL; another fills
+`screening_matches` from each screening's JSON list of matches.
 
 Revision ID: 0001
 Revises:
@@ -47,6 +48,7 @@ def upgrade() -> None:
         sa.Column("watchlist_version", sa.String(64)),
         sa.Column("outcome", sa.String(8), nullable=False),
         sa.Column("match_count", sa.Integer, nullable=False),
+        sa.Column("matches", sa.Text, nullable=False),
         sa.Column("response", sa.Text, nullable=False),
     )
     op.create_index("ix_screenings_screened_at", "screenings", ["screened_at"])
@@ -77,6 +79,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
+    _fill_matches_by_trigger()
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -95,13 +98,38 @@ def upgrade() -> None:
             )
 
 
+def _fill_matches_by_trigger() -> None:
+    """`screening_matches` rows made by the database from each new screening's JSON."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION screening_matches_fill() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN INSERT INTO screening_matches (screening_id, rank, entity_id, score) "
+            "SELECT NEW.id, m.rank, m.value->>0, (m.value->>1)::float8 "
+            "FROM jsonb_array_elements(NEW.matches::jsonb) WITH ORDINALITY AS m(value, rank); "
+            "RETURN NULL; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER screenings_fill_matches AFTER INSERT ON screenings "
+            "FOR EACH ROW EXECUTE FUNCTION screening_matches_fill()"
+        )
+    else:
+        op.execute(
+            "CREATE TRIGGER screenings_fill_matches AFTER INSERT ON screenings BEGIN "
+            "INSERT INTO screening_matches (screening_id, rank, entity_id, score) "
+            "SELECT NEW.id, key + 1, value->>0, value->>1 FROM json_each(NEW.matches); END"
+        )
+
+
 def downgrade() -> None:
     for table in _APPEND_ONLY:
         op.execute(
             f"DROP TRIGGER IF EXISTS {table}_append_only"
             + (f" ON {table}" if op.get_bind().dialect.name == "postgresql" else "")
         )
+    on = " ON screenings" if op.get_bind().dialect.name == "postgresql" else ""
+    op.execute(f"DROP TRIGGER IF EXISTS screenings_fill_matches{on}")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS audit_append_only()")
+        op.execute("DROP FUNCTION IF EXISTS screening_matches_fill()")
     for table in ("jobs", "screening_matches", "screenings", "api_keys"):
         op.drop_table(table)
