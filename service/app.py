@@ -23,7 +23,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 
 from service import __version__, revocations
-from service.api.access import authorize
+from service.api.access import Authorize
 from service.api.apikeys import KeysController
 from service.api.audit import AuditController
 from service.api.context import STATE_KEY, runtime_of
@@ -158,7 +158,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
         # The jobs backend's worker screens through the runtime that `_lifespan` starts.
         lifespan=[_lifespan, jobs_lifespan],
         # Every route that names a permission in its `opt` checks the caller's key first.
-        guards=[authorize],
+        middleware=[Authorize],
         exception_handlers=exception_handlers(),
         openapi_config=_openapi(),
         plugins=[PydanticPlugin(prefer_alias=True)],

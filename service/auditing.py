@@ -7,6 +7,7 @@ No web framework, no database: the records go to `Runtime.record` (API) or the j
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -25,12 +26,14 @@ _MATCH = re.compile(
 )
 
 
-def matches_in(payload: bytes) -> list[tuple[str, float]]:
-    """(entity id, score) of each match in a serialised match list, in order."""
-    return [
+@functools.lru_cache(maxsize=4096)
+def matches_in(payload: bytes) -> tuple[tuple[str, float], ...]:
+    """(entity id, score) of each match in a serialised match list, in order. Remembered: a
+    cached result is the same bytes object each time, found again at the cost of a lookup."""
+    return tuple(
         (json.loads(b'"' + entity + b'"') if b"\\" in entity else entity.decode(), float(score))
         for entity, score in _MATCH.findall(payload)
-    ]
+    )
 
 
 def _outcome(matches: Sequence[tuple[str, float]]) -> Outcome:

@@ -87,6 +87,7 @@ class Authenticator:
         self._cache: dict[str, tuple[ApiKey | None, float]] = {}
         self._open: tuple[bool, float] | None = None
         self._lookups: dict[str, asyncio.Future[ApiKey | None]] = {}
+        self._verified: dict[str, tuple[Caller, float]] = {}
 
     async def open_mode(self) -> bool:
         """True while the service may answer without a key."""
@@ -106,6 +107,9 @@ class Authenticator:
             raise Unauthorized(
                 "an API key is required: send it in the X-API-Key header", code="key_missing"
             )
+        verified = self._verified.get(presented)
+        if verified is not None and time.monotonic() - verified[1] <= self.cache_seconds:
+            return verified[0]
         parts = split_key(presented)
         if parts is None:
             raise Unauthorized("the API key is not valid", code="key_invalid")
@@ -115,7 +119,12 @@ class Authenticator:
             raise Unauthorized("the API key is not valid", code="key_invalid")
         if not key.active:
             raise Unauthorized(f"the API key {key.id} has been revoked", code="key_revoked")
-        return Caller(key)
+        caller = Caller(key)
+        if len(self._verified) > 10_000:
+            self._verified.clear()
+        # Checked once per cache period, not hashed again on every request.
+        self._verified[presented] = (caller, time.monotonic())
+        return caller
 
     async def _key(self, key_id: str) -> ApiKey | None:
         now = time.monotonic()
@@ -146,8 +155,11 @@ class Authenticator:
     def forget(self, key_id: str) -> None:
         """Drop what is known of a key (it was revoked): its next use reads the database."""
         self._cache.pop(key_id, None)
+        for presented in [p for p, (c, _) in self._verified.items() if c.key_id == key_id]:
+            del self._verified[presented]
         self._open = None
 
     def forget_all(self) -> None:
         self._cache.clear()
+        self._verified.clear()
         self._open = None

@@ -1,17 +1,18 @@
-"""Access control on the routes: the one guard of the app (`authorize`) checks the API key of
-every route that names a permission in its `opt`, the caller's role, and the caller's request
-rate; routes without one (health, readiness, metrics, the pages) are public.
+"""Access control on the routes: one middleware (`Authorize`) checks, for every route that
+names a permission in its `opt`, the API key, the caller's role and the caller's request rate;
+routes without one (health, readiness, metrics, the pages) are public. A middleware rather than
+a litestar guard: it runs after routing (the route's `opt` is known) and costs less per request.
 
 The key comes in the `X-API-Key` header, or as `Authorization: Bearer <key>`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import Headers
-from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.api.context import runtime_of
 from service.auth import Caller, Permission
@@ -21,7 +22,8 @@ from service.logs import annotate
 PERMISSION = "permission"
 #: `opt` value for routes that any valid key may call; the handler decides what it shows.
 ANY_KEY = "any key"
-_CALLER = "caller"
+#: Where the caller is kept in the request's scope.
+_CALLER = "screening.caller"
 
 
 def needs(permission: Permission | str) -> dict[str, Any]:
@@ -29,35 +31,42 @@ def needs(permission: Permission | str) -> dict[str, Any]:
     return {PERMISSION: permission}
 
 
-def presented_key(headers: Headers) -> str | None:
-    key = headers.get("x-api-key")
-    if key:
-        return key.strip()
-    scheme, _, value = (headers.get("authorization") or "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
+def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The key of `X-API-Key`, else of `Authorization: Bearer`, from the raw ASGI headers."""
+    bearer = None
+    for name, value in headers:
+        if name == b"x-api-key":
+            return value.decode("latin-1").strip() or None
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                bearer = token.strip()
+    return bearer
 
 
-async def authorize(
-    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
-) -> None:
+class Authorize:
     """401 without a valid key, 403 when its role lacks the permission, 429 over its rate."""
-    permission = handler.opt.get(PERMISSION)
-    if permission is None:
-        return
-    runtime = runtime_of(connection.app.state)
-    caller = await runtime.auth.authenticate(presented_key(connection.headers))
-    if permission != ANY_KEY:
-        caller.require(Permission(permission))
-    annotate(key_id=caller.key_id)  # the public id, on the access line; never the key
-    await runtime.limit(caller)
-    connection.state[_CALLER] = caller
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler")
+        permission = handler.opt.get(PERMISSION) if handler is not None else None
+        if permission is not None:
+            runtime = runtime_of(scope["litestar_app"].state)
+            caller = await runtime.auth.authenticate(presented_key(scope["headers"]))
+            if permission != ANY_KEY:
+                caller.require(Permission(permission))
+            annotate(key_id=caller.key_id)  # the public id, on the access line; never the key
+            await runtime.limit(caller)
+            scope[_CALLER] = caller  # type: ignore[literal-required]
+        await self.app(scope, receive, send)
 
 
 def caller_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
-    """Who is calling, as `authorize` found; only for routes that name a permission."""
-    caller: Caller | None = connection.state.get(_CALLER)
+    """Who is calling, as `Authorize` found; only for routes that name a permission."""
+    caller: Caller | None = connection.scope.get(_CALLER)  # type: ignore[assignment]
     if caller is None:  # a public route asking: a programming error, never open access
         raise RuntimeError("caller_of() on a route without a permission")
     return caller

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,9 +27,14 @@ Outcome = Literal["hit", "clear", "error"]
 _EXPORT_BATCH = 1000
 
 
+#: Random bits of a screening id: a generator seeded from the system's randomness, not a system
+#: call per id (this runs on every request). Ids name records; they grant no access.
+_random = random.Random(int.from_bytes(os.urandom(16), "big"))
+
+
 def new_screening_id() -> str:
-    """Time-ordered and unguessable: milliseconds since the epoch, then 64 random bits."""
-    return f"{time.time_ns() // 1_000_000:012x}{os.urandom(8).hex()}"
+    """Time-ordered and unique: milliseconds since the epoch, then 64 random bits."""
+    return f"{time.time_ns() // 1_000_000:012x}{_random.getrandbits(64):016x}"
 
 
 @dataclass(frozen=True, slots=True)
