@@ -47,7 +47,7 @@ from service.runtime import Runtime
 from service.screening import Screener
 from service.settings import Settings, load_settings
 from service.state import ScreenerHolder
-from service.store import open_store
+from service.store import open_journal, open_store
 from service.versions import open_versions
 
 log = logging.getLogger(__name__)
@@ -97,9 +97,10 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = runtime.settings
     # No store, no service: screening without an audit trail or key checks is not an option.
     store = await anyio.to_thread.run_sync(open_store, settings.store_url)
+    journal = await anyio.to_thread.run_sync(open_journal, settings, store)
     cache = open_cache(settings)
     versions = open_versions(settings, runtime.keys)
-    runtime.start(cache, versions, store, open_rate_limiter(settings, runtime.keys))
+    runtime.start(cache, versions, store, open_rate_limiter(settings, runtime.keys), journal)
     log.info("result cache", extra={"backend": cache.backend, "state": await cache.check()})
     await _announce_access(runtime)
     listener = _listen_for_revocations(runtime)

@@ -26,6 +26,7 @@ from service.settings import Settings
 from service.state import ScreenerHolder, load_screener
 from service.store import Store
 from service.store.audit import ScreeningRecord
+from service.store.journal import AuditJournal
 from service.store.writer import AuditWriter
 from service.versions import VersionStore
 
@@ -48,6 +49,7 @@ class Runtime:
         self._auth: Authenticator | None = None
         self._limiter: RateLimiter | None = None
         self._audit: AuditWriter | None = None
+        self._journal: AuditJournal | None = None
 
     def start(
         self,
@@ -55,6 +57,7 @@ class Runtime:
         versions: VersionStore,
         store: Store,
         limiter: RateLimiter,
+        journal: AuditJournal | None = None,
     ) -> None:
         self._screening = ScreeningService(
             cache, self.keys, self.settings.cache_ttl_seconds, self.metrics
@@ -72,17 +75,23 @@ class Runtime:
             cache_seconds=self.settings.key_cache_seconds,
         )
         self._limiter = limiter
-        self._audit = AuditWriter(store.audit) if self.settings.audit_enabled else None
+        self._journal = journal if self.settings.audit_enabled else None
+        self._audit = (
+            AuditWriter(store.audit) if self.settings.audit_enabled and journal is None else None
+        )
 
     def stop(self) -> None:
         """Forget the parts; the audit writer commits what it holds first."""
         if self._audit is not None:
             self._audit.close()
+        if self._journal is not None:
+            self._journal.close()
         self._screening = None
         self._reloader = None
         self._versions = None
         self._auth = None
         self._audit = None
+        self._journal = None
         self._limiter = None
         self._store = None
 
@@ -106,12 +115,20 @@ class Runtime:
 
     @property
     def auditing(self) -> bool:
-        return self._audit is not None
+        return self._audit is not None or self._journal is not None
 
     async def record(self, records: list[ScreeningRecord]) -> None:
-        """Commit the audit records of an answer before it is sent (no-op with audit off)."""
-        if self._audit is not None:
+        """Make the audit records of an answer safe before it is sent (no-op with audit off):
+        appended to the journal (SQLite), or committed (PostgreSQL)."""
+        if self._journal is not None:
+            self._journal.append(records)
+        elif self._audit is not None:
             await self._audit.write(records)
+
+    async def audit_caught_up(self) -> None:
+        """Before reading the audit trail: every record written so far is in the database."""
+        if self._journal is not None:
+            await self._journal.caught_up()
 
     async def archive_job(self, record: JobRecord) -> None:
         """Keep the job's record in the durable store (on submission, and once it ends)."""

@@ -120,6 +120,7 @@ class AuditController(Controller):
     ) -> JsonBytes:
         runtime = runtime_of(request.app.state)
         caller = caller_of(request)
+        await runtime.audit_caught_up()
         record = await anyio.to_thread.run_sync(runtime.store.audit.get, screening_id)
         if record is None or not (
             caller.may(Permission.READ_AUDIT) or record.key_id == caller.key_id
@@ -175,6 +176,7 @@ class AuditController(Controller):
             outcome=outcome,  # type: ignore[arg-type]
             kinds=(kind,) if kind else (),  # type: ignore[arg-type]
         )
+        await runtime.audit_caught_up()
         records = runtime.store.audit.find(where, limit)
         # The first piece (the query's start) is read here, so a database error is a clear
         # answer, not a broken stream.

@@ -29,7 +29,7 @@ from service.reload import ReloadTrigger
 from service.runtime import Runtime
 from service.settings import Settings
 from service.state import ScreenerHolder
-from service.store import open_store
+from service.store import open_journal, open_store
 from service.versions import open_versions
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,11 @@ async def work(settings: Settings, url: str) -> None:
     runtime = Runtime(settings, ScreenerHolder(), Metrics())
     # The audit trail of the rows it screens: the database the API uses (DATABASE_URL).
     store = await anyio.to_thread.run_sync(open_store, settings.store_url)
+    journal = await anyio.to_thread.run_sync(open_journal, settings, store)
     cache = open_cache(settings)
     versions = open_versions(settings, runtime.keys)
     limiter = open_rate_limiter(settings, runtime.keys)
-    runtime.start(cache, versions, store, limiter)
+    runtime.start(cache, versions, store, limiter, journal)
     jobs = JobQueue(url, runtime.keys, settings)
     loop = asyncio.get_running_loop()
     try:

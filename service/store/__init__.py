@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from service.settings import Settings
 from service.store.apikeys import KeyStore
 from service.store.audit import AuditStore
 from service.store.database import migrate, open_engine
 from service.store.jobs import JobArchive
+from service.store.journal import AuditJournal
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,11 @@ def open_store(url: str) -> Store:
     engine = open_engine(url)
     migrate(engine)
     return Store(engine, KeyStore(engine), AuditStore(engine), JobArchive(engine))
+
+
+def open_journal(settings: Settings, store: Store) -> AuditJournal | None:
+    """The audit journal of a SQLite store with the audit on (PostgreSQL commits each group
+    directly); journals left by dead processes are copied in first."""
+    if not settings.audit_enabled or store.engine.dialect.name != "sqlite":
+        return None
+    return AuditJournal(store.audit)

@@ -83,8 +83,13 @@ def _exactly_once(client: TestClient[Litestar], job: dict[str, Any]) -> None:
     assert (summary["rows"], summary["hits"]) == (ROWS, hits)
     # And in the audit trail (the store the workers share with the app), each row once.
     store = client.app.state["runtime"].store
-    recorded = [r.id for r in store.audit.find(AuditFilter(kinds=("job",)))]
-    assert sorted(recorded) == sorted(f"{job['id']}.{n}" for n in range(1, ROWS + 1))
+    expected = sorted(f"{job['id']}.{n}" for n in range(1, ROWS + 1))
+
+    def recorded() -> list[str]:  # the workers copy their journals in as they go
+        return sorted(r.id for r in store.audit.find(AuditFilter(kinds=("job",))))
+
+    _wait_for(lambda: len(recorded()) >= ROWS, "rows missing from the audit trail", 30)
+    assert recorded() == expected
 
 
 def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
