@@ -8,6 +8,7 @@ No web framework here, so the command line and later job workers can build one t
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 import anyio.to_thread
@@ -76,6 +77,8 @@ class Runtime:
         )
         self._limiter = limiter
         self._journal = journal if self.settings.audit_enabled else None
+        if self._journal is not None:
+            self._journal.start(asyncio.get_running_loop())
         self._audit = (
             AuditWriter(store.audit) if self.settings.audit_enabled and journal is None else None
         )

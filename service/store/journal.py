@@ -1,13 +1,14 @@
 """The audit journal of the embedded SQLite store: each screening's record is appended to a
 file of this process (one `write` system call, before the answer is sent) and copied into the
-database by a thread of its own, many records per transaction.
+database in bulk.
 
 A record in the journal is as safe from a crash of the process as one committed to SQLite in
 WAL mode (both are in the operating system's hands once written, neither is flushed to disk),
-and far cheaper to write on the request path. A journal that its process left behind (killed)
-is copied in by the next process to start on the same data directory, then deleted; records
-have fixed ids and are inserted once, so copying a journal twice changes nothing. Readers of
-the audit trail wait until the journal is copied up to their request (`caught_up`).
+and far cheaper to write on the request path. The journal is copied into the database on the
+event loop every tenth of a second, many records per transaction. A journal that its process
+left behind (killed) is copied in by the next process to start on the same database, then
+deleted; records have fixed ids and are inserted once, so copying a journal twice changes
+nothing. Readers of the audit trail copy what is pending first (`caught_up`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import json
 import logging
 import os
 import threading
-import time
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -32,33 +32,38 @@ from service.store.audit import AuditStore, ScreeningRecord
 log = logging.getLogger(__name__)
 #: A journal file is replaced by a new one past this size, in bytes, and deleted once copied.
 _ROTATE_BYTES = 64 * 1024 * 1024
-#: Most records per transaction of the copying thread.
+#: Most records per transaction.
 _BATCH = 2000
-#: Seconds the copying thread sleeps when there is nothing new (it is woken by new records).
-_IDLE_SECONDS = 0.5
-#: Seconds between attempts when the database refuses the copy.
-_RETRY_SECONDS = 1.0
-#: Longest wait of a reader for the journal to be copied, in seconds.
-_CATCH_UP_SECONDS = 10.0
+#: Seconds between two copies: records gather meanwhile, so that each transaction carries many.
+_COPY_SECONDS = 0.1
+#: How long a copy on the event loop waits for another process's lock, in milliseconds, before
+#: it leaves the records for the next copy; and how long other copies wait.
+_LOOP_BUSY_MS = 10
+_BUSY_MS = 30_000
 
 
 def _line(record: ScreeningRecord) -> bytes:
-    fields = [
+    """The record as one line: its fields as JSON, a unit separator, the answer as it was sent
+    (JSON, which never holds a raw control character, so it needs no escaping)."""
+    head = [
         record.id, record.screened_at.isoformat(), record.kind, record.key_id,
         record.request_id, record.query_name, record.query_country, record.threshold,
         record.limit, record.watchlist_version, record.outcome, record.matches,
-        record.response, record.job_id, record.row,
+        record.job_id, record.row,
     ]  # fmt: skip
-    return (json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return (
+        json.dumps(head, ensure_ascii=False).encode() + b"\x1f" + record.response.encode() + b"\n"
+    )
 
 
 def _record(line: bytes) -> ScreeningRecord:
-    f = json.loads(line)
+    head, _, response = line.partition(b"\x1f")
+    f = json.loads(head)
     return ScreeningRecord(
         id=f[0], screened_at=datetime.fromisoformat(f[1]), kind=f[2], key_id=f[3],
         request_id=f[4], query_name=f[5], query_country=f[6], threshold=f[7], limit=f[8],
         watchlist_version=f[9], outcome=f[10], matches=[(e, s) for e, s in f[11]],
-        response=f[12], job_id=f[13], row=f[14],
+        response=response.decode(), job_id=f[12], row=f[13],
     )  # fmt: skip
 
 
@@ -76,23 +81,24 @@ class AuditJournal:
         database = store.engine.url.database
         if store.engine.dialect.name != "sqlite" or not database or database == ":memory:":
             raise ValueError("the audit journal is for a SQLite file")
-        directory = Path(database).with_name(Path(database).name + ".journal")
-        self.directory = directory
+        self.directory = Path(database).with_name(Path(database).name + ".journal")
         self.store = store
-        directory.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()  # guards `_files` and the counters below
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()  # one copy at a time (the loop's, or closing's)
         self._files: list[_File] = []
         self._fd = -1
         self._written = 0  # bytes written to the current file
         self._appended = 0  # records appended, in all
         self._copied = 0  # records copied, in all
-        self._wake = threading.Event()
-        self._stop = False
+        self._connection: Any = None
         self._failing = False
+        self._timer: asyncio.TimerHandle | None = None
         self._recover()
         self._open_file()
-        self._thread = threading.Thread(target=self._run, name="audit-journal", daemon=True)
-        self._thread.start()
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Copy on this event loop, every `_COPY_SECONDS`."""
+        self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
 
     # --- the request path -------------------------------------------------------------------
 
@@ -109,20 +115,14 @@ class AuditJournal:
                 f"the audit trail cannot be written ({exc.strerror}); nothing was screened",
                 code="audit_unavailable",
             ) from None
-        with self._lock:
-            self._written += len(data)
-            self._appended += len(records)
-            if self._written > _ROTATE_BYTES:
-                self._open_file()
-        self._wake.set()
+        self._written += len(data)
+        self._appended += len(records)
+        if self._written > _ROTATE_BYTES:
+            self._open_file()
 
     async def caught_up(self) -> None:
-        """Wait until every record appended so far is in the database (for readers)."""
-        target = self._appended
-        deadline = time.monotonic() + _CATCH_UP_SECONDS
-        self._wake.set()
-        while self._copied < target and time.monotonic() < deadline:
-            await asyncio.sleep(0.002)
+        """Copy now: every record appended so far is then in the database (for readers)."""
+        await asyncio.to_thread(self.copy)
 
     @property
     def lag(self) -> int:
@@ -130,25 +130,81 @@ class AuditJournal:
         return self._appended - self._copied
 
     def close(self) -> None:
-        """Copy what is left into the database, then delete the journal."""
-        self._stop = True
-        self._wake.set()
-        self._thread.join()
+        """Copy what is left into the database, then delete the journal (kept if the database
+        does not answer: the next process copies it in)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self.copy()
         with contextlib.suppress(OSError):
             os.close(self._fd)
+        with self._lock:
+            if not self._failing:
+                for item in self._files:
+                    with contextlib.suppress(OSError):
+                        item.path.unlink()
+            if self._connection is not None:
+                with contextlib.suppress(Exception):
+                    self._connection.close()
+
+    # --- copying ----------------------------------------------------------------------------
+
+    def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        # On the event loop itself: a copy is mostly SQLite's own work, and a thread would
+        # fight the loop for the interpreter lock on every request.
+        self.copy(busy_ms=_LOOP_BUSY_MS)
+        self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
+
+    def copy(self, busy_ms: int | None = None) -> None:
+        """Copy the records appended so far into the database, many per transaction. With
+        `busy_ms`, give up (until the next copy) when another process holds the database
+        longer than that."""
+        with self._lock:
+            try:
+                if self._connection is None:
+                    self._connection = self.store.engine.raw_connection()
+                cursor = self._connection.cursor()
+                cursor.execute(f"PRAGMA busy_timeout = {busy_ms or _BUSY_MS}")
+                cursor.close()
+                for item in list(self._files):
+                    self._copy_file(item)
+                if self._failing:
+                    log.warning("audit journal copied again")
+                self._failing = False
+            except Exception as exc:  # the database is busy or down: the journal keeps them
+                if not self._failing:
+                    log.error("audit journal copy failed", extra={"error": repr(exc)})
+                self._failing = True
+                with contextlib.suppress(Exception):
+                    self._connection.close()
+                self._connection = None
+
+    def _copy_file(self, item: _File) -> None:
+        with item.path.open("rb") as stream:
+            stream.seek(item.copied)
+            data = stream.read()
+        end = data.rfind(b"\n") + 1
+        lines = data[:end].splitlines()
+        for start in range(0, len(lines), _BATCH):
+            part = lines[start : start + _BATCH]
+            self.store.write(self._connection, [_record(line) for line in part])
+            item.copied += sum(len(line) + 1 for line in part)
+            self._copied += len(part)
+        if item.closed and item.copied >= item.path.stat().st_size:
+            self._files.remove(item)
+            item.path.unlink()
 
     # --- files ----------------------------------------------------------------------------
 
     def _open_file(self) -> None:
         """Start a new journal file, locked as ours for as long as the process lives; the one
-        before is closed, to be deleted once copied. Called with `_lock` held (or alone)."""
+        before is closed, to be deleted once copied."""
         path = self.directory / f"journal-{uuid.uuid4().hex}.jsonl"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         if self._files:
             self._files[-1].closed = True
         if self._fd >= 0:
-            os.close(self._fd)  # its lock goes with it; the copying thread still owns it
+            os.close(self._fd)
         self._files.append(_File(path))
         self._fd, self._written = fd, 0
 
@@ -173,69 +229,3 @@ class AuditJournal:
                 log.warning("audit journal recovered", extra={"records": len(records)})
             finally:
                 os.close(fd)
-
-    # --- the copying thread ---------------------------------------------------------------
-
-    def _run(self) -> None:
-        connection: Any = None
-        while True:
-            self._wake.wait(_IDLE_SECONDS)
-            self._wake.clear()
-            stopping = self._stop
-            try:
-                if connection is None:
-                    connection = self.store.engine.raw_connection()
-                self._copy(connection)
-                if self._failing:
-                    log.warning("audit journal copied again")
-                self._failing = False
-            except Exception as exc:  # the database is down: the journal keeps the records
-                if not self._failing:
-                    log.error("audit journal copy failed", extra={"error": repr(exc)})
-                self._failing = True
-                with contextlib.suppress(Exception):
-                    connection.close()
-                connection = None
-                time.sleep(_RETRY_SECONDS)
-                if not stopping:
-                    continue
-            if stopping and not self._failing:
-                break
-            if stopping:  # the database is down at shut-down: the journal stays, recovered
-                break  # by the next process
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                connection.close()
-        if not self._failing:
-            for item in self._files:
-                with contextlib.suppress(OSError):
-                    item.path.unlink()
-
-    def _copy(self, connection: Any) -> None:
-        while True:
-            with self._lock:
-                files = list(self._files)
-            progressed = False
-            for item in files:
-                progressed |= self._copy_file(connection, item)
-            if not progressed:
-                return
-
-    def _copy_file(self, connection: Any, item: _File) -> bool:
-        with item.path.open("rb") as stream:
-            stream.seek(item.copied)
-            data = stream.read(8 * 1024 * 1024)
-        end = data.rfind(b"\n") + 1
-        lines = data[:end].splitlines()
-        for start in range(0, len(lines), _BATCH):
-            part = lines[start : start + _BATCH]
-            self.store.write(connection, [_record(line) for line in part])
-            item.copied += sum(len(line) + 1 for line in part)
-            with self._lock:
-                self._copied += len(part)
-        with self._lock:
-            done = item.closed and item.copied >= item.path.stat().st_size
-            if done and item is not self._files[-1]:
-                self._files.remove(item)
-                item.path.unlink()
-        return end > 0
