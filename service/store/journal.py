@@ -222,7 +222,7 @@ class AuditJournal:
                 continue
             try:
                 with open(fd, "rb", closefd=False) as stream:
-                    records = [_record(line) for line in stream if line.endswith(b"\n")]
+                    records = [_record(line[:-1]) for line in stream if line.endswith(b"\n")]
                 for start in range(0, len(records), _BATCH):
                     self.store.append(records[start : start + _BATCH])
                 path.unlink()

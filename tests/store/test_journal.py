@@ -82,6 +82,8 @@ def test_the_journal_of_a_killed_process_is_copied_by_the_next(tmp_path: Path) -
     after = AuditJournal(store.audit)  # the next process: copies the dead one's journal in
     found = list(store.audit.find(AuditFilter()))
     assert sorted(r.request_id or "" for r in found) == sorted(f"r-{n}" for n in range(50))
+    assert {r.response for r in found} == {'{"matches": []}'}  # the answer as it was
+    assert {r.query_name for r in found} == {f"Завод «{n}»\n\x1f" for n in range(50)}
     assert len(list(after.directory.glob("journal-*"))) == 1  # its own only
     after.close()
     again = AuditJournal(store.audit)
