@@ -171,6 +171,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
     # Around the whole app, routing and error handling included, so every response is
     # logged, counted and carries the request id and the security headers (litestar's own
     # middleware runs per route).
-    secured = SecurityHeaders(app.asgi_handler, hsts=settings.hsts)
-    app.asgi_handler = RequestObserver(secured, metrics)
+    app.asgi_handler = RequestObserver(
+        app.asgi_handler, metrics, SecurityHeaders(hsts=settings.hsts)
+    )
     return app

@@ -10,8 +10,7 @@ import re
 from importlib.resources import files
 
 from litestar.config.cors import CORSConfig
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Method, Receive, Scope, Send
+from litestar.types import Method
 
 from service.settings import Settings
 
@@ -64,11 +63,11 @@ def page_policy(html: bytes) -> str:
 
 
 class SecurityHeaders:
-    """Adds the security headers to every HTTP response; `Cache-Control: no-store` to those
-    of `/v1/` unless the handler chose its own."""
+    """The security headers of every HTTP response, and `Cache-Control: no-store` for those of
+    `/v1/` unless the handler chose its own. Added by `RequestObserver`, which already sees
+    every response start (one wrapper around the app, not two)."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool, page_html: bytes | None = None) -> None:
-        self.app = app
+    def __init__(self, *, hsts: bool, page_html: bytes | None = None) -> None:
         common = (*_COMMON, _HSTS) if hsts else _COMMON
         page = page_policy(_PAGE.read_bytes() if page_html is None else page_html)
         self._api = (*common, (_CSP, _API_POLICY.encode()))
@@ -82,24 +81,11 @@ class SecurityHeaders:
             return self._docs
         return self._api
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        path = scope["path"]
-        extra = self.headers_for(path)
-        api = path.startswith("/v1/")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                if api and not any(name.lower() == b"cache-control" for name, _ in headers):
-                    headers.append(_NO_STORE)
-                headers.extend(extra)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    def add(self, path: str, headers: list[Header]) -> None:
+        """Add the headers of a response to `path` to its `headers`."""
+        if path.startswith("/v1/") and not any(name == b"cache-control" for name, _ in headers):
+            headers.append(_NO_STORE)
+        headers.extend(self.headers_for(path))
 
 
 def allowed_origins(setting: str) -> list[str]:
