@@ -24,10 +24,19 @@ can never be answered from an entry of the previous one. Plain strings; no Redis
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
 LAYOUT_VERSION = "v1"
+
+
+@functools.lru_cache(maxsize=16384)
+def _digest(normalized: str, country: str | None, threshold: float, limit: int) -> str:
+    """The hash of a query and its parameters; remembered, as the same names come again."""
+    # The unit separator cannot occur in a normalised query (letters, digits and spaces).
+    material = "\x1f".join((normalized, country or "", repr(float(threshold)), str(limit)))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +60,7 @@ class KeySpace:
         """The key of one screening result: the query as the engine sees it, its parameters and
         the watchlist version. The parameters are hashed so keys stay short and never hold a
         screened name in clear."""
-        # The unit separator cannot occur in a normalised query (letters, digits and spaces).
-        material = "\x1f".join((normalized, country or "", repr(float(threshold)), str(limit)))
-        digest = hashlib.sha256(material.encode("utf-8")).hexdigest()
+        digest = _digest(normalized, country, threshold, limit)
         return f"{self.root}:result:{watchlist_version}:{digest}"
 
     def results_pattern(self) -> str:

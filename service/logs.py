@@ -91,12 +91,31 @@ def write_access_line(
     and the method is an HTTP token."""
     if not _ACCESS.isEnabledFor(logging.INFO):
         return
-    extra = json.dumps(entry.fields, ensure_ascii=False, default=str)[1:-1] if entry.fields else ""
+    extra = _fields_json(entry.fields) if entry.fields else ""
     sys.stderr.write(
         f'{{"time":"{iso_utc()}","level":"INFO","logger":"{ACCESS_LOGGER}","message":"request",'
         f'"request_id":"{entry.id}","method":"{method}","path":{json.dumps(path)},'
         f'"status":{status},"duration_ms":{seconds * 1000:.2f}{"," if extra else ""}{extra}}}\n'
     )
+
+
+def _fields_json(fields: dict[str, Any]) -> str:
+    """The handler's fields as JSON members: the usual ones (counts, flags, a key id) written
+    directly, anything else through the encoder."""
+    parts = []
+    for key, value in fields.items():
+        if value is None:
+            text = "null"
+        elif value is True or value is False:
+            text = "true" if value else "false"
+        elif type(value) is int:
+            text = str(value)
+        elif type(value) is str and value.isascii() and value.isalnum():
+            text = f'"{value}"'
+        else:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        parts.append(f'"{key}":{text}')
+    return ",".join(parts)
 
 
 class JsonFormatter(logging.Formatter):
