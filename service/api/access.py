@@ -57,9 +57,10 @@ class Authorize:
             runtime = runtime_of(scope["litestar_app"].state)
             caller = await runtime.auth.authenticate(presented_key(scope["headers"]))
             if permission != ANY_KEY:
-                caller.require(Permission(permission))
-            annotate(key_id=caller.key_id)  # the public id, on the access line; never the key
-            await runtime.limit(caller)
+                caller.require(permission)
+            if caller.key is not None:
+                annotate(key_id=caller.key.id)  # the public id, on the access line; not the key
+                await runtime.limit(caller)
             scope[_CALLER] = caller  # type: ignore[literal-required]
         await self.app(scope, receive, send)
 
