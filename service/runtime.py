@@ -20,7 +20,14 @@ from service.errors import RateLimited, Unavailable
 from service.keys import KeySpace
 from service.metrics import Metrics
 from service.queries import Limits
-from service.ratelimit import RateLimiter
+from service.ratelimit import (
+    REQUESTS,
+    REQUESTS_WINDOW_SECONDS,
+    ROWS,
+    ROWS_WINDOW_SECONDS,
+    RateLimiter,
+    effective_limit,
+)
 from service.reload import Reloader
 from service.results import ScreeningService
 from service.settings import Settings
@@ -30,10 +37,6 @@ from service.store.audit import ScreeningRecord
 from service.store.journal import AuditJournal
 from service.store.writer import AuditWriter
 from service.versions import VersionStore
-
-#: Rate limit windows, in seconds: requests per minute, batch rows per hour.
-_REQUEST_WINDOW = 60
-_ROW_WINDOW = 3600
 
 
 class Runtime:
@@ -155,15 +158,15 @@ class Runtime:
         key = caller.key
         if key is None or self._limiter is None:
             return
+        settings = self.settings
         if rows:
-            bucket, window, limit = "rows", _ROW_WINDOW, key.rows_per_hour
-            default, unit = self.settings.rate_limit_rows_per_hour, "batch rows per hour"
-            cost = rows
+            bucket, window, unit, cost = ROWS, ROWS_WINDOW_SECONDS, "batch rows per hour", rows
+            limit = effective_limit(key.rows_per_hour, settings.rate_limit_rows_per_hour)
         else:
-            bucket, window, limit = "requests", _REQUEST_WINDOW, key.requests_per_minute
-            default, unit = self.settings.rate_limit_requests_per_minute, "requests per minute"
-            cost = 1
-        limit = default if limit is None else limit
+            bucket, window, unit, cost = REQUESTS, REQUESTS_WINDOW_SECONDS, "requests per minute", 1
+            limit = effective_limit(
+                key.requests_per_minute, settings.rate_limit_requests_per_minute
+            )
         if limit == 0:
             return
         verdict = await self._limiter.take(bucket, key.id, cost, limit, window)

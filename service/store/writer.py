@@ -1,13 +1,9 @@
-"""Group commit of audit records: no answer leaves before its record is committed, at a small
-cost per record under load.
+"""Group commit of audit records on PostgreSQL (SQLite has the journal, `service.store.journal`):
+no answer leaves before its record is committed, at a small cost per record under load.
 
-On the event loop, the records of every request of one loop iteration are gathered and written
-together at the end of the iteration, in one transaction of multi-row INSERTs. On SQLite that
-commit is a write into the WAL file, a fraction of a millisecond for a few dozen records, so it
-is done right there (no thread hand-over, no wait for the interpreter lock), on a connection
-that gives up at once when another process holds the database. Larger groups, PostgreSQL (a
-network round trip and a disk flush) and a busy SQLite go to one writer thread with a connection
-of its own, which commits everything handed over while it was busy in one transaction and then
+On the event loop, the records of every request of one loop iteration are handed over together
+(one hand-over per iteration, not per request); one writer thread, on a connection of its own,
+commits everything handed over while it was busy in one transaction of multi-row INSERTs, then
 releases the waiting requests with one call back into their loop.
 """
 
@@ -27,11 +23,6 @@ from service.store.audit import AuditStore, ScreeningRecord
 log = logging.getLogger(__name__)
 #: Most records in one transaction.
 _MAX_GROUP = 5000
-#: Most records written on the event loop itself (SQLite); more go to the writer thread.
-_INLINE_MAX = 200
-#: How long a write on the event loop waits for another process's lock, in milliseconds,
-#: before the group goes to the writer thread (which waits as long as it takes).
-_INLINE_BUSY_MS = 20
 
 
 @dataclass(slots=True)
@@ -65,8 +56,6 @@ class AuditWriter:
         self._queue: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
         self._open: _Batch | None = None
         self._connection: Any = None
-        self._inline = store.engine.dialect.name == "sqlite"
-        self._inline_connection: Any = None
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
 
@@ -85,35 +74,15 @@ class AuditWriter:
     def _hand_over(self, batch: _Batch) -> None:
         if self._open is batch:
             self._open = None
-        if self._inline and len(batch.records) <= _INLINE_MAX and self._write_inline(batch):
-            _settle([batch], failed=False)
-            return
         self._queue.put(batch)
-
-    def _write_inline(self, batch: _Batch) -> bool:
-        """Commit on the event loop; False (nothing written) when the database is busy or the
-        write fails, for the writer thread to do it or to report the failure."""
-        try:
-            if self._inline_connection is None:
-                connection = self.store.engine.raw_connection()
-                connection.cursor().execute(f"PRAGMA busy_timeout = {_INLINE_BUSY_MS}")
-                self._inline_connection = connection
-            self.store.write(self._inline_connection, batch.records)
-            return True
-        except Exception:
-            with contextlib.suppress(Exception):
-                self._inline_connection.close()
-            self._inline_connection = None
-            return False
 
     def close(self) -> None:
         """Commit what is handed over, then stop the thread."""
         self._queue.put(None)
         self._thread.join()
-        for connection in (self._connection, self._inline_connection):
-            if connection is not None:
-                with contextlib.suppress(Exception):
-                    connection.close()
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
 
     def _commit(self, records: list[ScreeningRecord]) -> bool:
         try:

@@ -58,6 +58,12 @@ def _submit_many(client: TestClient[Litestar]) -> str:
     return job_id
 
 
+def _fast_worker_env(redis_url: str, job_prefix: str, tmp_path: Path) -> dict[str, str]:
+    """A worker on the test's queue and store, with the short timers of `FAST`."""
+    fast = {k: str(v) for k, v in FAST.items()}
+    return worker_env(redis_url, job_prefix, tmp_path / "data", **fast)
+
+
 def _chunk_tasks(db: redis.Redis, prefix: str, job_id: str) -> list[dict[str, Any]]:
     """saq's records of the job's chunk tasks (kept an hour after they finish)."""
     keys = list(db.scan_iter(match=f"saq:job:{prefix}:v1:jobs:{job_id}:*"))
@@ -102,8 +108,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
 ) -> None:
     client = jobs_client(embedded_worker=False, **FAST)
     job_id = _submit_many(client)
-    fast = {k: str(v) for k, v in FAST.items()}
-    env = worker_env(redis_url, job_prefix, tmp_path / "data", **fast)
+    env = _fast_worker_env(redis_url, job_prefix, tmp_path)
     first = workers(env)
 
     def some_done() -> bool:
@@ -145,8 +150,7 @@ def test_two_workers_share_one_job(
     tmp_path: Path,
 ) -> None:
     client = jobs_client(embedded_worker=False, **FAST)
-    fast = {k: str(v) for k, v in FAST.items()}
-    env = worker_env(redis_url, job_prefix, tmp_path / "data", **fast)
+    env = _fast_worker_env(redis_url, job_prefix, tmp_path)
     workers(env), workers(env)
     time.sleep(1.5)  # both ready before the job comes
     job_id = _submit_many(client)
