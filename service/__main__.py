@@ -67,7 +67,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _configure_screen(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", help="the company name to screen")
-    parser.add_argument("--country", help="ISO 3166-1 alpha-2 code of the counterparty")
+    parser.add_argument(
+        "--country", help="the counterparty's country: an ISO 3166-1 code or a country's name"
+    )
     parser.add_argument("--threshold", type=float, help="lowest score reported, 0 to 1")
     parser.add_argument("--limit", type=int, help="most matches shown")
     parser.add_argument("--json", action="store_true", help="print the API's JSON instead")
@@ -79,12 +81,13 @@ def _screen(args: argparse.Namespace, settings: Settings) -> int:
     query = check_query(args.name, args.country, parameters, limits)
     screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
     found = screener.screen(
-        query.name, country=query.country, threshold=query.threshold, limit=query.limit
+        query.screened, country=query.country, threshold=query.threshold, limit=query.limit
     )
     matches = describe_matches(screener, found)
     if args.json:
         body = {
             "query": query.name,
+            "warnings": [{"code": n.code, "message": n.message} for n in query.notices],
             "country": query.country,
             "threshold": query.threshold,
             "limit": query.limit,
@@ -94,6 +97,8 @@ def _screen(args: argparse.Namespace, settings: Settings) -> int:
         }
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
+        for notice in query.notices:
+            print(f"warning: {notice.message}", file=sys.stderr)
         print(_describe(query.name, query.threshold, screener.version, matches))
     return 0
 

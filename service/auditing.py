@@ -15,7 +15,7 @@ from datetime import datetime
 
 from service.batch.outputs import ResultRow, jsonl_line
 from service.batch.status import JobRecord
-from service.queries import ScreenQuery
+from service.queries import Parameters, RefusedQuery, ScreenQuery
 from service.results import Result
 from service.store.audit import Kind, Outcome, ScreeningRecord
 
@@ -67,6 +67,35 @@ def query_record(
         watchlist_version=version,
         outcome=_outcome(matches),
         matches=matches,
+        response=response.decode(),
+    )
+
+
+def refused_record(
+    screening_id: str,
+    screened_at: datetime,
+    query: RefusedQuery,
+    parameters: Parameters,
+    response: bytes,
+    version: str,
+    key_id: str | None,
+    request_id: str | None,
+) -> ScreeningRecord:
+    """A query of a batch that was not screened (its result object, with the error, as sent):
+    the trail shows what was asked and refused, not only what was screened."""
+    return ScreeningRecord(
+        id=screening_id,
+        screened_at=screened_at,
+        kind="batch",
+        key_id=key_id,
+        request_id=request_id,
+        query_name=query.name,
+        query_country=None,
+        threshold=parameters.threshold,
+        limit=parameters.limit,
+        watchlist_version=version,
+        outcome="error",
+        matches=(),
         response=response.decode(),
     )
 

@@ -14,7 +14,8 @@ the web layer maps them to JSON responses in one place (`service.api.errors`).
     ├── NotFound (404)
     ├── Conflict (409)              the operation clashes with one in progress (a reload)
     ├── WatchlistError (422)
-    │   └── WatchlistFileError      a watchlist or list file cannot be read; names file and line
+    │   ├── WatchlistFileError      a watchlist or list file cannot be read; names file and line
+    │   └── WatchlistShrunk         a reload would drop more entities than allowed (unless forced)
     ├── ImportFormatError (422)     an official list file does not have the expected format
     └── Unavailable (503)           a needed backend is down, or the watchlist is not loaded yet
 
@@ -137,6 +138,10 @@ class WatchlistFileError(WatchlistError):
         self.source = source
         self.line = line
         self.problem = problem
+
+
+class WatchlistShrunk(WatchlistError):
+    code = "watchlist_shrunk"
 
 
 class ImportFormatError(ServiceError):

@@ -1,6 +1,6 @@
 """Every Redis key the service writes, built in this one place.
 
-    {prefix}:v1:result:{watchlist_version}:{sha256 of the query and its parameters}
+    {prefix}:v1:result:{watchlist_version}:{sha256 of the query, its parameters, RESULT_FORMAT}
     {prefix}:v1:watchlist:versions                  sorted set: version -> when last loaded
     {prefix}:v1:watchlist:version:{version}         JSON: load times, sources, entity count
     {prefix}:v1:watchlist:entities:{version}        the entities (see `service.versions`)
@@ -31,12 +31,20 @@ from dataclasses import dataclass
 LAYOUT_VERSION = "v1"
 
 
+#: Says how a result key's hash is made and what its entry holds; a new value makes every
+#: earlier entry unreachable (2: keyed by the text the engine screens, not its tokens; the
+#: explanation has notes).
+RESULT_FORMAT = "2"
+
+
 @functools.lru_cache(maxsize=16384)
-def _digest(normalized: str, country: str | None, threshold: float, limit: int) -> str:
+def _digest(screened: str, country: str | None, threshold: float, limit: int) -> str:
     """The hash of a query and its parameters; remembered, as the same names come again."""
-    # The unit separator cannot occur in a normalised query (letters, digits and spaces).
-    material = "\x1f".join((normalized, country or "", repr(float(threshold)), str(limit)))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+    # A screened name holds no control character, so the unit separator cannot occur in it.
+    material = "\x1f".join(
+        (RESULT_FORMAT, screened, country or "", repr(float(threshold)), str(limit))
+    )
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +60,16 @@ class KeySpace:
     def result(
         self,
         watchlist_version: str,
-        normalized: str,
+        screened: str,
         country: str | None,
         threshold: float,
         limit: int,
     ) -> str:
-        """The key of one screening result: the query as the engine sees it, its parameters and
-        the watchlist version. The parameters are hashed so keys stay short and never hold a
-        screened name in clear."""
-        digest = _digest(normalized, country, threshold, limit)
+        """The key of one screening result: exactly the text the engine screens (its answer,
+        explanations included, depends on every character: fields split at commas and
+        brackets, initials at full stops), its parameters and the watchlist version. Hashed,
+        so keys stay short and never hold a screened name in clear."""
+        digest = _digest(screened, country, threshold, limit)
         return f"{self.root}:result:{watchlist_version}:{digest}"
 
     def results_pattern(self) -> str:

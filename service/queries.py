@@ -8,22 +8,35 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from service.errors import BatchTooLarge, InvalidInput
+from service.matching.normalize import invisible_characters, strip_invisible
 from service.screening import normalized_query
 from service.settings import Settings
+from service.watchlist.countries import resolve_country
 
-_COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
-#: Names whose normalised form is remembered (a few MB at most).
+#: Names whose screened form is remembered (a few MB at most).
 NORMALIZED_CACHE_SIZE = 16_384
-#: Unicode categories refused in a name: control characters and lone surrogate halves.
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cs"})
+#: Line breaks and other vertical whitespace in a name become tabs: like a tab, they separate
+#: fields of a pasted supplier line, which the engine reads as such.
+_LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_LINE_BREAK_TABLE = str.maketrans(dict.fromkeys(_LINE_BREAKS, "\t"))
+#: Control characters (other than tab and line breaks) and lone surrogate halves: never part
+#: of a name (a stray \x15 from a legacy export); removed from what is screened, and reported.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something about a query the caller should know: what was removed from a name."""
+
+    code: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +46,8 @@ class Limits:
     max_limit: int
     max_name_length: int
     batch_max_queries: int
+    batch_min_threshold: float
+    batch_max_matches: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -42,6 +57,8 @@ class Limits:
             max_limit=settings.max_limit,
             max_name_length=settings.max_name_length,
             batch_max_queries=settings.batch_max_queries,
+            batch_min_threshold=settings.batch_min_threshold,
+            batch_max_matches=settings.batch_max_matches,
         )
 
 
@@ -55,13 +72,27 @@ class Parameters:
 
 @dataclass(frozen=True, slots=True)
 class ScreenQuery:
-    #: The name as the caller sent it.
+    #: The name as the caller sent it (lone surrogate halves, which no UTF-8 text can hold,
+    #: replaced by U+FFFD).
     name: str
-    #: The name as the engine sees it; what results are cached under.
-    normalized: str
+    #: The text the engine screens: the name without control and invisible characters. The
+    #: engine's answer (matches and explanations) depends on this text alone, with the
+    #: parameters below, so it is what results are cached under.
+    screened: str
     country: str | None
     threshold: float
     limit: int
+    #: What was removed from the name, if anything.
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedQuery:
+    """A query of a batch that cannot be screened, and why (the others still are)."""
+
+    name: str
+    code: str
+    message: str
 
 
 def check_parameters(threshold: float | None, limit: int | None, limits: Limits) -> Parameters:
@@ -81,71 +112,110 @@ def check_parameters(threshold: float | None, limit: int | None, limits: Limits)
     return Parameters(float(threshold), limit)
 
 
+def check_batch_parameters(parameters: Parameters, queries: int, limits: Limits) -> None:
+    """Bound the work and the answer of one batch request: a floor on its threshold (below
+    it nearly every listed name is some match of a long name) and a cap on the matches it may
+    return (queries times limit)."""
+    if parameters.threshold < limits.batch_min_threshold:
+        raise InvalidInput(
+            f"a batch's threshold must be at least {limits.batch_min_threshold}, got "
+            f"{parameters.threshold}; screen single names to look lower",
+            code="threshold_out_of_range",
+        )
+    if queries * parameters.limit > limits.batch_max_matches:
+        most = max(1, limits.batch_max_matches // queries)
+        raise InvalidInput(
+            f"a batch may return at most {limits.batch_max_matches:,} matches (queries times "
+            f"limit): with {queries:,} queries the limit can be at most {most}, got "
+            f"{parameters.limit}; lower the limit or split the batch",
+            code="batch_matches_too_many",
+        )
+
+
 def check_query(
     name: str, country: str | None, parameters: Parameters, limits: Limits
 ) -> ScreenQuery:
-    """A validated query, or `InvalidInput` with the code of the first problem found."""
+    """A validated query, or `InvalidInput` with the code of the first problem found. Control
+    and invisible characters are removed from what is screened and named in `notices`."""
+    # The length as sent, before any work on it: what is echoed and recorded is bounded too.
+    if len(name) > limits.max_name_length:
+        raise InvalidInput(
+            f"name is {len(name)} characters long; the limit is {limits.max_name_length}",
+            code="name_too_long",
+        )
+    sent, screened, notices = _cleaned(name)
+    _check_screened(screened)
     return ScreenQuery(
-        name=name,
-        normalized=_check_name(name, limits),
-        country=_check_country(country),
+        name=sent,
+        screened=screened,
+        country=check_country(country),
         threshold=parameters.threshold,
         limit=parameters.limit,
+        notices=notices,
     )
 
 
 def check_batch(
     queries: Sequence[tuple[str, str, str | None]], parameters: Parameters, limits: Limits
-) -> list[ScreenQuery]:
-    """Validate a batch of `(id, name, country)`; every bad query is named in one error."""
+) -> list[ScreenQuery | RefusedQuery]:
+    """Validate a batch of `(id, name, country)`: per query the checked query, or why it
+    cannot be screened. Only the batch as a whole (empty, too large, repeated ids, too much
+    work) is refused."""
     if not queries:
         raise InvalidInput("a batch needs at least one query", code="batch_empty")
     if len(queries) > limits.batch_max_queries:
         raise BatchTooLarge(
             f"a batch holds at most {limits.batch_max_queries} queries, got {len(queries)}"
         )
+    check_batch_parameters(parameters, len(queries), limits)
     repeated = [qid for qid, count in Counter(q[0] for q in queries).items() if count > 1]
     if repeated:
         raise InvalidInput(
             f"query ids must be unique; repeated: {', '.join(map(repr, repeated[:20]))}",
             code="duplicate_query_ids",
-            details=[{"id": qid} for qid in repeated],
+            details=[{"id": qid} for qid in repeated[:100]],
         )
-    checked: list[ScreenQuery] = []
-    problems: list[dict[str, Any]] = []
-    for index, (qid, name, country) in enumerate(queries):
+    checked: list[ScreenQuery | RefusedQuery] = []
+    for _, name, country in queries:
         try:
             checked.append(check_query(name, country, parameters, limits))
         except InvalidInput as exc:
-            problems.append({"index": index, "id": qid, "code": exc.code, "message": exc.message})
-    if problems:
-        raise InvalidInput(
-            f"{len(problems)} of {len(queries)} queries are invalid; see details",
-            code="invalid_queries",
-            details=problems,
-        )
+            checked.append(RefusedQuery(_representable(name), exc.code, exc.message))
     return checked
 
 
-def _check_name(name: str, limits: Limits) -> str:
-    if not name.strip():
+def _representable(name: str) -> str:
+    """The name with lone surrogate halves (no UTF-8 text can hold them) as U+FFFD."""
+    return _SURROGATE_RE.sub("\ufffd", name) if not name.isascii() else name
+
+
+def _cleaned(name: str) -> tuple[str, str, tuple[Notice, ...]]:
+    """(the name as sent but representable, the text to screen, what was removed)."""
+    if name.isascii() and name.isprintable():
+        return name, name.strip(), ()
+    notices = []
+    controls = [(m.start(), m[0]) for m in _CONTROL_RE.finditer(name)]
+    if controls:
+        notices.append(_removed("control_characters_removed", "control", controls))
+    invisible = invisible_characters(name)
+    if invisible:
+        notices.append(_removed("invisible_characters_removed", "invisible", invisible))
+    screened = strip_invisible(_CONTROL_RE.sub("", name)).translate(_LINE_BREAK_TABLE).strip()
+    return _representable(name), screened, tuple(notices)
+
+
+def _removed(code: str, kind: str, found: list[tuple[int, str]]) -> Notice:
+    shown = ", ".join(f"U+{ord(c):04X} at {i}" for i, c in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    count = f"{len(found)} {kind} character{'s' if len(found) > 1 else ''}"
+    return Notice(code, f"removed {count} from the name before screening ({shown}{more})")
+
+
+def _check_screened(screened: str) -> None:
+    if not screened:
         raise InvalidInput("name is empty", code="name_empty")
-    if len(name) > limits.max_name_length:
-        raise InvalidInput(
-            f"name is {len(name)} characters long; the limit is {limits.max_name_length}",
-            code="name_too_long",
-        )
-    if not name.isprintable():
-        for position, char in enumerate(name):
-            if unicodedata.category(char) in _REFUSED_CATEGORIES:
-                raise InvalidInput(
-                    f"name contains a control character (U+{ord(char):04X} at position {position})",
-                    code="name_control_characters",
-                )
-    normalized = _normalized(name)
-    if not normalized:
+    if not _normalized(screened):
         raise InvalidInput("name has no letters or digits to match", code="name_nothing_to_match")
-    return normalized
 
 
 @lru_cache(maxsize=NORMALIZED_CACHE_SIZE)
@@ -155,12 +225,18 @@ def _normalized(name: str) -> str:
     return normalized_query(name)
 
 
-def _check_country(country: str | None) -> str | None:
+def check_country(country: str | None) -> str | None:
+    """The ISO alpha-2 code of the counterparty's country: a code or a name in any language.
+    Text that names no country is refused: screening on with a wrong country would be a silent
+    wrong answer."""
     if country is None:
         return None
-    if not _COUNTRY_RE.fullmatch(country):
+    code = resolve_country(country)
+    if code is None:
+        shown = country if len(country) <= 40 else country[:40] + "..."
         raise InvalidInput(
-            f"country must be an ISO 3166-1 alpha-2 code such as 'BY', got {country!r}",
+            f"country must be an ISO 3166-1 code such as 'BY' or a country's name, got "
+            f"{_representable(shown)!r}",
             code="country_invalid",
         )
-    return country.upper()
+    return code

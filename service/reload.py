@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from service.errors import Conflict, ServiceError
+from service.errors import Conflict, ServiceError, WatchlistShrunk
 from service.metrics import Metrics
 from service.screening import Screener
 from service.state import ScreenerHolder
@@ -59,6 +59,19 @@ class ReloadAttempt:
     error: str | None
 
 
+def _counts(previous: Screener | None, current: Screener) -> dict[str, int]:
+    """Entities added and removed (by id) since the previous version, for the log."""
+    if previous is None or previous.version == current.version:
+        return {}
+    before = {e.id for e in previous.watchlist.entities}
+    after = {e.id for e in current.watchlist.entities}
+    return {
+        "previous_entities": len(before),
+        "added": len(after - before),
+        "removed": len(before - after),
+    }
+
+
 def source_names(sources: tuple[str, ...]) -> tuple[str, ...]:
     """Where a watchlist came from, as shown over HTTP: file names, not server paths, after
     their format if they have one (`ofac-csv:/lists/ofac/` is `ofac-csv:ofac`)."""
@@ -79,11 +92,13 @@ class Reloader:
         versions: VersionStore,
         metrics: Metrics,
         load: Callable[[], Screener],
+        max_shrink: float = 1.0,
     ) -> None:
         self._holder = holder
         self._versions = versions
         self._metrics = metrics
         self._load = load
+        self._max_shrink = max_shrink
         self._lock = asyncio.Lock()
         self._signal_queued = False
         self._tasks: set[asyncio.Task[None]] = set()
@@ -93,17 +108,18 @@ class Reloader:
     def in_progress(self) -> bool:
         return self._lock.locked()
 
-    async def reload(self, trigger: ReloadTrigger) -> ReloadOutcome:
+    async def reload(self, trigger: ReloadTrigger, *, force: bool = False) -> ReloadOutcome:
         """Load the configured watchlist and serve it. A load already in progress is not
         waited for: the caller gets `Conflict` at once and may retry when it has ended (an HTTP
-        request held for a whole load of a large list would outlive many clients' timeouts)."""
+        request held for a whole load of a large list would outlive many clients' timeouts).
+        `force`: serve it even if it drops more entities than `max_shrink` allows."""
         if self._lock.locked():
             raise Conflict(
                 "a watchlist reload is already in progress; retry when it has ended",
                 code="reload_in_progress",
             )
         async with self._lock:
-            return await self._reload(trigger)
+            return await self._reload(trigger, force=force)
 
     def start(self) -> None:
         """The first load, in the background: the app answers (`/health`) meanwhile."""
@@ -128,15 +144,17 @@ class Reloader:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _reload(self, trigger: ReloadTrigger) -> ReloadOutcome:
+    async def _reload(self, trigger: ReloadTrigger, *, force: bool = False) -> ReloadOutcome:
         started_at, started = datetime.now(UTC), time.perf_counter()
+        previous = self._holder.peek()
         try:
             # abandon_on_cancel: a shut-down during a long load does not wait for it.
             loaded = await anyio.to_thread.run_sync(self._load, abandon_on_cancel=True)
+            if previous is not None and trigger is not ReloadTrigger.STARTUP and not force:
+                self._check_shrink(previous, loaded)
         except Exception as exc:
             self._failed(trigger, started_at, time.perf_counter() - started, exc)
             raise
-        previous = self._holder.peek()
         changed = previous is None or previous.version != loaded.version
         # The same content: the screener in service stays, with its warm lookup caches.
         screener = loaded if changed or previous is None else previous
@@ -146,14 +164,16 @@ class Reloader:
         outcome = "changed" if changed else "unchanged"
         self._metrics.watchlist_reloads.labels(trigger.value, outcome).inc()
         self.last = ReloadAttempt(trigger, started_at, seconds, screener.version, None)
-        log.info(
-            "watchlist loaded",
+        log.log(
+            logging.WARNING if force and changed else logging.INFO,
+            "watchlist loaded" + (" (forced)" if force and changed else ""),
             extra={
                 "trigger": trigger.value,
                 "version": screener.version,
                 "previous_version": previous.version if previous else None,
                 "changed": changed,
                 "entities": len(screener.watchlist.entities),
+                **_counts(previous, screener),
                 "files": list(source_names(screener.watchlist.sources)),
                 "seconds": round(seconds, 3),
             },
@@ -167,6 +187,20 @@ class Reloader:
             sources=record.sources,
             loaded_at=loaded_at,
             seconds=seconds,
+        )
+
+    def _check_shrink(self, previous: Screener, loaded: Screener) -> None:
+        """Refuse a new version that drops more of the entities served than allowed."""
+        before, after = len(previous.watchlist.entities), len(loaded.watchlist.entities)
+        dropped = before - after
+        if before == 0 or dropped / before <= self._max_shrink:
+            return
+        raise WatchlistShrunk(
+            f"the new watchlist holds {after:,} entities, {dropped:,} fewer than the "
+            f"{before:,} served ({dropped / before:.0%}; at most {self._max_shrink:.0%} may "
+            "go): a file cut short? The version served stays; reload with force=true if the "
+            "list really shrank",
+            details=[{"entities": after, "served": before, "max_shrink": self._max_shrink}],
         )
 
     async def _record(self, screener: Screener, loaded_at: datetime) -> VersionRecord:

@@ -7,6 +7,8 @@ cache hit never parses or re-serialises its matches. No web framework and no Red
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,6 +53,11 @@ class ExplanationOut(_Out):
     query_coverage: float = Field(description="Share of the query's weight matched.")
     query_floor: float
     penalties: dict[str, float] = Field(description="Multipliers applied to the score.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What a reviewer should know besides the numbers, such as a country that "
+        "does not fit the entity's.",
+    )
 
 
 class MatchOut(_Out):
@@ -68,6 +75,9 @@ class MatchOut(_Out):
 
 
 _MATCH_LIST = TypeAdapter(list[MatchOut])
+#: Longest the engine runs in one go for a batch, in seconds, before the event loop gets a
+#: turn (health checks and other requests wait at most about this long).
+SLICE_SECONDS = 0.02
 #: Each match object starts with this key; inside JSON strings a quote is always escaped, so
 #: the sequence cannot occur anywhere else in a serialised match list.
 _MATCH_START = b'{"entity_id":'
@@ -113,13 +123,30 @@ def render_matches(screener: Screener, matches: Sequence[Match]) -> bytes:
     return _MATCH_LIST.dump_json(describe_matches(screener, matches))
 
 
-def _compute(screener: Screener, queries: Sequence[ScreenQuery]) -> list[Result]:
+def _compute(
+    screener: Screener, queries: Sequence[ScreenQuery], budget_seconds: float = math.inf
+) -> list[Result]:
+    """The results of the first queries, as many as fit in `budget_seconds` (at least one)."""
     results = []
+    deadline = time.perf_counter() + budget_seconds
     for query in queries:
         matches = screener.screen(
-            query.name, country=query.country, threshold=query.threshold, limit=query.limit
+            query.screened, country=query.country, threshold=query.threshold, limit=query.limit
         )
         results.append(Result(render_matches(screener, matches), False, len(matches)))
+        if time.perf_counter() > deadline:
+            break
+    return results
+
+
+async def _compute_all(screener: Screener, queries: Sequence[ScreenQuery]) -> list[Result]:
+    """Every query's result, computed in a worker thread in slices of `SLICE_SECONDS`: the
+    compiled engine keeps the interpreter lock while it runs, so the event loop only gets a
+    turn between slices."""
+    results: list[Result] = []
+    while len(results) < len(queries):
+        rest = queries[len(results) :]
+        results += await anyio.to_thread.run_sync(_compute, screener, rest, SLICE_SECONDS)
     return results
 
 
@@ -134,7 +161,7 @@ class ScreeningService:
 
     def key(self, screener: Screener, query: ScreenQuery) -> str:
         return self.keys.result(
-            screener.version, query.normalized, query.country, query.threshold, query.limit
+            screener.version, query.screened, query.country, query.threshold, query.limit
         )
 
     async def screen_one(self, screener: Screener, query: ScreenQuery) -> Result:
@@ -144,7 +171,7 @@ class ScreeningService:
         if payload is not None:
             result = Result(payload, True, count_matches(payload))
         else:
-            [result] = await anyio.to_thread.run_sync(_compute, screener, [query])
+            [result] = await _compute_all(screener, [query])
             await self.cache.set_many({key: result.payload}, self.ttl_seconds)
         self.metrics.observe_screening(
             hits=int(result.cached), misses=int(not result.cached), matches=result.matches
@@ -164,7 +191,7 @@ class ScreeningService:
             else:
                 todo.setdefault(key, query)
         if todo:
-            computed = await anyio.to_thread.run_sync(_compute, screener, list(todo.values()))
+            computed = await _compute_all(screener, list(todo.values()))
             fresh = dict(zip(todo, computed, strict=True))
             results.update(fresh)
             await self.cache.set_many({k: r.payload for k, r in fresh.items()}, self.ttl_seconds)

@@ -71,7 +71,9 @@ class Runtime:
         load = partial(
             load_screener, self.settings.watchlist_sources, self.settings.watchlist_filter
         )
-        self._reloader = Reloader(self.holder, versions, self.metrics, load)
+        self._reloader = Reloader(
+            self.holder, versions, self.metrics, load, self.settings.reload_max_shrink
+        )
         self._store = store
         self._auth = Authenticator(
             store.keys,

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     max_name_length: int = Field(default=300, ge=1)
     #: Most queries in one `POST /v1/screen/batch` request.
     batch_max_queries: int = Field(default=10_000, ge=1)
+    #: Lowest threshold a batch may ask for (0..1). Below it nearly every listed name is some
+    #: match of a long name, and one request could ask the engine for millions of matches.
+    batch_min_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    #: Most matches one batch may return: its queries times its `limit` (10,000 queries with
+    #: the default limit of 10). A match with its explanation is about 1.3 KB of JSON, so this
+    #: bounds an answer to about 130 MB.
+    batch_max_matches: int = Field(default=100_000, ge=1)
     #: Largest request body accepted, in bytes (a full batch of long names fits in 16 MiB).
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
 
@@ -121,6 +128,11 @@ class Settings(BaseSettings):
     #: loaded beyond this many are dropped. A version costs about a fifth of its JSON Lines
     #: file (compressed). No expiry besides: the version being served must stay listed.
     watchlist_versions_kept: int = Field(default=20, ge=1)
+    #: Largest share (0..1) of the entities served that a reload may drop. A list file cut
+    #: short (a failed download, a full disk) looks like a valid smaller list: a reload that
+    #: drops more is refused, and the version served stays, unless forced
+    #: (`POST /v1/watchlist/reload?force=true`). 1: never refused.
+    reload_max_shrink: float = Field(default=0.1, ge=0.0, le=1.0)
 
     # --- Batch jobs --------------------------------------------------------------------------
     #: Run one job worker inside the API process (`python -m service worker` starts more, on

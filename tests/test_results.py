@@ -26,7 +26,7 @@ from service.screening import Screener
 from service.watchlist.loader import Watchlist
 from service.watchlist.model import Alias, Entity
 
-LIMITS = Limits(0.8, 10, 100, 300, 10_000)
+LIMITS = Limits(0.8, 10, 100, 300, 10_000, 0.5, 100_000)
 PARAMETERS = Parameters(0.5, 10)
 
 
@@ -59,21 +59,24 @@ async def test_one_read_and_one_write_per_batch(
         "MAZ",
         "Acme",
         "zavod svt",
+        "Peleng",
         *[f"Integral {i}" for i in range(200)],
     ]
     queries = [check_query(n, None, PARAMETERS, LIMITS) for n in names]
     try:
         first = await service.screen(screener, queries)
-        assert cache.reads == [205]
-        assert cache.writes == [204]  # "Zavod SVT" and "zavod svt" are one query
+        assert cache.reads == [206]
+        # The repeated "Peleng" is one query; "zavod svt" is a query of its own: results are
+        # keyed by the text exactly as screened.
+        assert cache.writes == [205]
         second = await service.screen(screener, queries)
-        assert cache.reads == [205, 205]
-        assert cache.writes == [204]
+        assert cache.reads == [206, 206]
+        assert cache.writes == [205]
     finally:
         await cache.close()
     assert [r.payload for r in second] == [r.payload for r in first]
     assert all(r.cached for r in second)
-    assert len(redis_db.keys(f"{key_prefix}:*")) == 204
+    assert len(redis_db.keys(f"{key_prefix}:*")) == 205
 
 
 def test_count_matches_counts_without_parsing(screener: Screener) -> None:

@@ -3,9 +3,12 @@ the same, see `service.reload`). For admin keys only."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, post
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
+from litestar.params import Parameter
 
 from service.api.access import needs
 from service.api.context import runtime_of
@@ -27,7 +30,9 @@ class ReloadController(Controller):
         "event loop and swaps it in at once: every request is answered against one version, "
         "the old or the new. The same files give the same version (`changed: false`). A broken "
         "file keeps the version being served in service and answers 422 `watchlist_invalid` "
-        "naming the file and line; `/ready` then reports the failure. One reload at a time: "
+        "naming the file and line; `/ready` then reports the failure. A version that drops more "
+        "than `SCREENING_RELOAD_MAX_SHRINK` (10 %) of the entities served is refused the same "
+        "way (422 `watchlist_shrunk`) unless `force=true`. One reload at a time: "
         "another request meanwhile gets 409 `reload_in_progress` (retry). Each process reloads "
         "itself: with several workers or replicas, call each (or send each SIGHUP). Admin keys.",
         status_code=200,
@@ -35,12 +40,24 @@ class ReloadController(Controller):
             409: ResponseSpec(ErrorBody, description="A reload is already in progress."),
             422: ResponseSpec(
                 ErrorBody,
-                description="A watchlist file is invalid; the version served stays in service.",
+                description="A watchlist file is invalid (`watchlist_invalid`), or the new "
+                "version drops more entities than allowed (`watchlist_shrunk`; retry with "
+                "`force=true` if intended); the version served stays in service.",
             ),
         },
     )
-    async def reload(self, state: State) -> ReloadResponse:
-        outcome = await runtime_of(state).reloader.reload(ReloadTrigger.API)
+    async def reload(
+        self,
+        state: State,
+        force: Annotated[
+            bool,
+            Parameter(
+                description="Serve the new version even if it drops more entities than "
+                "`SCREENING_RELOAD_MAX_SHRINK` allows (a list that really shrank)."
+            ),
+        ] = False,
+    ) -> ReloadResponse:
+        outcome = await runtime_of(state).reloader.reload(ReloadTrigger.API, force=force)
         return ReloadResponse(
             version=outcome.version,
             previous_version=outcome.previous_version,

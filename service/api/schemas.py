@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.matching.matcher import DEFAULT_THRESHOLD
-from service.queries import ScreenQuery
+from service.queries import Notice, RefusedQuery, ScreenQuery
 from service.results import MatchOut, Result
 from service.watchlist.model import Entity
 
@@ -25,17 +25,22 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+_NAME_DESCRIPTION = (
+    "Company name in any script, 1 to 300 characters. Control characters and characters "
+    "that print as nothing (zero-width spaces, bidi marks, soft hyphens) are removed before "
+    "screening and named in `warnings`."
+)
+_COUNTRY_DESCRIPTION = (
+    "The counterparty's country: an ISO 3166-1 alpha-2 or alpha-3 code, or the country's "
+    "name in any language (`Belarus`, `Беларусь`, `Weißrussland`); anything else is refused. "
+    "Entities linked only to other countries rank lower, but a country never hides a name "
+    "that reaches the threshold on its own."
+)
+
+
 class ScreenRequest(_Request):
-    name: str = Field(
-        description="Company name in any script; 1 to 300 characters, no control characters.",
-        examples=["ОАО «БЕЛАЗ»"],
-    )
-    country: str | None = Field(
-        default=None,
-        description="ISO 3166-1 alpha-2 code of the counterparty's country. Entities linked "
-        "to other countries score lower.",
-        examples=["BY"],
-    )
+    name: str = Field(description=_NAME_DESCRIPTION, examples=["ОАО «БЕЛАЗ»"])
+    country: str | None = Field(default=None, description=_COUNTRY_DESCRIPTION, examples=["BY"])
     threshold: float | None = Field(
         default=None,
         description=f"Lowest score reported, 0 to 1; default {DEFAULT_THRESHOLD}.",
@@ -50,13 +55,33 @@ class ScreenRequest(_Request):
     )
 
 
+class QueryWarning(BaseModel):
+    code: str = Field(
+        description="control_characters_removed or invisible_characters_removed.",
+        examples=["invisible_characters_removed"],
+    )
+    message: str = Field(
+        examples=["removed 2 invisible characters from the name before screening (...)"]
+    )
+
+
+class QueryError(BaseModel):
+    code: str = Field(
+        description="Why this query was not screened: name_empty, name_too_long, "
+        "name_nothing_to_match or country_invalid.",
+        examples=["name_nothing_to_match"],
+    )
+    message: str = Field(examples=["name has no letters or digits to match"])
+
+
 class ScreenResponse(BaseModel):
     screening_id: str | None = Field(
         description="The id of this screening in the audit trail "
         "(`GET /v1/screenings/{screening_id}`); null when the audit is off."
     )
     query: str = Field(description="The name as sent.")
-    country: str | None
+    warnings: list[QueryWarning] = Field(description="What was removed from the name.")
+    country: str | None = Field(description="The ISO code of the country sent, if any.")
     threshold: float
     limit: int
     matches: list[MatchOut] = Field(description="Highest score first.")
@@ -69,13 +94,15 @@ class BatchQuery(_Request):
     id: str = Field(
         min_length=1, max_length=200, description="The caller's id, unique in the batch."
     )
-    name: str = Field(examples=["Minsk Wheeled Tractor Plant"])
-    country: str | None = None
+    name: str = Field(description=_NAME_DESCRIPTION, examples=["Minsk Wheeled Tractor Plant"])
+    country: str | None = Field(default=None, description=_COUNTRY_DESCRIPTION)
 
 
 class BatchRequest(_Request):
     queries: list[BatchQuery] = Field(
-        description="1 to 10,000 queries.",
+        description="1 to 10,000 queries. A query that cannot be screened (an empty name, a "
+        "name with nothing to match, an unknown country) gets its own `error`; the others are "
+        "screened all the same.",
         examples=[
             [
                 {"id": "po-1041", "name": "Minsk Wheeled Tractor Plant", "country": "BY"},
@@ -83,8 +110,17 @@ class BatchRequest(_Request):
             ]
         ],
     )
-    threshold: float | None = Field(default=None, json_schema_extra={"minimum": 0, "maximum": 1})
-    limit: int | None = Field(default=None, json_schema_extra={"minimum": 1, "maximum": 100})
+    threshold: float | None = Field(
+        default=None,
+        description=f"Lowest score reported, 0.5 to 1; default {DEFAULT_THRESHOLD}.",
+        json_schema_extra={"minimum": 0, "maximum": 1},
+    )
+    limit: int | None = Field(
+        default=None,
+        description="Most matches per query, 1 to 100; default 10. Queries times limit may "
+        "be at most 100,000.",
+        json_schema_extra={"minimum": 1, "maximum": 100},
+    )
 
 
 class BatchResult(BaseModel):
@@ -92,6 +128,10 @@ class BatchResult(BaseModel):
     screening_id: str | None = Field(description="This query's screening in the audit trail.")
     matches: list[MatchOut]
     cached: bool
+    warnings: list[QueryWarning] = Field(description="What was removed from the name.")
+    error: QueryError | None = Field(
+        description="Why this query was not screened; null when it was."
+    )
 
 
 class BatchResponse(BaseModel):
@@ -249,6 +289,14 @@ def _json_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _warnings(notices: Sequence[Notice]) -> str:
+    if not notices:
+        return "[]"
+    return json.dumps(
+        [{"code": n.code, "message": n.message} for n in notices], separators=(",", ":")
+    )
+
+
 def render_screen(
     query: ScreenQuery, result: Result, version: str, screened_at: str, screening_id: str | None
 ) -> bytes:
@@ -259,7 +307,8 @@ def render_screen(
     country = f'"{query.country}"' if query.country else "null"
     sid = f'"{screening_id}"' if screening_id else "null"
     head = (
-        f'{{"screening_id":{sid},"query":{_json_str(query.name)},"country":{country},'
+        f'{{"screening_id":{sid},"query":{_json_str(query.name)},'
+        f'"warnings":{_warnings(query.notices)},"country":{country},'
         f'"threshold":{query.threshold!r},"limit":{query.limit},"matches":'
     )
     cached = "true" if result.cached else "false"
@@ -268,24 +317,25 @@ def render_screen(
 
 
 def render_batch_results(
-    ids: Sequence[str], results: Sequence[Result], screening_ids: Sequence[str | None]
+    ids: Sequence[str],
+    queries: Sequence[ScreenQuery | RefusedQuery],
+    results: Sequence[Result | None],
+    screening_ids: Sequence[str | None],
 ) -> list[bytes]:
-    """Each query's `BatchResult` as JSON, in the order of the queries."""
+    """Each query's `BatchResult` as JSON, in the order of the queries; a refused query has no
+    result and an `error`."""
     out = []
-    for qid, result, sid in zip(ids, results, screening_ids, strict=True):
-        out.append(
-            b"".join(
-                (
-                    b'{"id":',
-                    _json(qid),
-                    b',"screening_id":',
-                    f'"{sid}"'.encode() if sid else b"null",
-                    b',"matches":',
-                    result.payload,
-                    b',"cached":true}' if result.cached else b',"cached":false}',
-                )
-            )
-        )
+    for qid, query, result, sid in zip(ids, queries, results, screening_ids, strict=True):
+        head = b'{"id":' + _json(qid) + b',"screening_id":'
+        head += f'"{sid}"'.encode() if sid else b"null"
+        if isinstance(query, RefusedQuery):
+            error = _json({"code": query.code, "message": query.message})
+            out.append(head + b',"matches":[],"cached":false,"warnings":[],"error":' + error + b"}")
+            continue
+        assert result is not None  # every query screened has its result
+        cached = b',"cached":true' if result.cached else b',"cached":false'
+        warnings = b',"warnings":' + _warnings(query.notices).encode()
+        out.append(head + b',"matches":' + result.payload + cached + warnings + b',"error":null}')
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +30,15 @@ from service.api.schemas import (
 )
 from service.auth import Permission
 from service.logs import annotate, annotate_queries, current_request_id
-from service.queries import Limits, ScreenQuery, check_batch, check_parameters, check_query
+from service.queries import (
+    Limits,
+    Parameters,
+    RefusedQuery,
+    ScreenQuery,
+    check_batch,
+    check_parameters,
+    check_query,
+)
 from service.results import Result
 from service.store.audit import ScreeningRecord, new_screening_id
 from service.timestamps import iso_utc
@@ -46,30 +55,47 @@ def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     return {s: ResponseSpec(ErrorBody, description=descriptions[s]) for s in statuses}
 
 
-def _checked_batch(body: bytes, limits: Limits) -> tuple[list[str], list[ScreenQuery]]:
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    ids: list[str]
+    #: Per query, in order: checked, or refused with its reason.
+    queries: list[ScreenQuery | RefusedQuery]
+    parameters: Parameters
+
+
+def _checked_batch(body: bytes, limits: Limits) -> _Batch:
     """Parse and check a whole batch; CPU-bound for thousands of names, so run in a thread."""
     data = parse_body(body, BatchRequest)
     parameters = check_parameters(data.threshold, data.limit, limits)
     triples = [(q.id, q.name, q.country) for q in data.queries]
-    return [q.id for q in data.queries], check_batch(triples, parameters, limits)
+    return _Batch(
+        [q.id for q in data.queries], check_batch(triples, parameters, limits), parameters
+    )
 
 
 def _batch_records(
     sids: Sequence[str | None],
     screened_at: datetime,
-    queries: Sequence[ScreenQuery],
+    batch: _Batch,
     parts: Sequence[bytes],
-    results: Sequence[Result],
+    results: Sequence[Result | None],
     version: str,
     key_id: str | None,
     request_id: str | None,
 ) -> list[ScreeningRecord]:
-    return [
-        auditing.query_record(
-            "batch", sid or "", screened_at, query, result, part, version, key_id, request_id
-        )
-        for sid, query, part, result in zip(sids, queries, parts, results, strict=True)
-    ]
+    records = []
+    for sid, query, part, result in zip(sids, batch.queries, parts, results, strict=True):
+        if isinstance(query, RefusedQuery) or result is None:
+            assert isinstance(query, RefusedQuery)
+            record = auditing.refused_record(
+                sid or "", screened_at, query, batch.parameters, part, version, key_id, request_id
+            )
+        else:
+            record = auditing.query_record(
+                "batch", sid or "", screened_at, query, result, part, version, key_id, request_id
+            )
+        records.append(record)
+    return records
 
 
 class ScreenController(Controller):
@@ -135,26 +161,31 @@ class ScreenController(Controller):
         caller = caller_of(request)
         body = await read_body(request, runtime.settings.max_body_bytes)
         # Parsing and normalising thousands of names would stall the event loop.
-        ids, queries = await anyio.to_thread.run_sync(_checked_batch, body, runtime.limits)
-        await runtime.limit(caller, rows=len(queries))
+        batch = await anyio.to_thread.run_sync(_checked_batch, body, runtime.limits)
+        await runtime.limit(caller, rows=len(batch.queries))
         screener = runtime.holder.current()
-        results = await runtime.screening.screen(screener, queries)
-        annotate(matches=sum(r.matches for r in results), cached=sum(r.cached for r in results))
-        annotate_queries([q.name for q in queries], log_queries=runtime.settings.log_queries)
+        queries = [q for q in batch.queries if isinstance(q, ScreenQuery)]
+        screened = iter(await runtime.screening.screen(screener, queries) if queries else [])
+        results = [next(screened) if isinstance(q, ScreenQuery) else None for q in batch.queries]
+        found = [r for r in results if r is not None]
+        annotate(matches=sum(r.matches for r in found), cached=sum(r.cached for r in found))
+        annotate_queries([q.name for q in batch.queries], log_queries=runtime.settings.log_queries)
         now = time.time()
         # Ascending in the order of the queries, as the audit export lists them.
         sids: list[str | None] = (
-            list(sorted(new_screening_id() for _ in queries))
+            list(sorted(new_screening_id() for _ in batch.queries))
             if runtime.auditing
-            else [None] * len(queries)
+            else [None] * len(batch.queries)
         )
-        parts = await anyio.to_thread.run_sync(render_batch_results, ids, results, sids)
+        parts = await anyio.to_thread.run_sync(
+            render_batch_results, batch.ids, batch.queries, results, sids
+        )
         if runtime.auditing:
             records = await anyio.to_thread.run_sync(
                 _batch_records,
                 sids,
                 datetime.fromtimestamp(now, UTC),
-                queries,
+                batch,
                 parts,
                 results,
                 screener.version,

@@ -77,7 +77,7 @@ def _result_rows(
             result = next(found)
             # A repeat within the chunk is matched once, the first time: the others are as
             # good as cached.
-            key = (checked.normalized, checked.country)
+            key = (checked.screened, checked.country)
             cached += result.cached or key in seen
             seen.add(key)
             status, matches, error = (HIT if result.matches else CLEAR), result.payload, None

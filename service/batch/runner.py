@@ -1,5 +1,5 @@
 """Screening the rows of a supplier file in this process, in input order, with a memo: a name
-seen before (as written, or in another spelling with the same normalised form) costs a
+seen before (as written, or with only control or invisible characters removed) costs a
 dictionary lookup, not a query. Rows that cannot be screened come out with status "error".
 
 Used by `screen-file`; jobs screen through the result cache instead (`processing`). No I/O.
@@ -68,6 +68,8 @@ class _Screening:
             max_limit=limit,
             max_name_length=max_name_length,
             batch_max_queries=1,
+            batch_min_threshold=0.0,
+            batch_max_matches=limit,
         )
         self.by_text: _Memo[tuple[str, str | None]] = _Memo(MEMO_GENERATION)
         self.by_form: _Memo[tuple[str, str | None]] = _Memo(MEMO_GENERATION)
@@ -85,10 +87,10 @@ class _Screening:
             query = check_query(name, country, self.parameters, self.limits)
         except InvalidInput as exc:
             return ERROR, NO_MATCHES, exc.message
-        key = (query.normalized, query.country)
+        key = (query.screened, query.country)
         found = self.by_form.get(key)
         if found is None:
-            found = self._screened(query.name, query.country)
+            found = self._screened(query.screened, query.country)
             self.by_form.put(key, found)
         return found
 

@@ -22,13 +22,15 @@ from service.matching.index import (
 )
 from service.matching.legal_forms import split_legal_forms
 from service.matching.names import query_fields
-from service.matching.normalize import Token, is_initials, tokenize
+from service.matching.normalize import Token, is_initials, strip_invisible, tokenize
 from service.matching.scoring import (
     COUNTRY_MISMATCH,
     FUZZY_MIN_SIM,
     INFLECTED,
     INFLECTION_SIM,
     LONG_NUMBER_LEN,
+    NEAR_EXACT,
+    NEAR_EXACT_COUNTRY_MISMATCH,
     TRANSLATION,
     TRANSLATION_SIM,
     TRUNCATED,
@@ -81,6 +83,8 @@ class Explanation:
     query_coverage: float
     query_floor: float
     penalties: dict[str, float]
+    #: What a reviewer should know besides the numbers (a country that does not fit).
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,7 @@ class Matcher:
         """The entities `name` may be, best first: per entity its best-scoring name, scored
         against the whole query and against each field of a supplier line."""
         best: dict[int, _Best] = {}
+        name = strip_invisible(name)
         fields = query_fields(name)
         tokens = [tokenize(field) for field in fields]
         parts = [(name.strip(), [t for words in tokens for t in words])]
@@ -154,7 +159,7 @@ class Matcher:
                 continue  # this name cannot, or is unlikely to, beat the entity's best one
             tried[entity] += 1
             scored = score_name(self.index, query, name_id, self.floors[name_id])
-            final = scored.score * self._country_factor(entity, country)
+            final = self._final_score(scored, entity, country, threshold)
             rank = (final, sum(p.kind == "exact" for p in scored.pairs))
             if final >= threshold and (entity not in best or rank > best[entity][:2]):
                 best[entity] = (*rank, scored, query)
@@ -340,6 +345,32 @@ class Matcher:
             return COUNTRY_MISMATCH
         return 1.0
 
+    def _final_score(
+        self, scored: NameScore, entity: int, country: str | None, threshold: float
+    ) -> float:
+        """The name's score with the caller's country. A country that does not fit (the
+        caller's, or one the query names) lowers the score; a (nearly) exact name it lowers by
+        at most a tenth, and never below the threshold: a wrong country alone hides no listed
+        name."""
+        final = scored.score * self._country_factor(entity, country)
+        alone = self._name_alone(scored)
+        if alone >= NEAR_EXACT:
+            final = max(final, alone * NEAR_EXACT_COUNTRY_MISMATCH)
+            if alone >= threshold:
+                final = max(final, threshold)
+        return final
+
+    def _name_alone(self, scored: NameScore) -> float:
+        """A name's score without the penalty of a country the query names, when that country
+        was added to the name (`... LLC Smolensk RU`); a listed name that holds a country of its
+        own (Belarusian National Olympic Committee) differs from the query in that word."""
+        penalty = scored.penalties.get("country_in_query")
+        if penalty is None or any(
+            t.key in COUNTRY_WORDS for t in self.index.names[scored.name_id].tokens
+        ):
+            return scored.score
+        return min(1.0, scored.score / penalty)
+
     def _shown(self, query: Query, name_id: int) -> IndexedName:
         """Of the names with the same words, the one whose legal form the query used."""
         name = self.index.names[name_id]
@@ -361,8 +392,23 @@ class Matcher:
         name = self._shown(query, scored.name_id)
         entity = self.index.entities[name.entity]
         penalties = dict(scored.penalties)
+        notes: list[str] = []
         if self._country_factor(name.entity, country) != 1.0:
             penalties["country_mismatch"] = COUNTRY_MISMATCH
+            notes.append(
+                f"the counterparty's country {country} is not one the entity is linked to "
+                f"({', '.join(entity.countries)})"
+            )
+        if "country_in_query" in penalties:
+            notes.append(
+                "the query names a country the entity is not linked to "
+                f"({', '.join(entity.countries)})"
+            )
+        if score > scored.score * self._country_factor(name.entity, country) + BOUND_EPSILON:
+            notes.append(
+                f"the name alone scores {self._name_alone(scored):.2f}: a country that does not "
+                "fit ranks a (nearly) exact name lower but does not hide it"
+            )
         matched = []
         used_q: set[int] = set()
         used_a: set[int] = set()
@@ -395,6 +441,7 @@ class Matcher:
             query_coverage=round(scored.query_coverage, 4),
             query_floor=round(scored.floor, 4),
             penalties=penalties,
+            notes=tuple(notes),
         )
         return Match(
             entity.id,

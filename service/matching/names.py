@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from service.matching.legal_forms import is_legal_form_abbreviation, is_only_legal_forms
-from service.matching.normalize import tokenize
+from service.matching.normalize import strip_invisible, tokenize
 from service.matching.vocabulary import generic
 
 # "Belarussian: ", "in Russian:", "Byelorussian:" ... as EU texts print them.
@@ -40,6 +40,7 @@ _DASH_ACRONYM_MIN_LETTERS = 3
 def split_name(raw: str) -> list[str]:
     """The names a list entry holds, without repeats; the entry itself when it holds one."""
     parts: dict[str, None] = {}
+    raw = strip_invisible(raw)
     for labelled in _LANGUAGE_LABEL_RE.split(raw):
         for piece in _split_slash(labelled.strip(" ;,")):
             for name in _unbracket(piece):

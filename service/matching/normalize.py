@@ -62,13 +62,47 @@ _SCRIPT_BOUNDARY_RE = re.compile(
 )
 
 
+# Characters that print as nothing: Unicode's default-ignorable code points (zero-width space,
+# joiners, LRM/RLM and the other bidi marks and isolates, soft hyphen, word joiner, BOM,
+# variation selectors, Hangul fillers, tags) and every other format character (category Cf).
+# Inside a word they would split it ("Grod\u200bno"), so they go before anything else, in
+# queries and listed names alike. tests/matching/test_normalize.py checks the class against
+# the Unicode database.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001345f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]+"
+)
+# Combining marks left after NFKC on a Latin, Greek or Cyrillic letter (no precomposed form:
+# "Gro\u0332dno", "Be\u0336lAZ"): they carry nothing the matching reads, and between letters
+# they would split the word. Marks of other scripts (vowel signs) stay.
+_STRAY_MARKS_RE = re.compile(
+    "(?<=[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1eff])"
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+
+
+def strip_invisible(text: str) -> str:
+    """The text without the characters that print as nothing (see `_INVISIBLE_RE`)."""
+    return text if text.isascii() else _INVISIBLE_RE.sub("", text)
+
+
+def invisible_characters(text: str) -> list[tuple[int, str]]:
+    """(position, character) of each character that prints as nothing, for reporting."""
+    if text.isascii():
+        return []
+    return [(m.start() + i, c) for m in _INVISIBLE_RE.finditer(text) for i, c in enumerate(m[0])]
+
+
 def clean_text(text: str) -> str:
     """NFKC, abbreviations and apostrophes joined, everything but letters and digits to spaces,
     a person's initials written as one word with their full stops ("В.В."). Each step runs only
     when the text has what it rewrites (this runs for every query)."""
     ascii_only = text.isascii()
     if not ascii_only:
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
+        text = _STRAY_MARKS_RE.sub("", text)
     if "." in text and _INITIALS_RE.search(text):
         return _clean_around_initials(text, ascii_only)
     return _clean(text, ascii_only)

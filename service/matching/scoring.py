@@ -64,6 +64,12 @@ GENERIC_ONLY = 0.5  # only generic words of a distinctive name matched
 WEAK_ALIAS = 0.9  # the list itself calls the alias weak
 #: The caller's country, or a country the query names, is none of the entity's.
 COUNTRY_MISMATCH = 0.7
+#: A name that scores this much on its own is (nearly) the listed name: a country that does
+#: not fit costs it at most NEAR_EXACT_COUNTRY_MISMATCH and never takes it below the
+#: threshold (front companies abroad are what screening must catch); it is ranked lower and
+#: its explanation says why.
+NEAR_EXACT = 0.9
+NEAR_EXACT_COUNTRY_MISMATCH = 0.9
 #: Query numbers this long are tax ids, phone numbers or post codes, not part of a name.
 LONG_NUMBER_LEN = 5
 

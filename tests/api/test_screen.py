@@ -87,11 +87,19 @@ def test_no_match_is_an_empty_list(client: TestClient[Litestar]) -> None:
 
 def test_second_identical_query_is_cached(client: TestClient[Litestar]) -> None:
     first = screen(client, name="Legmash Orsha")
-    second = screen(client, name="  LEGMASH   orsha ")
+    second = screen(client, name=" Legmash Orsha ")
     assert first["cached"] is False
-    assert second["cached"] is True
+    assert second["cached"] is True  # the ends of a name are not part of it
     assert second["matches"] == first["matches"]
-    assert second["query"] == "  LEGMASH   orsha "
+    assert second["query"] == " Legmash Orsha "
+
+
+def test_another_spelling_is_screened_for_itself(client: TestClient[Litestar]) -> None:
+    """The cache is keyed by the text exactly as the engine screens it: another spelling may
+    be explained differently, so it never gets a cached answer of the first."""
+    assert screen(client, name="Legmash Orsha")["cached"] is False
+    assert screen(client, name="LEGMASH   orsha")["cached"] is False
+    assert screen(client, name="LEGMASH   orsha")["cached"] is True
 
 
 def test_parameters_are_part_of_the_cache_key(client: TestClient[Litestar]) -> None:
@@ -120,14 +128,14 @@ def error(response: Any, status: int, code: str) -> dict[str, Any]:
         ({"name": ""}, "name_empty"),
         ({"name": "   \t "}, "name_empty"),
         ({"name": "x" * 301}, "name_too_long"),
-        ({"name": "BELAZ\x00"}, "name_control_characters"),
-        ({"name": "BEL\x1bAZ"}, "name_control_characters"),
+        ({"name": "\x00\x1b"}, "name_empty"),
         ({"name": "«»!?"}, "name_nothing_to_match"),
         ({"name": "BELAZ", "threshold": 1.5}, "threshold_out_of_range"),
         ({"name": "BELAZ", "threshold": -0.1}, "threshold_out_of_range"),
         ({"name": "BELAZ", "limit": 0}, "limit_out_of_range"),
         ({"name": "BELAZ", "limit": 101}, "limit_out_of_range"),
-        ({"name": "BELAZ", "country": "BLR"}, "country_invalid"),
+        ({"name": "BELAZ", "country": "ZZ"}, "country_invalid"),
+        ({"name": "BELAZ", "country": "Atlantis"}, "country_invalid"),
         ({"name": "BELAZ", "country": "B1"}, "country_invalid"),
         ({"name": "BELAZ", "country": ""}, "country_invalid"),
         ({}, "invalid_body"),

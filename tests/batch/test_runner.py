@@ -62,11 +62,11 @@ def test_results_in_input_order_with_statuses(screener: Screener) -> None:
 
 
 def test_rows_the_service_would_refuse_are_errors(screener: Screener) -> None:
-    rows = [row(1, "x" * 301), row(2, "Zavod\x07SVT"), row(3, "«—»"), row(4, "Zavod SVT")]
+    rows = [row(1, "x" * 301), row(2, "\x07\u200b"), row(3, "«—»"), row(4, "Zavod\x07SVT")]
     results = screened(screener, rows)
     assert [r.status for r in results] == ["error", "error", "error", "hit"]
     assert results[0].error == "name is 301 characters long; the limit is 300"
-    assert results[1].error is not None and "control character" in results[1].error
+    assert results[1].error == "name is empty"  # once its control characters are removed
     assert results[2].error == "name has no letters or digits to match"
     assert screened(screener, rows[:1], max_name_length=400)[0].status == "clear"
 
@@ -96,10 +96,15 @@ def test_repeated_names_are_screened_once(
     rows = [row(i, name, "BY") for i, name in enumerate(names, start=1)]
     rows.append(row(8, "ОАО «БЕЛАЗ»", "RU"))  # another country: another question (and answer)
     results = screened(screener, rows)
-    assert calls == [("ОАО «БЕЛАЗ»", "BY"), ("Acme Garden Furniture", "BY"), ("ОАО «БЕЛАЗ»", "RU")]
-    statuses = ["hit", "clear", "hit", "hit", "hit", "clear", "hit", "clear"]
+    # Each text is screened once (the ends of a name are not part of it); another spelling
+    # is screened for itself, since its explanation may differ.
+    assert calls == [
+        ("ОАО «БЕЛАЗ»", "BY"), ("Acme Garden Furniture", "BY"), ('оао "белаз"', "BY"),
+        ("ОАО  «БЕЛАЗ»", "BY"), ("ОАО «БЕЛАЗ»", "RU"),
+    ]  # fmt: skip
+    # The last is listed in Belarus, asked with Russia: ranked lower, not hidden.
+    statuses = ["hit", "clear", "hit", "hit", "hit", "clear", "hit", "hit"]
     assert [r.status for r in results] == statuses
-    assert results[3].matches == results[0].matches  # same normalised form, same answer
     assert results[3].name == 'оао "белаз"'  # each row keeps its own text
 
 

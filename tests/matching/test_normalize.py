@@ -1,4 +1,7 @@
-from service.matching.normalize import clean_text, tokenize
+import sys
+import unicodedata
+
+from service.matching.normalize import clean_text, strip_invisible, tokenize
 
 
 def test_quotes_and_punctuation_become_spaces() -> None:
@@ -55,3 +58,26 @@ def test_dotted_letters_elsewhere_stay_abbreviations() -> None:
     assert clean_text("Peleng O.A.O.") == "Peleng OAO"
     assert clean_text("Plant J. S. C.") == "Plant J S C"
     assert clean_text("AIRLINES S. GROUP") == "AIRLINES S GROUP"
+
+
+def test_every_format_character_is_invisible() -> None:
+    """Each character of Unicode category Cf, and each default-ignorable code point, is
+    removed before tokenising (checked against this Python's Unicode database)."""
+    default_ignorable = [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0]
+    default_ignorable += [*range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
+    format_characters = [
+        c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+    ]
+    assert len(format_characters) > 150
+    for code in format_characters + default_ignorable:
+        assert strip_invisible(f"a{chr(code)}b") == "ab", f"U+{code:04X}"
+
+
+def test_hidden_characters_do_not_split_words() -> None:
+    clean = [t.key for t in tokenize("Grodno Azot")]
+    for hidden in [
+        "Grod\u200bno Az\u00adot",
+        "Gro\u0336dno\u2060 Azo\u0332t",
+        "\ufeffGrodno Azot\u200f",
+    ]:
+        assert [t.key for t in tokenize(hidden)] == clean
