@@ -70,10 +70,11 @@ def _reload_on_sighup(reloader: Reloader) -> Callable[[], None]:
 async def _announce_access(runtime: Runtime) -> None:
     store = runtime.store
     log.info("durable store", extra={"database": store.engine.dialect.name})
-    if await runtime.auth.open_mode():
+    if not await runtime.auth.keys_created():
         log.warning(
-            "OPEN MODE: no API key exists and the server is bound to a loopback address, so "
-            "requests need no key; create one with `python -m service keys create` to end it"
+            "OPEN MODE: no API key has been created, so requests that reach the server on a "
+            "loopback address need no key (others always do); create one with `python -m "
+            "service keys create` to end it for good"
         )
     if not runtime.auditing:
         log.warning("AUDIT OFF: screenings are not recorded (SCREENING_AUDIT_ENABLED=false)")

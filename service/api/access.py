@@ -32,12 +32,14 @@ def needs(permission: Permission | str) -> dict[str, Any]:
 
 
 def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
-    """The key of `X-API-Key`, else of `Authorization: Bearer`, from the raw ASGI headers."""
+    """The key of `X-API-Key`, else of `Authorization: Bearer`, from the raw ASGI headers. An
+    empty `X-API-Key` (a client's unset variable) is no key: it does not hide the Bearer one."""
     bearer = None
     for name, value in headers:
         if name == b"x-api-key":
-            return value.decode("latin-1").strip() or None
-        if name == b"authorization":
+            if key := value.decode("latin-1").strip():
+                return key
+        elif name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 bearer = token.strip()
@@ -55,7 +57,11 @@ class Authorize:
         permission = handler.opt.get(PERMISSION) if handler is not None else None
         if permission is not None:
             runtime = runtime_of(scope["litestar_app"].state)
-            caller = await runtime.auth.authenticate(presented_key(scope["headers"]))
+            # The open mode is decided by the address the request reached: `server` is the
+            # local address of its connection, read by the ASGI server from the socket.
+            caller = await runtime.auth.authenticate(
+                presented_key(scope["headers"]), scope.get("server")
+            )
             if permission != ANY_KEY:
                 caller.require(permission)
             if caller.key is not None:
