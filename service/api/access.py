@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.openapi.spec import SecurityRequirement, SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.api.context import runtime_of
@@ -24,6 +25,24 @@ PERMISSION = "permission"
 ANY_KEY = "any key"
 #: Where the caller is kept in the request's scope.
 _CALLER = "screening.caller"
+
+#: The two ways of presenting a key, as OpenAPI security schemes (the document's components).
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "ApiKeyHeader": SecurityScheme(
+        type="apiKey",
+        name="X-API-Key",
+        security_scheme_in="header",
+        description="The API key (`scr_<id>_<secret>`). Until the first key is created, a "
+        "request reaching the server on a loopback address needs none (open mode).",
+    ),
+    "BearerKey": SecurityScheme(
+        type="http",
+        scheme="bearer",
+        description="The same API key, as `Authorization: Bearer <key>`.",
+    ),
+}
+#: The `security` of every route that names a permission: either scheme will do.
+KEY_REQUIRED: list[SecurityRequirement] = [{"ApiKeyHeader": []}, {"BearerKey": []}]
 
 
 def needs(permission: Permission | str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.openapi import ResponseSpec
 
 from service.api.context import runtime_of
+from service.api.errors import public_text
 from service.api.schemas import (
     AccessStatus,
     CacheStatus,
@@ -38,7 +39,7 @@ def _reload_status(runtime: Runtime) -> ReloadStatus:
             seconds=round(last.seconds, 3),
             ok=last.error is None,
             version=last.version,
-            error=last.error,
+            error=public_text(last.error) if last.error else None,
         )
         if last
         else None,
@@ -87,7 +88,8 @@ class HealthController(Controller):
             state=runtime.holder.state,
             version=screener.version if screener else None,
             entities=len(screener.watchlist.entities) if screener else None,
-            error=runtime.holder.error,
+            # Public: a file is named, not the server's directories.
+            error=public_text(runtime.holder.error) if runtime.holder.error else None,
         )
         ready = runtime.holder.state is WatchlistState.READY
         body = Readiness(
