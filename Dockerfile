@@ -31,8 +31,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
 
-# The app writes its own JSON access log; uvicorn's is off. Bound to 0.0.0.0, the app never
-# runs open: every request needs an API key (`docker compose exec api python -m service keys
-# create --name admin --role admin` makes the first).
+# The app writes its own JSON access log; uvicorn's is off. Every request from outside the
+# container needs an API key (it reaches a non-loopback address, so the app never runs open
+# for it); `docker compose exec api python -m service keys create --name admin --role admin`
+# makes the first.
 CMD ["uvicorn", "--factory", "service.app:create_app", "--host", "0.0.0.0", "--port", "8000", \
      "--no-access-log"]

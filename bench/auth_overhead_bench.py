@@ -5,8 +5,8 @@ PostgreSQL, and the splits between (key without audit, audit without key, a fini
 
 Served and loaded exactly as `api_bench.py` does (its machinery: uvicorn, one worker, the same
 options, one process per variant, `wrk` in another process, scenarios interleaved run by run,
-medians). Every variant is bound to 127.0.0.1 (`SCREENING_BIND_HOST`, as `serve --host` sets
-it) and has its own data directory (SQLite) or database (PostgreSQL). After every run the
+medians). Every variant listens on 127.0.0.1 (open while it has no key, as a local install)
+and has its own data directory (SQLite) or database (PostgreSQL). After every run the
 audited variants' records are counted in their database and compared with the requests `wrk`
 saw answered: there must be one per answer (a few more are allowed, at most one per
 connection: requests still in flight when `wrk` stopped were recorded but not counted).
@@ -84,10 +84,7 @@ def variants(include_postgres: bool) -> list[Variant]:
 
 def prepare(variant: Variant, workdir: Path, postgres: str) -> None:
     """The variant's data directory (or database) and key, and its server (not started)."""
-    env = {
-        "SCREENING_BIND_HOST": "127.0.0.1",
-        "SCREENING_AUDIT_ENABLED": "true" if variant.audit else "false",
-    }
+    env = {"SCREENING_AUDIT_ENABLED": "true" if variant.audit else "false"}
     if variant.store == "postgresql":
         name = f"bench_audit_{uuid.uuid4().hex[:10]}"
         admin(postgres, f'CREATE DATABASE "{name}"')

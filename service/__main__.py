@@ -51,9 +51,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.app import create_app
 
-    # The app knows where it listens: it may run open (no key yet) only on a loopback address.
-    # uvicorn's own access log is off because the app logs every request.
-    app = create_app(settings.model_copy(update={"bind_host": args.host}))
+    # uvicorn's own access log is off because the app logs every request. Whether a request may
+    # go without a key (open mode) the app decides from the address the request reached.
+    app = create_app(settings)
     uvicorn.run(
         app,
         host=args.host,

@@ -14,16 +14,20 @@ import signal
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
 
 import anyio.to_thread
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.plugins.pydantic import PydanticPlugin
+from litestar.static_files import create_static_files_router
 
 from service import __version__, revocations
-from service.api.access import Authorize
+from service.api.access import SECURITY_SCHEMES, Authorize
 from service.api.apikeys import KeysController
 from service.api.audit import AuditController
 from service.api.context import STATE_KEY, runtime_of
@@ -70,10 +74,11 @@ def _reload_on_sighup(reloader: Reloader) -> Callable[[], None]:
 async def _announce_access(runtime: Runtime) -> None:
     store = runtime.store
     log.info("durable store", extra={"database": store.engine.dialect.name})
-    if await runtime.auth.open_mode():
+    if not await runtime.auth.keys_created():
         log.warning(
-            "OPEN MODE: no API key exists and the server is bound to a loopback address, so "
-            "requests need no key; create one with `python -m service keys create` to end it"
+            "OPEN MODE: no API key has been created, so requests that reach the server on a "
+            "loopback address need no key (others always do); create one with `python -m "
+            "service keys create` to end it for good"
         )
     if not runtime.auditing:
         log.warning("AUDIT OFF: screenings are not recorded (SCREENING_AUDIT_ENABLED=false)")
@@ -125,6 +130,21 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
         await versions.close()
 
 
+#: Swagger UI's files, served by the app (no CDN: the reference page works offline).
+_SWAGGER_FILES = Path(str(files("service.api").joinpath("static/swagger-ui")))
+_SWAGGER_PATH = "/schema/assets"
+
+
+def _swagger_ui() -> SwaggerRenderPlugin:
+    return SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{_SWAGGER_PATH}/swagger-ui-bundle.js",
+        css_url=f"{_SWAGGER_PATH}/swagger-ui.css",
+        standalone_preset_js_url=f"{_SWAGGER_PATH}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{_SWAGGER_PATH}/favicon-32x32.png'>",
+    )
+
+
 def _openapi() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Sanctions screening",
@@ -132,7 +152,8 @@ def _openapi() -> OpenAPIConfig:
         description="Fuzzy screening of company names against a watchlist of Belarusian "
         "defence and military-industrial enterprises, with an explanation of every match.",
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin(path="/openapi.json")],
+        render_plugins=[_swagger_ui(), JsonRenderPlugin(path="/openapi.json")],
+        components=Components(security_schemes=dict(SECURITY_SCHEMES)),
     )
 
 
@@ -155,6 +176,9 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             HealthController,
             MetricsController,
             PageController,
+            create_static_files_router(
+                _SWAGGER_PATH, [_SWAGGER_FILES], include_in_schema=False, name="swagger-ui"
+            ),
         ],
         # The jobs backend's worker screens through the runtime that `_lifespan` starts.
         lifespan=[_lifespan, jobs_lifespan],

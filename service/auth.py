@@ -1,17 +1,20 @@
 """Who is calling and what they may do: API keys checked against the durable store (with a
 short cache), roles mapped to permissions, and the open mode of a fresh local install.
 
-Open mode: a server bound to a loopback address answers without a key while no key exists;
-the first key created ends it (within the key cache's lifetime). No web framework here.
+Open mode: a request that reached the server on a loopback address (the local address of its
+connection, as the ASGI server read it from the socket) is answered without a key while no key
+has ever been created in the store. The first key ends it for good, within the key cache's
+lifetime: revoking every key does not bring it back. No web framework here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from ipaddress import ip_address
+from ipaddress import IPv6Address, ip_address
 
 import anyio.to_thread
 
@@ -68,41 +71,52 @@ class Caller:
 OPEN = Caller(None)
 
 
-def is_loopback(host: str | None) -> bool:
-    if host is None:
+def is_loopback(server: Sequence[object] | None) -> bool:
+    """Whether an ASGI `server` address, `(host, port)`, is a loopback IP address. Only an IP
+    literal counts: a server reads it from its socket, and a name (or a Unix socket's path)
+    says nothing about where the connection came from."""
+    if not server or not isinstance(server[0], str):
         return False
-    if host == "localhost":
-        return True
     try:
-        return ip_address(host.strip("[]")).is_loopback
+        address = ip_address(server[0].strip("[]"))
     except ValueError:
         return False
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # a dual-stack socket reached on 127.0.0.1
+    return address.is_loopback
 
 
 class Authenticator:
-    def __init__(self, keys: KeyStore, *, open_allowed: bool, cache_seconds: float) -> None:
+    def __init__(self, keys: KeyStore, *, cache_seconds: float) -> None:
         self.keys = keys
-        self.open_allowed = open_allowed
         self.cache_seconds = cache_seconds
         self._cache: dict[str, tuple[ApiKey | None, float]] = {}
-        self._open: tuple[bool, float] | None = None
+        #: Whether a key has ever been created, and when that was last read; once true, for good.
+        self._keyed: tuple[bool, float] | None = None
         self._lookups: dict[str, asyncio.Future[ApiKey | None]] = {}
         self._verified: dict[str, tuple[Caller, float]] = {}
 
-    async def open_mode(self) -> bool:
-        """True while the service may answer without a key."""
-        if not self.open_allowed:
-            return False
-        now = time.monotonic()
-        if self._open is None or now - self._open[1] > self.cache_seconds:
-            count = await anyio.to_thread.run_sync(self.keys.active_count)
-            self._open = (count == 0, now)
-        return self._open[0]
+    async def open_mode(self, server: Sequence[object] | None) -> bool:
+        """True if a request that reached the server at the address `server` (the ASGI scope's)
+        may be answered without a key: a loopback address, and no key ever created."""
+        return is_loopback(server) and not await self.keys_created()
 
-    async def authenticate(self, presented: str | None) -> Caller:
-        """The caller presenting this key (None: no key); `Unauthorized` if it is not valid."""
+    async def keys_created(self) -> bool:
+        """Whether a key has ever been created in the store (revoked ones count)."""
+        keyed = self._keyed
+        if keyed is not None and (keyed[0] or time.monotonic() - keyed[1] <= self.cache_seconds):
+            return keyed[0]  # a key made is never unmade: no need to read the store again
+        created = await anyio.to_thread.run_sync(self.keys.any_created)
+        self._keyed = (created, time.monotonic())
+        return created
+
+    async def authenticate(
+        self, presented: str | None, server: Sequence[object] | None = None
+    ) -> Caller:
+        """The caller presenting this key (None: no key) in a request that reached the server
+        at the address `server`; `Unauthorized` if it is not valid."""
         if not presented:
-            if await self.open_mode():
+            if await self.open_mode(server):
                 return OPEN
             raise Unauthorized(
                 "an API key is required: send it in the X-API-Key header", code="key_missing"
@@ -157,9 +171,10 @@ class Authenticator:
         self._cache.pop(key_id, None)
         for presented in [p for p, (c, _) in self._verified.items() if c.key_id == key_id]:
             del self._verified[presented]
-        self._open = None
 
     def forget_all(self) -> None:
+        """Drop what is known of every key (one was created, or all were announced revoked)."""
         self._cache.clear()
         self._verified.clear()
-        self._open = None
+        if self._keyed is not None and not self._keyed[0]:
+            self._keyed = None  # a key may have just been created: read the store again

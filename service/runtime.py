@@ -13,7 +13,7 @@ from functools import partial
 
 import anyio.to_thread
 
-from service.auth import Authenticator, Caller, is_loopback
+from service.auth import Authenticator, Caller
 from service.batch.status import JobRecord
 from service.cache import ResultCache
 from service.errors import RateLimited, Unavailable
@@ -75,11 +75,7 @@ class Runtime:
             self.holder, versions, self.metrics, load, self.settings.reload_max_shrink
         )
         self._store = store
-        self._auth = Authenticator(
-            store.keys,
-            open_allowed=is_loopback(self.settings.bind_host),
-            cache_seconds=self.settings.key_cache_seconds,
-        )
+        self._auth = Authenticator(store.keys, cache_seconds=self.settings.key_cache_seconds)
         self._limiter = limiter
         self._journal = journal if self.settings.audit_enabled else None
         if self._journal is not None:

@@ -67,9 +67,6 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias=_unprefixed_too("DATABASE_URL"))
 
     # --- Access control and audit ------------------------------------------------------------
-    #: The address the server listens on, set by `serve --host`. Only on a loopback address,
-    #: and only while no API key exists, does the API answer without a key (open mode).
-    bind_host: str | None = None
     #: Seconds a checked API key is trusted before it is read again from the database. A key
     #: revoked through the API, or with `keys revoke` when Redis is configured, is refused at
     #: once by every process all the same; this bounds the delay otherwise.

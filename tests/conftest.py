@@ -31,6 +31,8 @@ WATCHLIST = FIXTURES / "watchlist.jsonl"
 #: Read before any test clears the environment: where CI says Redis is.
 REDIS_URL_FROM_ENV = os.environ.get("REDIS_URL")
 _SERVICE_ENV = ("WATCHLIST_PATH", "REDIS_URL", "DATABASE_URL")
+#: Where the test clients' requests arrive: a loopback address, as on a local install.
+LOOPBACK_URL = "http://127.0.0.1:8000"
 
 
 def free_port() -> int:
@@ -216,19 +218,24 @@ def make_client(
     screener: Screener, tmp_path: Path
 ) -> Iterator[Callable[..., TestClient[Litestar]]]:
     """Start an app (memory cache and the fixture watchlist unless told otherwise) and return
-    a client; every client is closed, and its app shut down, at the end of the test. Apps run
-    as the embedded default does on localhost: open while no key exists, with their own
-    SQLite store (in the test's directory, shared by the test's apps)."""
+    a client; every client is closed, and its app shut down, at the end of the test. Requests
+    reach the app on 127.0.0.1 (`base_url`), as on a local install: open while no key has been
+    created, with its own SQLite store (in the test's directory, shared by the test's apps)."""
     opened: list[TestClient[Litestar]] = []
-    defaults = {"bind_host": "127.0.0.1", "data_dir": tmp_path / "data"}
+    defaults = {"data_dir": tmp_path / "data"}
 
     def make(
-        *, preload: bool = True, serving: Screener | None = None, **overrides: Any
+        *,
+        preload: bool = True,
+        serving: Screener | None = None,
+        base_url: str = LOOPBACK_URL,
+        **overrides: Any,
     ) -> TestClient[Litestar]:
         """`serving`: a screener to serve instead of the fixture watchlist's."""
         settings = make_settings(**(defaults | overrides))
         app = create_app(settings, screener=(serving or screener) if preload else None)
-        client = TestClient(app)
+        # The test client gives the app the URL's host as the address the request reached.
+        client = TestClient(app, base_url=base_url)
         client.__enter__()
         opened.append(client)
         return client

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.openapi.spec import SecurityRequirement, SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.api.context import runtime_of
@@ -25,6 +26,24 @@ ANY_KEY = "any key"
 #: Where the caller is kept in the request's scope.
 _CALLER = "screening.caller"
 
+#: The two ways of presenting a key, as OpenAPI security schemes (the document's components).
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "ApiKeyHeader": SecurityScheme(
+        type="apiKey",
+        name="X-API-Key",
+        security_scheme_in="header",
+        description="The API key (`scr_<id>_<secret>`). Until the first key is created, a "
+        "request reaching the server on a loopback address needs none (open mode).",
+    ),
+    "BearerKey": SecurityScheme(
+        type="http",
+        scheme="bearer",
+        description="The same API key, as `Authorization: Bearer <key>`.",
+    ),
+}
+#: The `security` of every route that names a permission: either scheme will do.
+KEY_REQUIRED: list[SecurityRequirement] = [{"ApiKeyHeader": []}, {"BearerKey": []}]
+
 
 def needs(permission: Permission | str) -> dict[str, Any]:
     """The `opt` of a route (or controller) that requires `permission`."""
@@ -32,12 +51,14 @@ def needs(permission: Permission | str) -> dict[str, Any]:
 
 
 def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
-    """The key of `X-API-Key`, else of `Authorization: Bearer`, from the raw ASGI headers."""
+    """The key of `X-API-Key`, else of `Authorization: Bearer`, from the raw ASGI headers. An
+    empty `X-API-Key` (a client's unset variable) is no key: it does not hide the Bearer one."""
     bearer = None
     for name, value in headers:
         if name == b"x-api-key":
-            return value.decode("latin-1").strip() or None
-        if name == b"authorization":
+            if key := value.decode("latin-1").strip():
+                return key
+        elif name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 bearer = token.strip()
@@ -55,7 +76,11 @@ class Authorize:
         permission = handler.opt.get(PERMISSION) if handler is not None else None
         if permission is not None:
             runtime = runtime_of(scope["litestar_app"].state)
-            caller = await runtime.auth.authenticate(presented_key(scope["headers"]))
+            # The open mode is decided by the address the request reached: `server` is the
+            # local address of its connection, read by the ASGI server from the socket.
+            caller = await runtime.auth.authenticate(
+                presented_key(scope["headers"]), scope.get("server")
+            )
             if permission != ANY_KEY:
                 caller.require(permission)
             if caller.key is not None:

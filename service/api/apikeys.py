@@ -13,10 +13,10 @@ from litestar.params import PathParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from service import revocations
-from service.api.access import needs
+from service.api.access import KEY_REQUIRED, needs
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import runtime_of
-from service.api.schemas import ErrorBody
+from service.api.responses import KEYED, errors
 from service.auth import Permission
 from service.store.apikeys import ApiKey, Role
 
@@ -66,13 +66,10 @@ class KeyList(BaseModel):
     keys: list[KeyOut]
 
 
-def _errors(*statuses: int) -> dict[int, ResponseSpec]:
-    return {s: ResponseSpec(ErrorBody, description="See `code`.") for s in statuses}
-
-
 class KeysController(Controller):
     path = "/v1/keys"
     opt = needs(Permission.MANAGE_KEYS)
+    security = KEY_REQUIRED
     tags = ("access",)
 
     @post(
@@ -82,7 +79,7 @@ class KeysController(Controller):
         summary="Create an API key",
         description="The answer holds the key itself, once. Admin keys only.",
         status_code=201,
-        responses={201: ResponseSpec(CreatedKey), **_errors(400, 401, 403, 415, 422)},
+        responses={201: ResponseSpec(CreatedKey), **errors(400, 413, 415, 422, *KEYED)},
     )
     async def create(self, request: Request[Any, Any, Any]) -> CreatedKey:
         runtime = runtime_of(request.app.state)
@@ -98,7 +95,12 @@ class KeysController(Controller):
         runtime.auth.forget_all()  # open mode, if it was on, ends now
         return CreatedKey(**KeyOut.of(key).model_dump(), key=text)
 
-    @get("/", operation_id="listKeys", summary="List the API keys (no secrets)")
+    @get(
+        "/",
+        operation_id="listKeys",
+        summary="List the API keys (no secrets)",
+        responses=errors(*KEYED),
+    )
     async def list_keys(self, request: Request[Any, Any, Any]) -> KeyList:
         runtime = runtime_of(request.app.state)
         keys = await anyio.to_thread.run_sync(runtime.store.keys.list)
@@ -111,7 +113,10 @@ class KeysController(Controller):
         description="Refused from the next request on, by every process of the deployment "
         "(announced through Redis when configured). The key stays listed, revoked.",
         status_code=200,
-        responses={200: ResponseSpec(KeyOut), **_errors(401, 403, 404)},
+        responses={
+            200: ResponseSpec(KeyOut),
+            **errors(400, 404, *KEYED, described={404: "No key has this id (`key_not_found`)."}),
+        },
     )
     async def revoke(self, request: Request[Any, Any, Any], key_id: KeyId) -> KeyOut:
         runtime = runtime_of(request.app.state)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Controller, Request, get
@@ -18,10 +18,9 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Stream
 
-from service.api.access import ANY_KEY, caller_of, needs
+from service.api.access import ANY_KEY, KEY_REQUIRED, caller_of, needs
 from service.api.context import runtime_of
-from service.api.responses import JsonBytes
-from service.api.schemas import ErrorBody
+from service.api.responses import KEYED, JsonBytes, errors
 from service.auth import Permission
 from service.errors import InvalidInput, NotFound
 from service.store.audit import AuditFilter, Kind, Outcome, ScreeningRecord
@@ -38,10 +37,6 @@ _CSV_COLUMNS = (
 class ExportFormat(StrEnum):
     JSONL = "jsonl"
     CSV = "csv"
-
-
-def _errors(*statuses: int) -> dict[int, ResponseSpec]:
-    return {s: ResponseSpec(ErrorBody, description="See `code`.") for s in statuses}
 
 
 def _head(record: ScreeningRecord) -> dict[str, Any]:
@@ -101,6 +96,7 @@ def _moment(name: str, value: str | None) -> datetime | None:
 
 
 class AuditController(Controller):
+    security = KEY_REQUIRED
     tags = ("audit",)
 
     @get(
@@ -111,7 +107,12 @@ class AuditController(Controller):
         "the matches (entity ids and scores) and `response`: the answer as it was sent. "
         "Auditors see every screening; other keys only their own.",
         opt=needs(ANY_KEY),
-        responses={200: ResponseSpec(None, description="The record."), **_errors(401, 404)},
+        responses={
+            200: ResponseSpec(None, description="The record.", media_type="application/json"),
+            **errors(
+                400, 404, 422, *KEYED, described={404: "No such screening, or not yours to see."}
+            ),
+        },
     )
     async def screening(
         self,
@@ -136,7 +137,7 @@ class AuditController(Controller):
         "`GET /v1/screenings/{id}` gives it) or CSV (UTF-8 with BOM; matches as "
         "`entity=score; ...`). Streamed: any size. Auditor keys only.",
         opt=needs(Permission.READ_AUDIT),
-        responses={200: ResponseSpec(None, description="The export."), **_errors(401, 403, 422)},
+        responses={200: ResponseSpec(None, description="The export."), **errors(400, 422, *KEYED)},
     )
     async def export(
         self,
@@ -151,30 +152,22 @@ class AuditController(Controller):
             str | None, QueryParameter(description="Screenings that returned this entity.")
         ] = None,
         outcome: Annotated[
-            str | None, QueryParameter(description="hit, clear or error (a job row).")
+            Outcome | None, QueryParameter(description="hit, clear or error (a job row).")
         ] = None,
-        kind: Annotated[str | None, QueryParameter(description="single, batch or job.")] = None,
+        kind: Annotated[Kind | None, QueryParameter(description="single, batch or job.")] = None,
         format: Annotated[
             ExportFormat, QueryParameter(description="jsonl (the default) or csv.")
         ] = ExportFormat.JSONL,
         limit: Annotated[int | None, QueryParameter(ge=1, description="At most this many.")] = None,
     ) -> Stream:
         runtime = runtime_of(request.app.state)
-        if outcome is not None and outcome not in get_args(Outcome):
-            raise InvalidInput(
-                f"outcome must be hit, clear or error, not {outcome!r}", code="invalid_parameter"
-            )
-        if kind is not None and kind not in get_args(Kind):
-            raise InvalidInput(
-                f"kind must be single, batch or job, not {kind!r}", code="invalid_parameter"
-            )
         where = AuditFilter(
             since=_moment("since", since),
             until=_moment("until", until),
             key_id=key_id,
             entity_id=entity_id,
-            outcome=outcome,  # type: ignore[arg-type]
-            kinds=(kind,) if kind else (),  # type: ignore[arg-type]
+            outcome=outcome,
+            kinds=(kind,) if kind else (),
         )
         await runtime.audit_caught_up()
         records = runtime.store.audit.find(where, limit)
@@ -182,7 +175,8 @@ class AuditController(Controller):
         # answer, not a broken stream.
         pieces = _pieces(records, format)
         first = await anyio.to_thread.run_sync(next, pieces, b"")
-        media = "text/csv; charset=utf-8" if format is ExportFormat.CSV else "application/x-ndjson"
+        # litestar adds `; charset=utf-8` to a text/ media type itself.
+        media = "text/csv" if format is ExportFormat.CSV else "application/x-ndjson"
         name = f"audit.{format.value}"
 
         def rest() -> Iterator[bytes]:

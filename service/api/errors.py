@@ -1,6 +1,7 @@
 """The one place where errors become HTTP responses: the service's error tree and litestar's
 own client errors map to `{"status", "code", "message", "details"?, "request_id"}`; anything
-unexpected becomes a JSON 500 that names the request id and nothing of the internals.
+unexpected becomes a JSON 500 that names the request id and nothing of the internals. No
+answer names a directory of the server: a file is named by its name (`public_text`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,24 @@ from service.logs import current_request_id
 log = logging.getLogger(__name__)
 
 
+#: An absolute POSIX path with at least one directory (not inside a word or a URL): the
+#: directories are dropped, the file name kept.
+_SERVER_PATH = re.compile(r"(?<![\w./~-])/(?:[^/\s'\"`(),;]+/)+(?=[^/\s'\"`(),;]*)")
+
+
+def public_text(text: str) -> str:
+    """`text` without the server's directories: `/srv/lists/watchlist.jsonl, line 4` reads
+    `watchlist.jsonl, line 4` (the caller names the file as the operator configured it)."""
+    return _SERVER_PATH.sub("", text) if "/" in text else text
+
+
+def _public_details(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {key: public_text(value) if isinstance(value, str) else value for key, value in d.items()}
+        for d in details
+    ]
+
+
 def error_response(
     status: int,
     code: str,
@@ -33,9 +52,9 @@ def error_response(
     details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    body: dict[str, Any] = {"status": status, "code": code, "message": public_text(message)}
     if details is not None:
-        body["details"] = details
+        body["details"] = _public_details(details)
     body["request_id"] = current_request_id()
     return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
@@ -69,7 +88,14 @@ def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
     if isinstance(exc, NotFoundException):
         return error_response(404, "route_not_found", "no such endpoint; see /schema")
     if isinstance(exc, MethodNotAllowedException):
-        return error_response(405, "method_not_allowed", exc.detail)
+        # litestar's router names the methods the path has: `Allow` must say them (RFC 9110).
+        allowed = (exc.headers or {}).get("allow", "")
+        return error_response(
+            405,
+            "method_not_allowed",
+            f"the method is not allowed here; allowed: {allowed}" if allowed else exc.detail,
+            headers={"Allow": allowed} if allowed else None,
+        )
     status = exc.status_code
     if status >= 500:
         log.error("server error: %s", exc.detail)

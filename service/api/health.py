@@ -3,11 +3,14 @@ the result cache; the last watchlist load), for load balancers and orchestrators
 
 from __future__ import annotations
 
-from litestar import Controller, MediaType, Response, get
-from litestar.datastructures import State
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.openapi import ResponseSpec
 
 from service.api.context import runtime_of
+from service.api.errors import public_text
 from service.api.schemas import (
     AccessStatus,
     CacheStatus,
@@ -36,20 +39,21 @@ def _reload_status(runtime: Runtime) -> ReloadStatus:
             seconds=round(last.seconds, 3),
             ok=last.error is None,
             version=last.version,
-            error=last.error,
+            error=public_text(last.error) if last.error else None,
         )
         if last
         else None,
     )
 
 
-async def _access_status(runtime: Runtime) -> AccessStatus | None:
+async def _access_status(runtime: Runtime, server: Sequence[object] | None) -> AccessStatus | None:
     try:
         auth, store = runtime.auth, runtime.store
     except Unavailable:  # starting or stopping
         return None
     return AccessStatus(
-        mode="open" if await auth.open_mode() else "keys",
+        # For this request: open mode depends on the address it reached.
+        mode="open" if await auth.open_mode(server) else "keys",
         audit="on" if runtime.auditing else "off",
         database=store.engine.dialect.name,
     )
@@ -72,8 +76,8 @@ class HealthController(Controller):
         "says when and why the last load failed.",
         responses={503: ResponseSpec(Readiness, description="No watchlist loaded.")},
     )
-    async def ready(self, state: State) -> Response[Readiness]:
-        runtime = runtime_of(state)
+    async def ready(self, request: Request[Any, Any, Any]) -> Response[Readiness]:
+        runtime = runtime_of(request.app.state)
         screener = runtime.holder.peek()
         cache = runtime.cache
         if cache is None:
@@ -84,7 +88,8 @@ class HealthController(Controller):
             state=runtime.holder.state,
             version=screener.version if screener else None,
             entities=len(screener.watchlist.entities) if screener else None,
-            error=runtime.holder.error,
+            # Public: a file is named, not the server's directories.
+            error=public_text(runtime.holder.error) if runtime.holder.error else None,
         )
         ready = runtime.holder.state is WatchlistState.READY
         body = Readiness(
@@ -92,6 +97,6 @@ class HealthController(Controller):
             watchlist=watchlist,
             cache=cache_status,
             reload=_reload_status(runtime),
-            access=await _access_status(runtime),
+            access=await _access_status(runtime, request.scope.get("server")),
         )
         return Response(body, status_code=200 if ready else 503, media_type=MediaType.JSON)

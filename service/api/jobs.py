@@ -19,11 +19,12 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Stream
 
-from service.api.access import caller_of, needs
+from service.api.access import KEY_REQUIRED, caller_of, needs
+from service.api.body import documented_body, upload_form
 from service.api.context import runtime_of
-from service.api.job_schemas import JobOut, JobRowsRequest, job_out
-from service.api.schemas import ErrorBody
-from service.api.uploads import read_submission
+from service.api.job_schemas import JobOptions, JobOut, JobRowsRequest, job_out
+from service.api.responses import KEYED, errors
+from service.api.uploads import FILE_FIELD, read_submission
 from service.auth import Permission
 from service.batch.backend import JobsBackend
 from service.batch.download import MEDIA_TYPES, result_stream
@@ -76,22 +77,32 @@ def _idempotency_key(request: Request[Any, Any, Any]) -> str | None:
     return key
 
 
+_DESCRIBED = {
+    400: "Malformed multipart or JSON, or a bad Idempotency-Key.",
+    404: "No such job (or it has expired).",
+    409: "The job is not done, failed, or the Idempotency-Key was used for another file.",
+    413: "The upload is larger than allowed.",
+    415: "Neither multipart/form-data nor JSON.",
+    422: "The file cannot be screened (`code` says why) or an option is wrong.",
+    503: "No Redis for jobs (`jobs_unavailable`), the watchlist is not loaded yet, or the "
+    "database does not answer.",
+}
+
+
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
-    descriptions = {
-        400: "Malformed multipart or JSON, or a bad Idempotency-Key.",
-        404: "No such job (or it has expired).",
-        409: "The job is not done, failed, or the Idempotency-Key was used for another file.",
-        413: "The upload is larger than allowed.",
-        415: "Neither multipart/form-data nor JSON.",
-        422: "The file cannot be screened (`code` says why) or an option is wrong.",
-        503: "No Redis for jobs (`jobs_unavailable`), or the watchlist is not loaded yet.",
-    }
-    return {s: ResponseSpec(ErrorBody, description=descriptions[s]) for s in statuses}
+    return errors(*statuses, *KEYED, described=_DESCRIBED)
+
+
+#: The upload form of `POST /v1/jobs`: the file, and the options as fields.
+_UPLOAD_FORM = upload_form(
+    JobOptions, FILE_FIELD, "The supplier file: CSV, XLSX, JSON Lines or a JSON array."
+)
 
 
 class JobsController(Controller):
     path = "/v1/jobs"
     opt = needs(Permission.JOBS)
+    security = KEY_REQUIRED
     tags = ("jobs",)
     # Uploads are limited by `job_upload_max_bytes`, checked as they are read.
     request_max_body_size = None
@@ -100,13 +111,14 @@ class JobsController(Controller):
         "/",
         operation_id="submitJob",
         summary="Submit a supplier file or rows",
+        operation_class=documented_body(JobRowsRequest, multipart=_UPLOAD_FORM),
         description="Multipart: the file (CSV, XLSX, JSON Lines or a JSON array) in a `file` "
         "field, options as fields. Or JSON: " + (JobRowsRequest.__doc__ or "") + " Answers at "
         "once with the job; the same `Idempotency-Key` answers the same job again.",
         status_code=202,
         responses={
             202: ResponseSpec(JobOut, description="Accepted: the file is stored and queued."),
-            **_errors(400, 409, 413, 415, 422, 503),
+            **_errors(400, 409, 413, 415, 422),
         },
     )
     async def submit(self, request: Request[Any, Any, Any]) -> Response[JobOut]:
@@ -155,7 +167,7 @@ class JobsController(Controller):
         "/{job_id:str}",
         operation_id="getJob",
         summary="A job's status and progress",
-        responses={200: ResponseSpec(JobOut, description="The job."), **_errors(404, 503)},
+        responses={200: ResponseSpec(JobOut, description="The job."), **_errors(400, 404)},
     )
     async def status(self, request: Request[Any, Any, Any], job_id: JobId) -> JobOut:
         queue = await jobs_of(request.app.state).queue()
@@ -172,7 +184,7 @@ class JobsController(Controller):
         "(UTF-8 with BOM), JSON Lines (a last line holds the summary) or XLSX (a summary sheet).",
         responses={
             200: ResponseSpec(None, description="The file, streamed."),
-            **_errors(404, 409, 503),
+            **_errors(400, 404, 409, 422),
         },
     )
     async def results(

@@ -8,6 +8,9 @@ from litestar.datastructures import State
 from service.api.context import runtime_of
 from service.metrics import CONTENT_TYPE
 
+#: litestar adds `; charset=utf-8` to a text/ media type itself: given twice, it is sent twice.
+_MEDIA_TYPE = CONTENT_TYPE.replace("; charset=utf-8", "")
+
 
 class MetricsController(Controller):
     tags = ("operations",)
@@ -17,7 +20,7 @@ class MetricsController(Controller):
         operation_id="metrics",
         summary="Prometheus metrics",
         sync_to_thread=False,
-        media_type=CONTENT_TYPE,
+        media_type=_MEDIA_TYPE,
     )
     def metrics(self, state: State) -> Response[bytes]:
-        return Response(runtime_of(state).metrics.render(), media_type=CONTENT_TYPE)
+        return Response(runtime_of(state).metrics.render(), media_type=_MEDIA_TYPE)

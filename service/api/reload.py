@@ -7,12 +7,12 @@ from typing import Annotated
 
 from litestar import Controller, post
 from litestar.datastructures import State
-from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
-from service.api.access import needs
+from service.api.access import KEY_REQUIRED, needs
 from service.api.context import runtime_of
-from service.api.schemas import ErrorBody, ReloadResponse
+from service.api.responses import KEYED, errors
+from service.api.schemas import ReloadResponse
 from service.auth import Permission
 from service.reload import ReloadTrigger
 
@@ -20,6 +20,7 @@ from service.reload import ReloadTrigger
 class ReloadController(Controller):
     path = "/v1/watchlist"
     opt = needs(Permission.RELOAD)
+    security = KEY_REQUIRED
     tags = ("watchlist",)
 
     @post(
@@ -36,15 +37,17 @@ class ReloadController(Controller):
         "another request meanwhile gets 409 `reload_in_progress` (retry). Each process reloads "
         "itself: with several workers or replicas, call each (or send each SIGHUP). Admin keys.",
         status_code=200,
-        responses={
-            409: ResponseSpec(ErrorBody, description="A reload is already in progress."),
-            422: ResponseSpec(
-                ErrorBody,
-                description="A watchlist file is invalid (`watchlist_invalid`), or the new "
-                "version drops more entities than allowed (`watchlist_shrunk`; retry with "
-                "`force=true` if intended); the version served stays in service.",
-            ),
-        },
+        responses=errors(
+            409,
+            422,
+            *KEYED,
+            described={
+                409: "A reload is already in progress (`reload_in_progress`).",
+                422: "A watchlist file is invalid (`watchlist_invalid`), or the new version "
+                "drops more entities than allowed (`watchlist_shrunk`; retry with `force=true` "
+                "if intended); the version served stays in service.",
+            },
+        ),
     )
     async def reload(
         self,

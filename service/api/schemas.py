@@ -113,7 +113,7 @@ class BatchRequest(_Request):
     threshold: float | None = Field(
         default=None,
         description=f"Lowest score reported, 0.5 to 1; default {DEFAULT_THRESHOLD}.",
-        json_schema_extra={"minimum": 0, "maximum": 1},
+        json_schema_extra={"minimum": 0.5, "maximum": 1},
     )
     limit: int | None = Field(
         default=None,

@@ -14,14 +14,13 @@ from litestar import Controller, Request, post
 from litestar.openapi import ResponseSpec
 
 from service import auditing
-from service.api.access import caller_of, needs
+from service.api.access import KEY_REQUIRED, caller_of, needs
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import runtime_of
-from service.api.responses import JsonBytes
+from service.api.responses import KEYED, JsonBytes, errors
 from service.api.schemas import (
     BatchRequest,
     BatchResponse,
-    ErrorBody,
     ScreenRequest,
     ScreenResponse,
     render_batch,
@@ -40,19 +39,24 @@ from service.queries import (
     check_query,
 )
 from service.results import Result
+from service.settings import Settings
 from service.store.audit import ScreeningRecord, new_screening_id
 from service.timestamps import iso_utc
+from service.watchlist.countries import MAX_COUNTRY_LENGTH
 
-
-def _errors(*statuses: int) -> dict[int, ResponseSpec]:
-    descriptions = {
-        400: "The body is not valid JSON.",
-        413: "The body, or the batch, is larger than allowed.",
-        415: "The body is not declared as JSON.",
-        422: "A value is wrong; `code` says which check failed.",
-        503: "The watchlist is not loaded yet.",
-    }
-    return {s: ResponseSpec(ErrorBody, description=descriptions[s]) for s in statuses}
+#: The checks of `service.queries` on a name and a country, in the request schema (with the
+#: default limits of `service.settings`).
+_NAME_RULES = {"minLength": 1, "maxLength": Settings.model_fields["max_name_length"].default}
+_COUNTRY_RULES = {"minLength": 1, "maxLength": MAX_COUNTRY_LENGTH}
+_QUERY_RULES = {"name": _NAME_RULES, "country": _COUNTRY_RULES}
+# A batch's names and countries are checked one by one: a query that fails gets its own error
+# in the answer, so the body itself sets no rule on them.
+_BATCH_RULES = {
+    "queries": {"minItems": 1, "maxItems": Settings.model_fields["batch_max_queries"].default},
+}
+_ERRORS = errors(
+    400, 413, 415, 422, *KEYED, described={413: "The body, or the batch, is larger than allowed."}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,19 +105,20 @@ def _batch_records(
 class ScreenController(Controller):
     path = "/v1/screen"
     opt = needs(Permission.SCREEN)
+    security = KEY_REQUIRED
     tags = ("screening",)
 
     @post(
         "/",
         operation_id="screen",
-        operation_class=documented_body(ScreenRequest),
+        operation_class=documented_body(ScreenRequest, _QUERY_RULES),
         summary="Screen one name",
         description="Matches of one company name against the watchlist, highest score first, "
         "each with an explanation of the score.",
         status_code=200,
         responses={
             200: ResponseSpec(ScreenResponse, description="The matches, possibly none."),
-            **_errors(400, 413, 415, 422, 503),
+            **_ERRORS,
         },
     )
     async def screen(self, request: Request[Any, Any, Any]) -> JsonBytes:
@@ -146,14 +151,14 @@ class ScreenController(Controller):
     @post(
         "/batch",
         operation_id="screenBatch",
-        operation_class=documented_body(BatchRequest),
+        operation_class=documented_body(BatchRequest, _BATCH_RULES),
         summary="Screen up to 10,000 names",
         description="One result per query, in the order of the queries. Threshold and limit "
         "apply to every query. The cache is read and written once for the whole batch.",
         status_code=200,
         responses={
             200: ResponseSpec(BatchResponse, description="One result per query."),
-            **_errors(400, 413, 415, 422, 503),
+            **_ERRORS,
         },
     )
     async def screen_batch(self, request: Request[Any, Any, Any]) -> JsonBytes:

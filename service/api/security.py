@@ -28,14 +28,14 @@ _CSP = b"content-security-policy"
 
 #: JSON (and anything else): nothing may load, run or frame it.
 _API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-#: Swagger UI (litestar's SwaggerRenderPlugin): its script, style and favicon come from
-#: jsDelivr; the page starts it with an inline script holding the schema (which changes with
-#: the app, hence no hash) and an inline style; its icons are `data:` SVGs in its CSS.
-_CDN = "https://cdn.jsdelivr.net"
+#: Swagger UI (litestar's SwaggerRenderPlugin): its script, style and favicon are served by
+#: the app (`/schema/assets`, no CDN); the page starts it with an inline script holding the
+#: schema (which changes with the app, hence no hash) and an inline style; its icons are
+#: `data:` SVGs in its CSS.
 _DOCS_POLICY = (
-    f"default-src 'none'; script-src 'unsafe-inline' {_CDN}; "
-    f"style-src 'unsafe-inline' {_CDN}; img-src 'self' data: {_CDN}; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
 )
 #: The screening page: only its own inline script and style, by hash (any change to the page
 #: is picked up when the app starts); it calls the API on this origin.

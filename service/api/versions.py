@@ -13,14 +13,13 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
 
-from service.api.access import needs
+from service.api.access import KEY_REQUIRED, needs
 from service.api.context import runtime_of
-from service.api.responses import JsonBytes
+from service.api.responses import KEYED, JsonBytes, errors
 from service.api.schemas import (
     ChangeCounts,
     ChangesResponse,
     EntityChangeOut,
-    ErrorBody,
     PrimaryNameChange,
     StoreStatus,
     VersionOut,
@@ -34,8 +33,9 @@ from service.versions import VersionStore
 from service.watchlist.changes import Changes, compare
 from service.watchlist.model import Entity
 
-#: A watchlist version as the API writes it: the hex content hash.
-_VERSION = re.compile(r"[0-9a-f]{1,64}")
+#: A watchlist version as the API writes it: the hex content hash (anchored: a JSON Schema
+#: pattern matches anywhere in the text).
+_VERSION = re.compile(r"^[0-9a-f]{1,64}$")
 
 _STORE_NOTE = (
     "Versions are kept in Redis when the service has a `REDIS_URL` (shared by all its "
@@ -97,6 +97,7 @@ async def _entities(runtime: Runtime, serving: Screener, version: str) -> Sequen
 class VersionsController(Controller):
     path = "/v1/watchlist"
     opt = needs(Permission.READ_WATCHLIST)
+    security = KEY_REQUIRED
     tags = ("watchlist",)
 
     @get(
@@ -106,7 +107,7 @@ class VersionsController(Controller):
         description="Each version loaded (at most `SCREENING_WATCHLIST_VERSIONS_KEPT`), the "
         "most recently loaded first, with its load times, source files and entity count. "
         + _STORE_NOTE,
-        responses={503: ResponseSpec(ErrorBody, description="The watchlist is not loaded yet.")},
+        responses=errors(*KEYED),
     )
     async def versions(self, state: State) -> VersionsResponse:
         runtime = runtime_of(state)
@@ -133,9 +134,18 @@ class VersionsController(Controller):
             200: ResponseSpec(
                 ChangesResponse, description="The changes, possibly none.", generate_examples=False
             ),
-            404: ResponseSpec(ErrorBody, description="A version is not kept."),
-            422: ResponseSpec(ErrorBody, description="`from` is missing or not a version."),
-            503: ResponseSpec(ErrorBody, description="Not loaded yet, or Redis does not answer."),
+            **errors(
+                400,
+                404,
+                422,
+                *KEYED,
+                described={
+                    404: "A version is not kept.",
+                    422: "`from` is missing, or `from` or `to` is not a version.",
+                    503: "Not loaded yet, or Redis (the versions kept) or the database does "
+                    "not answer.",
+                },
+            ),
         },
     )
     async def changes(
@@ -143,11 +153,17 @@ class VersionsController(Controller):
         state: State,
         from_version: Annotated[
             str,
-            QueryParameter(name="from", description="The older version (hex)."),
+            QueryParameter(
+                name="from", description="The older version (hex).", pattern=_VERSION.pattern
+            ),
         ],
         to_version: Annotated[
             str | None,
-            QueryParameter(name="to", description="The newer version; default the one served."),
+            QueryParameter(
+                name="to",
+                description="The newer version; default the one served.",
+                pattern=_VERSION.pattern,
+            ),
         ] = None,
     ) -> JsonBytes:
         runtime = runtime_of(state)

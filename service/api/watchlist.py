@@ -8,12 +8,12 @@ from typing import Annotated
 
 from litestar import Controller, Response, Router, get
 from litestar.datastructures import ResponseHeader, State
-from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
-from service.api.access import needs
+from service.api.access import KEY_REQUIRED, needs
 from service.api.context import runtime_of
-from service.api.schemas import ErrorBody, WatchlistCounts, WatchlistPage
+from service.api.responses import KEYED, errors
+from service.api.schemas import WatchlistCounts, WatchlistPage
 from service.auth import Permission
 from service.errors import NotFound
 from service.watchlist.loader import Watchlist
@@ -37,6 +37,7 @@ def count(watchlist: Watchlist) -> WatchlistCounts:
 class WatchlistController(Controller):
     path = "/v1/watchlist"
     opt = needs(Permission.READ_WATCHLIST)
+    security = KEY_REQUIRED
     tags = ("watchlist",)
 
     def __init__(self, owner: Router) -> None:
@@ -56,10 +57,7 @@ class WatchlistController(Controller):
         operation_id="listWatchlist",
         summary="Page through the watchlist",
         sync_to_thread=True,
-        responses={
-            422: ResponseSpec(ErrorBody, description="offset or limit out of range"),
-            503: ResponseSpec(ErrorBody, description="The watchlist is not loaded yet."),
-        },
+        responses=errors(400, 422, *KEYED, described={422: "offset or limit out of range."}),
     )
     def list_entities(
         self,
@@ -89,10 +87,7 @@ class WatchlistController(Controller):
                 documentation_only=True,
             )
         ],
-        responses={
-            404: ResponseSpec(ErrorBody, description="No entity has this id."),
-            503: ResponseSpec(ErrorBody, description="The watchlist is not loaded yet."),
-        },
+        responses=errors(400, 404, *KEYED, described={404: "No entity has this id."}),
     )
     def get_entity(
         self,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from service.errors import InvalidInput, NotFound
 from service.store.schema import api_keys
@@ -140,10 +140,11 @@ class KeyStore:
             rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at)).all()
         return [_key(row) for row in rows]
 
-    def active_count(self) -> int:
-        query = select(func.count()).select_from(api_keys).where(api_keys.c.revoked_at.is_(None))
+    def any_created(self) -> bool:
+        """Whether a key was ever created here. Keys are revoked, never deleted, so a revoked
+        one still counts: the open mode of a fresh install does not come back."""
         with self.engine.connect() as connection:
-            return int(connection.execute(query).scalar_one())
+            return connection.execute(select(api_keys.c.id).limit(1)).first() is not None
 
     def revoke(self, key_id: str) -> ApiKey:
         """Revoke a key (for good; revoking it again changes nothing). NotFound if unknown."""
