@@ -53,6 +53,7 @@ from service.settings import Settings, load_settings
 from service.state import ScreenerHolder
 from service.store import open_journal, open_store
 from service.versions import open_versions
+from service.watchlist.countries import load_country_names
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = runtime.settings
     # No store, no service: screening without an audit trail or key checks is not an option.
     store = await anyio.to_thread.run_sync(open_store, settings.store_url)
+    # Country names in every language, read now rather than by the first request that names one.
+    await anyio.to_thread.run_sync(load_country_names)
     journal = await anyio.to_thread.run_sync(open_journal, settings, store)
     cache = open_cache(settings)
     versions = open_versions(settings, runtime.keys)
