@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from service.matching.index import ListedEntity
 from service.matching.matcher import Match, Matcher
-from service.matching.normalize import tokenize
+from service.matching.normalize import tokenize, visual_reading
 from service.watchlist.loader import Watchlist
 from service.watchlist.model import Entity
 
@@ -32,9 +32,12 @@ def listed(entity: Entity) -> ListedEntity:
 
 
 def normalized_query(name: str) -> str:
-    """The query as the engine sees it: two names with the same normalised form get the same
-    matches and explanations, so this is what results are cached under."""
-    return " ".join(t.text for t in tokenize(name))
+    """The words the engine reads in a query, as one string: empty when there are none (read
+    as written, or with look-alike letters of other scripts read as Latin)."""
+    tokens = tokenize(name)
+    if not tokens and (visual := visual_reading(name)) is not None:
+        tokens = tokenize(visual)
+    return " ".join(t.text for t in tokens)
 
 
 @dataclass(frozen=True, slots=True)

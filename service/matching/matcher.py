@@ -22,7 +22,13 @@ from service.matching.index import (
 )
 from service.matching.legal_forms import split_legal_forms
 from service.matching.names import query_fields
-from service.matching.normalize import Token, is_initials, strip_invisible, tokenize
+from service.matching.normalize import (
+    Token,
+    is_initials,
+    strip_invisible,
+    tokenize,
+    visual_reading,
+)
 from service.matching.scoring import (
     COUNTRY_MISMATCH,
     FUZZY_MIN_SIM,
@@ -123,28 +129,44 @@ class Matcher:
         """The entities `name` may be, best first: per entity its best-scoring name, scored
         against the whole query and against each field of a supplier line."""
         best: dict[int, _Best] = {}
-        name = strip_invisible(name)
-        fields = query_fields(name)
+        whole = strip_invisible(name).strip()
+        self._screen_text(whole, country, threshold, best)
+        # A name disguised with look-alike letters of other scripts is read as Latin too.
+        visual = visual_reading(whole)
+        if visual is not None:
+            self._screen_text(visual, country, threshold, best)
+        ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
+        return [
+            self._match(
+                query,
+                s,
+                scored,
+                country,
+                None if query.text == whole else query.text,
+                visual is not None and query.text not in whole,
+            )
+            for _, (s, _, scored, query) in ranked[:limit]
+        ]
+
+    def _screen_text(
+        self, text: str, country: str | None, threshold: float, best: dict[int, _Best]
+    ) -> None:
+        """Score the whole text and each field of a supplier line it holds."""
+        fields = query_fields(text)
         tokens = [tokenize(field) for field in fields]
-        parts = [(name.strip(), [t for words in tokens for t in words])]
+        parts = [(text, [t for words in tokens for t in words])]
         if len(fields) > 1:
             parts += [
                 (f, words) for f, words in zip(fields, tokens, strict=True) if _nameish(words)
             ]
-        for text, words in parts:
-            query = self.prepare(text, words)
+        for part, words in parts:
+            query = self.prepare(part, words)
             if not query.tokens:
                 continue
             self._score_part(query, country, threshold, best)
             if any(t.latin in INITIALISMS for t in query.tokens):
-                expanded = expand_initialisms(text) or text
+                expanded = expand_initialisms(part) or part
                 self._score_part(self.prepare(expanded), country, threshold, best)
-        ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
-        whole = name.strip()
-        return [
-            self._match(query, s, scored, country, None if query.text == whole else query.text)
-            for _, (s, _, scored, query) in ranked[:limit]
-        ]
 
     def _score_part(
         self, query: Query, country: str | None, threshold: float, best: dict[int, _Best]
@@ -388,11 +410,17 @@ class Matcher:
         scored: NameScore,
         country: str | None,
         part: str | None,
+        lookalikes: bool = False,
     ) -> Match:
         name = self._shown(query, scored.name_id)
         entity = self.index.entities[name.entity]
         penalties = dict(scored.penalties)
         notes: list[str] = []
+        if lookalikes:
+            notes.append(
+                "the query holds letters of other scripts that look like Latin ones (a "
+                "disguise?): it matched read as Latin"
+            )
         if self._country_factor(name.entity, country) != 1.0:
             penalties["country_mismatch"] = COUNTRY_MISMATCH
             notes.append(

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from service.matching.lookalikes import LOOKALIKES
 from service.matching.translit import fold_homoglyphs, is_cyrillic, phonetic_key, to_latin
 
 
@@ -93,6 +94,31 @@ def invisible_characters(text: str) -> list[tuple[int, str]]:
     if text.isascii():
         return []
     return [(m.start() + i, c) for m in _INVISIBLE_RE.finditer(text) for i, c in enumerate(m[0])]
+
+
+_LOOKALIKE_TABLE = str.maketrans(LOOKALIKES)
+
+
+def visual_reading(text: str) -> str | None:
+    """The text with the letters of other scripts that look like Latin ones read as those
+    (`ΡΑΝΟΡΤΕS` is PANOPTES), when it looks disguised: it has look-alike letters of a script
+    other than Latin and Cyrillic (Greek, Armenian, Cherokee...), or Cyrillic look-alikes
+    beside Latin letters. None otherwise (a name written in Cyrillic is read as Cyrillic)."""
+    if text.isascii():
+        return None
+    latin = cyrillic_lookalike = other_lookalike = False
+    for char in text:
+        if char.isascii():
+            latin = latin or char.isalpha()
+        elif char in LOOKALIKES:
+            if is_cyrillic(char):
+                cyrillic_lookalike = True
+            else:
+                other_lookalike = True
+    if not (other_lookalike or (cyrillic_lookalike and latin)):
+        return None
+    read = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text)).translate(_LOOKALIKE_TABLE)
+    return read if read != text else None
 
 
 def clean_text(text: str) -> str:

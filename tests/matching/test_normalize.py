@@ -1,7 +1,10 @@
+import importlib.util
 import sys
 import unicodedata
+from pathlib import Path
 
-from service.matching.normalize import clean_text, strip_invisible, tokenize
+from service.matching.lookalikes import LOOKALIKES
+from service.matching.normalize import clean_text, strip_invisible, tokenize, visual_reading
 
 
 def test_quotes_and_punctuation_become_spaces() -> None:
@@ -81,3 +84,21 @@ def test_hidden_characters_do_not_split_words() -> None:
         "\ufeffGrodno Azot\u200f",
     ]:
         assert [t.key for t in tokenize(hidden)] == clean
+
+
+def test_the_look_alike_table_is_the_one_unicode_data_gives() -> None:
+    """service/matching/lookalikes.py is written by scripts/make_lookalikes.py: it is current."""
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_lookalikes.py"
+    spec = importlib.util.spec_from_file_location("make_lookalikes", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.table() == LOOKALIKES
+
+
+def test_a_disguised_name_is_read_as_latin_and_a_cyrillic_one_is_not() -> None:
+    assert visual_reading("ΡΑΝΟΡΤΕS") == "PANOPTES"
+    assert visual_reading("Abѕօlսtbank") == "Absolutbank"
+    assert visual_reading("OPEN JOINT STOCK СОМРАНУ") == "OPEN JOINT STOCK COMPAHY"
+    assert visual_reading("ОАО «Пеленг»") is None  # Cyrillic throughout: read as Cyrillic
+    assert visual_reading("Peleng") is None

@@ -108,6 +108,50 @@ def test_no_kind_of_hidden_character_hides_a_listed_name(
     assert tried >= 60
 
 
+# Look-alike letters of other scripts, as someone disguising a Latin name would pick them.
+LOOKALIKE_SCRIPTS = {
+    "greek": str.maketrans(
+        dict(zip("ABEHIKMNOPTXYZoviaukp", "ΑΒΕΗΙΚΜΝΟΡΤΧΥΖονιαυκρ", strict=True))
+    ),
+    "cyrillic": str.maketrans(dict(zip("ABCEHKMOPTXaceopxyi", "АВСЕНКМОРТХасеорхуі", strict=True))),
+    "armenian": str.maketrans(dict(zip("ohnuqgOSU", "օհոսզցՕՏՍ", strict=True))),
+    "cherokee": str.maketrans(dict(zip("ABCDEGHJKLMPRSTVWZ", "ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᎡᏚᎢᏙᏔᏃ", strict=True))),
+}
+
+
+@pytest.mark.parametrize("script", sorted(LOOKALIKE_SCRIPTS))
+def test_look_alike_letters_of_other_scripts_do_not_hide_a_listed_name(
+    client: TestClient[Litestar], seed: Screener, script: str
+) -> None:
+    tried = 0
+    for entity in seed.watchlist.entities:
+        if not entity.name.isascii() or any(c in entity.name for c in "κχ"):
+            continue
+        clean = screen(client, entity.name)["matches"]
+        if not clean or clean[0]["entity_id"] != entity.id:
+            continue
+        disguised = entity.name.translate(LOOKALIKE_SCRIPTS[script])
+        if disguised == entity.name:
+            continue
+        body = screen(client, disguised)
+        assert entity.id in [m["entity_id"] for m in body["matches"]], disguised
+        tried += 1
+    assert tried >= 100
+
+
+def test_a_disguised_name_is_explained(client: TestClient[Litestar]) -> None:
+    [match, *_] = screen(client, "ΖΑVΟD SVΤ")["matches"]  # Greek Ζ, Α, Ο, Τ
+    assert match["entity_id"] == "by-zavod-svt"
+    assert match["explanation"]["query_part"] == "ZAVOD SVT"
+    assert any("look like Latin" in note for note in match["explanation"]["notes"])
+
+
+def test_a_name_written_in_cyrillic_is_read_as_cyrillic(client: TestClient[Litestar]) -> None:
+    [match, *_] = screen(client, "ОАО «Пеленг»")["matches"]
+    assert match["entity_id"] == "by-peleng"
+    assert match["explanation"]["notes"] == []
+
+
 def test_control_characters_are_removed_and_reported(client: TestClient[Litestar]) -> None:
     body = screen(client, "Zavod\x15 SVT\x00")
     assert body["matches"][0]["entity_id"] == "by-zavod-svt"
