@@ -139,6 +139,11 @@ class JobStore:
                     file.write(await anyio.to_thread.run_sync(_joined, pieces))
         return True
 
+    async def note_charged(self, job_id: str, rows: int) -> None:
+        """The rows charged for the job so far: a redo of its reading charges only past them."""
+        async with _redis_answers():
+            await self.client.hset(self.keys.job(job_id), "rows_charged", rows)
+
     async def done_chunks(self, job_id: str) -> set[int]:
         async with _redis_answers():
             members = await self.client.smembers(self.keys.job_done(job_id))
