@@ -1,7 +1,8 @@
-"""A zip archive (an XLSX workbook) read within bounds: its directory checked before it is
-parsed, and every part inflated through a counter that refuses the file once the bytes given
-out pass the total allowed, or pass `max_zip_ratio` times the compressed bytes read so far.
-Sizes in the zip's headers are not trusted for this: only bytes actually read and inflated
+"""A zip archive (an XLSX workbook) read within bounds: its directory checked before `zipfile`
+parses it, and every part inflated here, a piece at a time, counting what goes in and what
+comes out: the file is refused once the bytes given out pass the total allowed, or pass
+`max_zip_ratio` times the compressed bytes inflated so far, or pass the size the directory
+declares. Sizes in the zip's headers are not trusted for this: only bytes actually inflated
 count. No file opening here: the caller passes a seekable binary stream.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from typing import IO, BinaryIO
+import zlib
+from typing import BinaryIO
 
 from service.batch.bounds import ReadBounds
 from service.errors import BadUpload, UploadTooLarge
@@ -22,7 +24,13 @@ MAX_DIRECTORY_BYTES = 4 << 20
 #: Bytes a part gives before its ratio is checked: small parts (styles, an empty sheet's
 #: padding) compress far better than data, and are harmless.
 ZIP_RATIO_GRACE_BYTES = 1 << 20
+#: Compressed bytes read at a time.
+_INPUT_BYTES = 16 * 1024
 _END_OF_DIRECTORY = b"PK\x05\x06"
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+#: A part's local header: signature, versions, flags, method, time, date, CRC, sizes, then
+#: the lengths of its name and extra field (which follow it, before the data).
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 #: The end-of-directory record: 22 bytes, then a comment of up to 65,535.
 _END_RECORD = struct.Struct("<4sHHHHIIH")
 _COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
@@ -36,46 +44,17 @@ def unreadable(problem: str) -> BadUpload:
     )
 
 
-class _CountingFile(io.RawIOBase):
-    """The upload, counting the bytes read from it (the compressed bytes of a part)."""
-
-    def __init__(self, raw: BinaryIO) -> None:
-        self.raw = raw
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        self.count += len(data)
-        return data
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        return self.raw.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self.raw.tell()
-
-
 class Archive:
     """The parts of a zip, each opened as a bounded stream (one at a time)."""
 
     def __init__(self, stream: BinaryIO, bounds: ReadBounds) -> None:
         _check_directory(stream)
-        self._file = _CountingFile(stream)
+        self.stream = stream
+        self.size = stream.seek(0, io.SEEK_END)
         self.bounds = bounds
         self.inflated = 0  # bytes given out by every part read so far
         try:
-            self._zip = zipfile.ZipFile(self._file)
+            self._zip = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise unreadable(f"a broken zip: {exc}") from None
         self.names = frozenset(self._zip.namelist())
@@ -90,51 +69,87 @@ class Archive:
             raise unreadable(f"its part {name} is missing") from None
         if info.compress_type not in _COMPRESSIONS:
             raise unreadable(f"part {name} uses a compression spreadsheets do not write")
-        try:
-            member = self._zip.open(info)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
-            raise unreadable(f"part {name}: {exc}") from None
-        return Part(self, info, member)
+        if info.flag_bits & 0x1:
+            raise unreadable(f"part {name} is encrypted")
+        return Part(self, info)
 
 
 class Part:
-    """One part of the archive, inflated as it is read, within the archive's bounds."""
+    """One part of the archive, inflated here (not by `zipfile`) so that every compressed
+    byte taken and every byte given is counted, within the archive's bounds."""
 
-    def __init__(self, archive: Archive, info: zipfile.ZipInfo, member: IO[bytes]) -> None:
+    def __init__(self, archive: Archive, info: zipfile.ZipInfo) -> None:
         self.archive = archive
         self.name = info.filename
-        self.compressed_size = info.compress_size
-        self.member = member
+        self.declared = info.file_size
+        self.crc = info.CRC
+        stream = archive.stream
+        stream.seek(info.header_offset)
+        header = stream.read(_LOCAL_HEADER.size)
+        if len(header) < _LOCAL_HEADER.size or not header.startswith(_LOCAL_SIGNATURE):
+            raise unreadable(f"part {self.name} has no header")
+        name_bytes, extra_bytes = _LOCAL_HEADER.unpack(header)[-2:]
+        self.offset = info.header_offset + _LOCAL_HEADER.size + name_bytes + extra_bytes
+        self.left: int = min(info.compress_size, max(archive.size - self.offset, 0))
+        self.compressed_size: int = max(self.left, 1)
+        self.inflater = (
+            zlib.decompressobj(-zlib.MAX_WBITS)
+            if info.compress_type == zipfile.ZIP_DEFLATED
+            else None
+        )
+        self.pending = b""  # compressed bytes read and not yet inflated
+        self.taken = 0  # compressed bytes inflated
         self.given = 0
-        self.compressed_at_start = archive._file.count
+        self.check = 0  # CRC-32 of what was given
 
-    def read(self, size: int) -> bytes:
-        try:
-            data = self.member.read(size)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise unreadable(f"part {self.name}: {exc}") from None
-        self.given += len(data)
-        self.archive.inflated += len(data)
-        self._check()
+    def _raw(self, size: int) -> bytes:
+        self.archive.stream.seek(self.offset)
+        data = self.archive.stream.read(min(size, self.left))
+        if not data and self.left:
+            raise unreadable(f"part {self.name} is cut short")
+        self.offset += len(data)
+        self.left -= len(data)
         return data
 
-    @property
-    def share(self) -> float:
-        """About how much of the part is read (for progress only: the size is the header's)."""
-        read = self.archive._file.count - self.compressed_at_start
-        return min(read / max(self.compressed_size, 1), 1.0)
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes of the part; b"" at its end."""
+        while True:
+            if self.inflater is None:
+                data = self._raw(size)
+                self.taken += len(data)
+            else:
+                if not self.pending and self.left:
+                    self.pending = self._raw(_INPUT_BYTES)
+                before = len(self.pending)
+                try:
+                    data = self.inflater.decompress(self.pending, size)
+                except zlib.error as exc:
+                    raise unreadable(f"part {self.name} does not inflate: {exc}") from None
+                self.pending = self.inflater.unconsumed_tail
+                self.taken += before - len(self.pending)
+                if not data and not self.inflater.eof and (self.pending or self.left):
+                    continue  # more input needed for the next byte out
+            if data:
+                self._count(data)
+            elif self.check != self.crc:
+                raise unreadable(f"part {self.name} is damaged (its checksum differs)")
+            return data
 
-    def _check(self) -> None:
+    def _count(self, data: bytes) -> None:
+        self.given += len(data)
+        self.archive.inflated += len(data)
+        self.check = zlib.crc32(data, self.check)
         bounds = self.archive.bounds
+        if self.given > self.declared:
+            raise unreadable(f"part {self.name} inflates past the size the zip declares")
         if self.archive.inflated > bounds.max_unzipped_bytes:
             raise UploadTooLarge(
                 f"the workbook inflates to more than {bounds.max_unzipped_bytes:,} bytes "
                 "(SCREENING_UPLOAD_MAX_UNZIPPED_BYTES); export the sheet as CSV",
                 code="zip_too_large",
             )
-        compressed = self.archive._file.count - self.compressed_at_start
         if self.given > ZIP_RATIO_GRACE_BYTES and self.given > bounds.max_zip_ratio * max(
-            compressed, 1
+            self.taken, 1
         ):
             raise UploadTooLarge(
                 f"part {self.name} of the workbook inflates more than {bounds.max_zip_ratio} "
@@ -142,8 +157,13 @@ class Part:
                 code="zip_too_compressed",
             )
 
+    @property
+    def share(self) -> float:
+        """About how much of the part is read (for progress only)."""
+        return min(self.taken / self.compressed_size, 1.0)
+
     def close(self) -> None:
-        self.member.close()
+        self.pending = b""
 
 
 def _check_directory(stream: BinaryIO) -> None:

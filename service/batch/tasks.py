@@ -173,8 +173,9 @@ async def _chunks_queued(work: WorkerContext, record: JobRecord, path: Path) -> 
                 await work.charge_rows(record.key_id, rows - charged)
             except RateLimited as exc:
                 raise RateLimited(
-                    f"the file holds more rows than the {charged:,} charged so far, and the "
-                    f"rows from {rows - item[0] + 1:,} on are not screened: {exc.message}",
+                    f"the file holds more rows than it seemed to when it was submitted "
+                    f"({record.rows_charged:,} charged then, {charged:,} by now): the rows "
+                    f"from {rows - item[0] + 1:,} on are not screened; {exc.message}",
                     retry_after=exc.retry_after,
                 ) from None
             charged = rows
