@@ -152,7 +152,7 @@ class Workbook:
                     break
         finally:
             part.close()
-        digits = re.findall(r"\d+", found[-1]) if found else []
+        digits = re.findall(r"\d+", found[0]) if found else []
         return int(digits[-1]) if digits else None
 
 
