@@ -8,6 +8,7 @@ the web layer maps them to JSON responses in one place (`service.api.errors`).
     ├── InvalidInput (422)          a request is well-formed JSON but its values are wrong
     │   ├── BatchTooLarge (413)
     │   └── BadUpload               a supplier file cannot be read as a table (code says why)
+    │       └── UploadTooLarge (413) a supplier file past a bound of reading (rows, zip, strings)
     ├── Unauthorized (401)          no API key, a wrong one, or a revoked one
     ├── Forbidden (403)             the key's role may not do this
     ├── RateLimited (429)           over the key's rate limit; says when to retry
@@ -85,6 +86,16 @@ class BadUpload(InvalidInput):
     `malformed_file` (found part-way through: an unbalanced quote, a broken JSON array)."""
 
     code = "bad_upload"
+
+
+class UploadTooLarge(BadUpload):
+    """A supplier file past one of the bounds of reading (`service.batch.bounds`), found
+    while reading it: `too_many_rows`, `zip_too_large` (bytes inflated), `zip_too_compressed`
+    (inflated per compressed byte), `zip_too_many_parts`, `too_many_shared_strings`,
+    `shared_strings_too_large`, `xml_token_too_large` (one XML tag or comment)."""
+
+    status_code = 413
+    code = "upload_too_large"
 
 
 class Unauthorized(ServiceError):

@@ -144,6 +144,32 @@ class Settings(BaseSettings):
     job_chunk_rows: int = Field(default=2000, ge=1)
     #: Largest supplier file (or JSON body) accepted by `POST /v1/jobs`, in bytes.
     job_upload_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    #: Rows read from one supplier file (job or `screen-file`; blank rows count), counted while
+    #: reading: past it the file is refused (413 `too_many_rows`). A job's rows are charged to
+    #: its key's rows per hour as they are read. An XLSX sheet holds 1,048,576 at most anyway.
+    job_max_rows: int = Field(default=5_000_000, ge=1)
+    #: Characters of one CSV record or JSON line. A longer row is reported as an error row and
+    #: the file goes on; a quoted field not closed within it is reported as an unclosed quote.
+    #: At most Python's csv field limit (131,072), so that no field is refused by the parser.
+    upload_max_row_chars: int = Field(default=131_072, ge=1024, le=131_072)
+    #: Characters of one XLSX cell (Excel's own limit, 32,767): a row holding a longer one is
+    #: reported as an error row, and only this much of a cell is ever held in memory.
+    upload_max_cell_chars: int = Field(default=32_767, ge=1)
+    #: Columns kept per row and of the header (more are dropped): the header's labels are
+    #: echoed in every job status, whose size this bounds (labels are cut to 100 characters).
+    upload_max_columns: int = Field(default=1_024, ge=1)
+    #: Bytes inflated from one XLSX upload in all, counted while inflating (sizes in the zip's
+    #: headers are not trusted): a million-row sheet inflates to a few hundred MB.
+    upload_max_unzipped_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024 * 1024)
+    #: Bytes one XLSX part may inflate to per compressed byte read (past its first MiB): data
+    #: compresses about 5-20 times, a zip bomb 1,000 times. 100 is Apache POI's bound too.
+    upload_max_zip_ratio: int = Field(default=100, ge=1)
+    #: Strings of an XLSX shared-strings table: the table is held in memory while the sheet
+    #: is read (compactly: 8 bytes per string besides the text).
+    upload_max_shared_strings: int = Field(default=2_000_000, ge=1)
+    #: UTF-8 bytes of all the shared strings together: with the count above, about 80 MB of
+    #: memory at most for the table (a cell's text past `upload_max_cell_chars` is not kept).
+    upload_max_shared_string_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     #: How long a job's data (status, input, results, idempotency key) is kept in Redis after
     #: it was submitted or last changed, in seconds.
     job_retention_seconds: int = Field(default=7 * 24 * 3600, ge=60)

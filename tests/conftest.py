@@ -261,7 +261,10 @@ def _wait_ready(client: TestClient[Litestar], timeout: float = 10.0) -> dict[str
     deadline = time.monotonic() + timeout
     while True:
         body: dict[str, Any] = client.get("/ready").json()
-        if body["watchlist"]["state"] != "loading" or time.monotonic() > deadline:
+        # The load is over once it has also recorded its version (it holds the reload lock
+        # until then: a reload asked meanwhile would get 409).
+        loaded = body["watchlist"]["state"] != "loading" and not body["reload"]["in_progress"]
+        if loaded or time.monotonic() > deadline:
             return body
         time.sleep(0.02)
 

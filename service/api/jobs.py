@@ -27,6 +27,7 @@ from service.api.responses import KEYED, errors
 from service.api.uploads import FILE_FIELD, read_submission
 from service.auth import Permission
 from service.batch.backend import JobsBackend
+from service.batch.bounds import ReadBounds
 from service.batch.download import MEDIA_TYPES, result_stream
 from service.batch.jobs import new_job_id
 from service.batch.outputs import ResultFormat
@@ -81,7 +82,8 @@ _DESCRIBED = {
     400: "Malformed multipart or JSON, or a bad Idempotency-Key.",
     404: "No such job (or it has expired).",
     409: "The job is not done, failed, or the Idempotency-Key was used for another file.",
-    413: "The upload is larger than allowed.",
+    413: "The upload is larger than allowed, or past a bound of reading it (`code`: "
+    "`too_many_rows`, `zip_too_large`, `zip_too_compressed`, `too_many_shared_strings`...).",
     415: "Neither multipart/form-data nor JSON.",
     422: "The file cannot be screened (`code` says why) or an option is wrong.",
     503: "No Redis for jobs (`jobs_unavailable`), the watchlist is not loaded yet, or the "
@@ -132,11 +134,14 @@ class JobsController(Controller):
         with tempfile.TemporaryDirectory(prefix="screening-upload-") as directory:
             upload = await read_submission(request, settings.job_upload_max_bytes, Path(directory))
             options = upload.options
+            bounds = ReadBounds.from_settings(settings)
             table = await anyio.to_thread.run_sync(
-                inspect_file, upload.path, options.table_options(), upload.filename
+                inspect_file, upload.path, options.table_options(), upload.filename, bounds
             )
             parameters = check_parameters(options.threshold, options.limit, runtime.limits)
-            rows = await anyio.to_thread.run_sync(estimate_rows, upload.path, table)
+            # The estimate is charged now (429 at once for a key over its limit); rows read
+            # past it are charged by the worker as it reads them (`service.batch.tasks`).
+            rows = await anyio.to_thread.run_sync(estimate_rows, upload.path, table, bounds)
             await runtime.limit(caller, rows=rows)
             record = JobRecord(
                 id=new_job_id(),
@@ -150,6 +155,7 @@ class JobsController(Controller):
                 only_hits=options.only_hits,
                 created_at=datetime.now(UTC),
                 key_id=caller.key_id,
+                rows_charged=rows,
             )
             record, created = await queue.store.submit(record, upload.path, key)
         if created:

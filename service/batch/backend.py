@@ -12,8 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import anyio.to_thread
 from saq import Worker
 
+from service.auth import Caller
+from service.batch.bounds import ReadBounds
 from service.batch.private_redis import PrivateRedis
 from service.batch.processing import PinnedScreeners
 from service.batch.queue import JobQueue, make_worker
@@ -92,16 +95,7 @@ class JobsBackend:
         settings = self._runtime.settings
         if not settings.embedded_worker or self._worker is not None:
             return
-        context = WorkerContext(
-            jobs=queue,
-            screening=self._runtime.screening,
-            screeners=PinnedScreeners(self._runtime.holder),
-            limits=self._runtime.limits,
-            chunk_rows=settings.job_chunk_rows,
-            heartbeat_seconds=settings.job_heartbeat_seconds,
-            record=self._runtime.record,
-            archive=self._runtime.archive_job,
-        )
+        context = worker_context(self._runtime, queue)
         self._worker = make_worker(queue, context, settings, own_signals=False)
         self._worker_task = asyncio.create_task(self._work(self._worker))
 
@@ -122,6 +116,31 @@ class JobsBackend:
             self._queue = None
         if self._private is not None:
             await self._private.stop()
+
+
+def worker_context(runtime: Runtime, queue: JobQueue) -> WorkerContext:
+    """What the tasks of a worker (embedded, or a worker process) use, from its runtime."""
+    settings = runtime.settings
+
+    async def charge_rows(key_id: str | None, rows: int) -> None:
+        if key_id is None:  # open mode: no limits
+            return
+        key = await anyio.to_thread.run_sync(runtime.store.keys.get, key_id)
+        if key is not None:
+            await runtime.limit(Caller(key), rows=rows)
+
+    return WorkerContext(
+        jobs=queue,
+        screening=runtime.screening,
+        screeners=PinnedScreeners(runtime.holder),
+        limits=runtime.limits,
+        chunk_rows=settings.job_chunk_rows,
+        bounds=ReadBounds.from_settings(settings),
+        heartbeat_seconds=settings.job_heartbeat_seconds,
+        record=runtime.record,
+        archive=runtime.archive_job,
+        charge_rows=charge_rows,
+    )
 
 
 async def _stop(worker: Worker[BatchContext], task: asyncio.Task[None]) -> None:

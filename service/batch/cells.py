@@ -1,17 +1,18 @@
-"""The records of a supplier file as text cells, per format, streamed, with the share of the
-file read reported on the way; `tables` makes the rows to screen of them and is the interface
-to this. No web framework, no Redis.
+"""The records of a supplier file as text cells, per format, streamed within the bounds of
+reading (`bounds`), with the share of the file read reported on the way; `tables` makes the
+rows to screen of them and is the interface to this. No web framework, no Redis.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from service.batch import dialect, jsonrows, workbook
+from service.batch import dialect, jsonrows, spreadsheet
+from service.batch.bounds import LABEL_CHARS, ReadBounds
+from service.batch.records import CsvRecords
 from service.errors import BadUpload
 
 if TYPE_CHECKING:
@@ -50,47 +51,41 @@ class ProgressReader(io.RawIOBase):
         return self.raw.tell()
 
 
-def text_records(stream: BinaryIO, info: TableInfo) -> Iterator[Record]:
+def text_records(stream: BinaryIO, info: TableInfo, bounds: ReadBounds) -> Iterator[Record]:
     """CSV, JSON Lines or JSON array records; undecodable bytes kept as lone surrogates so that
     the row holding them can say so."""
     encoding = info.encoding or "utf-8"
     text = io.TextIOWrapper(stream, encoding, errors="surrogateescape", newline="")
     if info.format == "csv":
-        yield from _csv_records(text, info.delimiter or ",", info.header)
+        records = CsvRecords(text, info.delimiter or ",", bounds.max_row_chars, bounds.max_columns)
+        yield from _after_header(((c or [], p) for c, p in records), info.header)
         return
     labels = info.columns
     if info.format == "jsonl":
-        for value, problem in jsonrows.line_values(text):
+        for value, problem in jsonrows.line_values(text, bounds.max_row_chars):
             yield ([], problem) if problem or value is None else json_cells(value, labels)
         return
-    for value in jsonrows.array_values(text):
+    for value in jsonrows.array_values(text, bounds.max_row_chars):
         yield json_cells(value, labels)
 
 
-def _csv_records(text: io.TextIOWrapper, delimiter: str, header: bool) -> Iterator[Record]:
-    reader = csv.reader(text, delimiter=delimiter)
-    try:
-        if header:
-            next((r for r in reader if any(cell.strip() for cell in r)), None)
-        for record in reader:
-            yield record, None
-    except csv.Error as exc:
-        raise BadUpload(
-            f"the file breaks off at line {reader.line_num}: {exc} (a quote opened and never "
-            "closed?)",
-            code="malformed_file",
-        ) from None
+def _after_header(records: Iterator[Record], header: bool) -> Iterator[Record]:
+    """The records after the header (the first one with cells that are not blank; records
+    before it that could not be read are no rows)."""
+    if header:
+        next((c for c, p in records if p is None and any(cell.strip() for cell in c)), None)
+    yield from records
 
 
 def sheet_records(
-    stream: BinaryIO, info: TableInfo, progress: Callable[[float], None] | None
+    stream: BinaryIO,
+    info: TableInfo,
+    bounds: ReadBounds,
+    progress: Callable[[float], None] | None,
 ) -> Iterator[Record]:
-    with workbook.opened_sheet(stream, info.sheet) as sheet:
-        rows = workbook.sheet_rows(sheet, progress)
-        if info.header:
-            next((r for r in rows if any(r)), None)
-        for cells in rows:
-            yield cells, None
+    with spreadsheet.opened_workbook(stream, bounds) as book:
+        rows = book.rows(book.sheet(info.sheet), progress)
+        yield from _after_header(rows, info.header)
 
 
 def json_cells(value: object, labels: Sequence[str]) -> Record:
@@ -106,15 +101,16 @@ def json_cells(value: object, labels: Sequence[str]) -> Record:
     return [_json_text(value)], None
 
 
-def json_sample(text: str, jsonl: bool) -> tuple[list[str], list[list[str]]]:
-    """The labels (object keys in order of appearance, or "name" for bare names) and the
-    first records of a JSON head, for finding the columns."""
-    values = _jsonl_head(text) if jsonl else _array_head(text)
+def json_sample(text: str, jsonl: bool, bounds: ReadBounds) -> tuple[list[str], list[list[str]]]:
+    """The labels (object keys in order of appearance, or "name" for bare names; at most
+    `max_columns`, each cut to `LABEL_CHARS`) and the first records of a JSON head, for
+    finding the columns."""
+    values = _jsonl_head(text) if jsonl else _array_head(text, bounds.max_row_chars)
     if not values:
         raise BadUpload("the file holds no rows", code="empty_file")
     objects = [v for v in values if isinstance(v, dict)]
     keys = dict.fromkeys(str(k) for o in objects for k in o) if objects else {"name": None}
-    labels = list(keys)
+    labels = [label for label in keys if len(label) <= LABEL_CHARS][: bounds.max_columns]
     return labels, [json_cells(v, labels)[0] for v in values]
 
 
@@ -133,10 +129,10 @@ def _jsonl_head(text: str) -> list[object]:
     return values[: dialect.SAMPLE_RECORDS]
 
 
-def _array_head(text: str) -> list[object]:
+def _array_head(text: str, max_chars: int) -> list[object]:
     values: list[object] = []
     try:
-        for value in jsonrows.array_values(io.StringIO(text)):
+        for value in jsonrows.array_values(io.StringIO(text), max_chars):
             values.append(value)
             if len(values) >= dialect.SAMPLE_RECORDS:
                 break

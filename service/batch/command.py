@@ -4,15 +4,16 @@ a results file, with a progress bar and a summary on standard error.
     python -m service screen-file suppliers.csv -o results.csv [--only-hits] [--threshold 0.8]
 
 The results file appears only when complete (written beside it, then renamed). Bad input is a
-`ServiceError`, which the command line reports with exit status 2. No web, no Redis.
+`ServiceError`, which the command line reports with exit status 2; rows of the file that could
+not be read (reported in the results) end it with exit status 1. No web, no Redis.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from typing import BinaryIO, cast
 
 from tqdm import tqdm
 
+from service.batch.bounds import ReadBounds
 from service.batch.outputs import ResultFormat, ResultRow, Summary, write_results
 from service.batch.runner import ERROR, HIT, screen_rows
 from service.batch.tables import InputRow, TableFormat, TableInfo, TableOptions, inspect_file
@@ -37,11 +39,25 @@ _OUTPUT_SUFFIXES = {".csv": ResultFormat.CSV, ".jsonl": ResultFormat.JSONL,
                     ".ndjson": ResultFormat.JSONL, ".xlsx": ResultFormat.XLSX}  # fmt: skip
 #: Rows between two updates of the progress bar (each costs a few microseconds).
 _PROGRESS_EVERY = 2048
+#: Exit status when the results are written but rows of the file could not be read (too
+#: long, a quote never closed, a JSON line that is not JSON): each is an error row of the
+#: results, and a script must not take the file for screened in full.
+EXIT_ROWS_UNREAD = 1
 #: Exit status after Ctrl-C, as shells report a SIGINT.
 EXIT_INTERRUPTED = 130
+EPILOG = (
+    "Exit status: 0 every row of the file was read (rows that could not be screened, such as "
+    "an empty name, are error rows of the results); 1 the results are written, but rows of "
+    "the file could not be read (too long, a quote never closed, a JSON line that is not "
+    "JSON): they are error rows of the results, and standard error says how many; 2 the file "
+    "or an option is refused and nothing is written (too many rows, an unreadable file); "
+    "130 interrupted. The results file is created with the permissions of any file you "
+    "write (0666 less your umask)."
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
     parser.add_argument("input", type=Path, help="the supplier file")
     parser.add_argument("-o", "--output", required=True, help="the results file; - for stdout")
     table = parser.add_argument_group("reading the file (each detected when not given)")
@@ -75,13 +91,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     limits = Limits.from_settings(settings)
     parameters = check_parameters(args.threshold, args.limit, limits)
     fmt = _output_format(args.output, args.output_format)
-    info = _inspect(args)
+    bounds = ReadBounds.from_settings(settings)
+    info = _inspect(args, bounds)
     print(describe(args.input, info), file=sys.stderr)
     screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
     tally = _Tally(started=datetime.now(UTC))
     show = sys.stderr.isatty() if args.progress is None else args.progress
     with _Bar(show) as bar:
-        rows = tally.count_rows(read_table(args.input, info, progress=bar.read), bar)
+        rows = tally.count_rows(read_table(args.input, info, progress=bar.read, bounds=bounds), bar)
         results = screen_rows(
             screener, rows, threshold=parameters.threshold, limit=parameters.limit,
             only_hits=args.only_hits, max_name_length=settings.max_name_length,
@@ -98,6 +115,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print("interrupted: no results written", file=sys.stderr)
             return EXIT_INTERRUPTED
     print(tally.report(args.output), file=sys.stderr)
+    if tally.unread:
+        print(
+            f"{tally.unread:,} rows of the file could not be read (see their errors in the "
+            "results): exit status 1",
+            file=sys.stderr,
+        )
+        return EXIT_ROWS_UNREAD
     return 0
 
 
@@ -118,7 +142,7 @@ def describe(path: Path, info: TableInfo) -> str:
     return f"{path.name}: {', '.join(how)}; {', '.join(roles)}"
 
 
-def _inspect(args: argparse.Namespace) -> TableInfo:
+def _inspect(args: argparse.Namespace, bounds: ReadBounds) -> TableInfo:
     options = TableOptions(
         format=TableFormat(args.format) if args.format else None,
         encoding=args.encoding,
@@ -129,7 +153,7 @@ def _inspect(args: argparse.Namespace) -> TableInfo:
         id_column=args.id_column,
     )
     try:
-        return inspect_file(args.input, options)
+        return inspect_file(args.input, options, bounds=bounds)
     except OSError as exc:
         raise InvalidInput(
             f"cannot read {args.input}: {exc.strerror}", code="file_unreadable"
@@ -159,21 +183,34 @@ def _destination(output: str) -> Iterator[BinaryIO]:
         sys.stdout.buffer.flush()
         return
     target = Path(output)
+    name, part = _part_file(target)
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-        )
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot write {output}: {exc.strerror}", code="file_unwritable"
-        ) from None
-    try:
-        with handle:
-            yield cast(BinaryIO, handle)
-        os.replace(handle.name, target)
+        with part:
+            yield part
+        os.replace(name, target)
     finally:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
+        if os.path.exists(name):
+            os.unlink(name)
+
+
+def _part_file(target: Path) -> tuple[Path, BinaryIO]:
+    """A new file beside `target`, created 0666 less the umask, as `open()` and a shell's `>`
+    create files. The results are compliance data, but the operator's own, written where they
+    chose: who may read them is their umask's and their directory's to say, as for every
+    other file they write (a umask of 077 keeps it private). tempfile's 0600 would hide the
+    file from the colleagues a shared folder is there for."""
+    for _ in range(100):
+        name = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+        try:
+            descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot write {target}: {exc.strerror}", code="file_unwritable"
+            ) from None
+        return name, cast(BinaryIO, os.fdopen(descriptor, "wb"))
+    raise InvalidInput(f"cannot write {target}: no free temporary name", code="file_unwritable")
 
 
 class _Bar:
@@ -211,12 +248,14 @@ class _Tally:
     rows: int = 0
     hits: int = 0
     errors: int = 0
+    unread: int = 0
     finished: datetime | None = None
     clock: float = field(default_factory=time.perf_counter)
 
     def count_rows(self, rows: Iterable[InputRow], bar: _Bar) -> Iterator[InputRow]:
         for row in rows:
             self.rows += 1
+            self.unread += row.unread
             if self.rows % _PROGRESS_EVERY == 0:
                 bar.advance(self)
             yield row

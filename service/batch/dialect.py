@@ -1,19 +1,20 @@
 """The text encoding and the delimiter of a CSV file, told from its first bytes: a byte-order
 mark, else UTF-8 if it decodes, else charset-normalizer's guess among the Cyrillic or the Latin
 legacy code pages (Windows-1251, KOI8-R, Windows-1250...); the delimiter whose split is the
-most regular. No file access.
+most regular, over the first lines short enough to be rows. No file opening here.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import re
 from collections import Counter
+from typing import BinaryIO
 
 import charset_normalizer
 
+from service.batch.records import CsvRecords, lines
 from service.errors import BadUpload, InvalidInput
 
 #: Longest BOMs first: the UTF-32 LE mark starts with the UTF-16 LE one.
@@ -39,6 +40,11 @@ UTF8_MAJORITY = 10
 SAMPLE_RECORDS = 200
 #: Share of the sample's records that must split into the same number of fields.
 REGULAR_SHARE = 0.8
+#: Characters of whole lines sampled to choose the delimiter and find the columns.
+SAMPLE_CHARS = 1 << 20
+#: Characters read at most to gather that sample, lines too long to be rows left out (a
+#: first row of 30 MB is reported when the file is read, and does not hide the next ones).
+SAMPLE_READ_CHARS = 64 << 20
 
 
 def check_encoding(name: str) -> str:
@@ -88,6 +94,24 @@ def _legacy_candidates(sample: bytes) -> list[str]:
     return _CYRILLIC_PAGES if in_runs * 2 >= high else _LATIN_PAGES
 
 
+def sample_text(stream: BinaryIO, encoding: str, max_line_chars: int) -> str:
+    """The first whole lines of the file (`SAMPLE_CHARS` of them), those longer than
+    `max_line_chars` left out; undecodable bytes become U+FFFD here (rows report them)."""
+    text = io.TextIOWrapper(stream, encoding, errors="replace", newline="")
+    kept: list[str] = []
+    size = 0
+    try:
+        for line in lines(text, max_line_chars):
+            if line is not None:
+                kept.append(line)
+                size += len(line)
+            if size >= SAMPLE_CHARS or text.buffer.tell() >= SAMPLE_READ_CHARS:
+                break
+    finally:
+        text.detach()
+    return "".join(kept).removeprefix("\ufeff")
+
+
 def decode_head(head: bytes, encoding: str) -> str:
     """The head as text; undecodable bytes become U+FFFD here (rows report them later)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
@@ -105,13 +129,13 @@ def check_delimiter(name: str) -> str:
     return delimiter
 
 
-def detect_delimiter(text: str) -> str:
+def detect_delimiter(text: str, max_columns: int) -> str:
     """The candidate splitting the most records into the same number (above one) of fields,
     parsed as CSV (quotes and quoted newlines respected). A file of one column gets a
     candidate that does not occur in it, so that commas inside names split nothing."""
     best: tuple[float, int, str] | None = None
     for delimiter in DELIMITERS:
-        counts = [len(r) for r in sample_records(text, delimiter)]
+        counts = [len(r) for r in sample_records(text, delimiter, max_columns)]
         if not counts:
             continue
         fields, times = Counter(counts).most_common(1)[0]
@@ -127,20 +151,13 @@ def detect_delimiter(text: str) -> str:
     return next((d for d in ("\t", "|", ";", ",") if d not in text), "\t")
 
 
-def sample_records(text: str, delimiter: str) -> list[list[str]]:
-    """The first non-empty records of the head, cells stripped, without one cut short."""
+def sample_records(text: str, delimiter: str, max_columns: int) -> list[list[str]]:
+    """The first non-empty records of the sample that could be read, cells stripped."""
     records = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                records.append([cell.strip() for cell in record])
-            if len(records) > SAMPLE_RECORDS:
+    reader = CsvRecords(io.StringIO(text, newline=""), delimiter, len(text) + 1, max_columns)
+    for record, problem in reader:
+        if problem is None and record is not None and any(cell.strip() for cell in record):
+            records.append([cell.strip() for cell in record])
+            if len(records) == SAMPLE_RECORDS:
                 break
-    except csv.Error:
-        pass  # an unbalanced quote in the head: judge by the records before it
-    if len(records) > SAMPLE_RECORDS:
-        return records[:SAMPLE_RECORDS]
-    if len(records) > 1 and not text.endswith(("\n", "\r")):
-        return records[:-1]  # the head ends inside this record
     return records

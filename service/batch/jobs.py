@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
 import anyio.to_thread
 from redis.asyncio import Redis
@@ -55,11 +55,11 @@ def _joined(pieces: list[bytes]) -> bytes:
     return b"".join(zlib.decompress(piece) for piece in pieces)
 
 
-def _pieces(path: Path) -> list[bytes]:
-    pieces = []
-    with path.open("rb") as file:
-        while piece := file.read(UPLOAD_PIECE_BYTES):
-            pieces.append(zlib.compress(piece, 1))
+def _pieces(file: BinaryIO, count: int) -> list[bytes]:
+    """The next `count` pieces of the upload, compressed (none at its end)."""
+    pieces: list[bytes] = []
+    while len(pieces) < count and (piece := file.read(UPLOAD_PIECE_BYTES)):
+        pieces.append(zlib.compress(piece, 1))
     return pieces
 
 
@@ -85,18 +85,17 @@ class JobStore:
         """Store the upload, then the record (with the idempotency key, atomically). Returns the
         job and whether it is new; a key already used returns its job, if for the same upload
         and options, and leaves nothing of this submission behind."""
-        pieces = await anyio.to_thread.run_sync(_pieces, upload)
         upload_key = self.keys.job_upload(record.id)
         keys = [self.keys.job(record.id)]
         if idempotency_key is not None:
             keys.append(self.keys.job_idempotency(idempotency_key))
         fields = [item for pair in record.to_hash().items() for item in pair]
         async with _redis_answers():
-            async with self.client.pipeline(transaction=False) as pipe:
-                for start in range(0, len(pieces), 8):
-                    pipe.rpush(upload_key, *pieces[start : start + 8])
-                pipe.expire(upload_key, self.ttl)
-                await pipe.execute()
+            # A few pieces at a time: the upload (up to its limit) is never in memory whole.
+            with upload.open("rb") as file:
+                while pieces := await anyio.to_thread.run_sync(_pieces, file, 8):
+                    await self.client.rpush(upload_key, *pieces)
+            await self.client.expire(upload_key, self.ttl)
             job_id = (await self._create(keys, [self.ttl, record.id, *fields])).decode()
             if job_id == record.id:
                 return record, True
@@ -138,6 +137,11 @@ class JobStore:
                     pieces = cast("list[bytes]", await self.client.lrange(key, start, start + 7))
                     file.write(await anyio.to_thread.run_sync(_joined, pieces))
         return True
+
+    async def note_charged(self, job_id: str, rows: int) -> None:
+        """The rows charged for the job so far: a redo of its reading charges only past them."""
+        async with _redis_answers():
+            await self.client.hset(self.keys.job(job_id), "rows_charged", rows)
 
     async def done_chunks(self, job_id: str) -> set[int]:
         async with _redis_answers():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from service.batch.bounds import ReadBounds
 from service.batch.chunks import pack_input
 from service.batch.outputs import ResultRow
 from service.batch.status import ChunkCounts
@@ -30,10 +31,12 @@ KEEP_PINNED_SECONDS = 300.0
 _NO_MATCHES = b"[]"
 
 
-def packed_chunks(path: Path, info: TableInfo, rows_per_chunk: int) -> Iterator[tuple[int, bytes]]:
+def packed_chunks(
+    path: Path, info: TableInfo, rows_per_chunk: int, bounds: ReadBounds
+) -> Iterator[tuple[int, bytes]]:
     """The rows of an uploaded file in chunks: (row count, packed rows) each, in order."""
     batch: list[InputRow] = []
-    for row in read_rows(path, info):
+    for row in read_rows(path, info, bounds=bounds):
         batch.append(row)
         if len(batch) == rows_per_chunk:
             yield len(batch), pack_input(batch)

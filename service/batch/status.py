@@ -47,6 +47,9 @@ class JobRecord(BaseModel):
     key_id: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    #: Rows charged to the key's rows per hour so far: the estimate at submission, then the
+    #: rows read past it (None: a job from before rows were charged as read).
+    rows_charged: int | None = None
     #: The watchlist version every row is screened against, pinned when a worker starts it.
     watchlist_version: str | None = None
     #: Known once the whole file has been read into chunks.

@@ -1,10 +1,11 @@
 """Reading a supplier file as rows to screen: what the file is (format, encoding, delimiter,
 header, which columns hold the name, country and supplier id) from its first bytes, then every
-row, streamed in constant memory. A bad file raises `BadUpload`; a bad row carries its error.
+row, streamed in constant memory within the bounds of `bounds`. A bad file raises `BadUpload`
+(`UploadTooLarge` past a bound); a bad row carries its error.
 
-CSV details live in `dialect`, column detection in `columns`, the records of each format and
-the rows made of them in `cells` (XLSX in `workbook`, JSON in `jsonrows`). No web framework,
-no Redis.
+CSV details live in `dialect` and `records`, column detection in `columns`, the records of each
+format and the rows made of them in `cells` (XLSX in `spreadsheet`, JSON in `jsonrows`). No
+web framework, no Redis.
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
-from service.batch import cells, columns, dialect, workbook
+from service.batch import cells, columns, dialect, spreadsheet
+from service.batch.bounds import LABEL_CHARS, ReadBounds
 from service.batch.country import country_code
-from service.errors import BadUpload
+from service.errors import BadUpload, UploadTooLarge
 
-#: Bytes of a file enough to tell what it is (the format, encoding, delimiter, columns).
+#: Bytes of a file enough to tell what it is (the format, encoding; a JSON array's columns).
 HEAD_BYTES = 1 << 20
+DEFAULT_BOUNDS = ReadBounds()
 #: Read size of the input stream: large reads keep the per-row cost of text decoding low.
 _READ_BYTES = 1 << 20
 #: What undecodable bytes become when read with "surrogateescape".
@@ -85,52 +90,77 @@ class InputRow:
     country: str | None  # ISO alpha-2, from a code or a country name; None if none is known
     supplier_id: str | None
     error: str | None  # a per-row problem ("name is empty", "undecodable bytes ...")
+    #: The row could not be read from the file (too long, a quote never closed, a JSON line
+    #: that is not JSON): its `error` says why, and nothing of it is screened.
+    unread: bool = False
 
 
-def inspect_file(path: Path, options: TableOptions, filename: str | None = None) -> TableInfo:
-    """`inspect_table` on a file: its head, or all of it for XLSX (whose index is at its end)."""
+def inspect_file(
+    path: Path,
+    options: TableOptions,
+    filename: str | None = None,
+    bounds: ReadBounds = DEFAULT_BOUNDS,
+) -> TableInfo:
+    """`inspect_table` on a file: its first lines, or for XLSX its sheet's first rows."""
     with path.open("rb") as stream:
-        head = stream.read(HEAD_BYTES)
-        if _format(head, filename or path.name, options.format) is TableFormat.XLSX:
-            head += stream.read()
-    return inspect_table(head, filename or path.name, options)
+        return _inspect(stream, filename or path.name, options, bounds)
 
 
-def inspect_table(head: bytes, filename: str, options: TableOptions) -> TableInfo:
-    """What the file is, from its first bytes (`HEAD_BYTES`; for XLSX the whole file).
-    `BadUpload` with a code (see `service.errors`) when it cannot be screened."""
+def inspect_table(
+    head: bytes, filename: str, options: TableOptions, bounds: ReadBounds = DEFAULT_BOUNDS
+) -> TableInfo:
+    """What the file is, from its first bytes (for XLSX the whole file). `BadUpload` with a
+    code (see `service.errors`) when it cannot be screened."""
+    return _inspect(io.BytesIO(head), filename, options, bounds)
+
+
+def _inspect(
+    stream: BinaryIO, filename: str, options: TableOptions, bounds: ReadBounds
+) -> TableInfo:
+    head = stream.read(HEAD_BYTES)
     if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
         raise BadUpload("the file is empty", code="empty_file")
     fmt = _format(head, filename, options.format)
+    stream.seek(0)
     if fmt is TableFormat.XLSX:
-        with workbook.opened_sheet(io.BytesIO(head), options.sheet) as sheet:
-            records = [r for r in _first(workbook.sheet_rows(sheet)) if any(r)]
-            title = sheet.title
-        return _info(fmt, None, None, records, options, sheet=title)
+        with spreadsheet.opened_workbook(stream, bounds) as book:
+            sheet = book.sheet(options.sheet)
+            rows = islice(book.rows(sheet), dialect.SAMPLE_RECORDS + 1)
+            records = [cells for cells, problem in rows if problem is None and any(cells)]
+        return _info(fmt, None, None, records, options, sheet=sheet.title)
     encoding = (
         dialect.check_encoding(options.encoding)
         if options.encoding
         else dialect.detect_encoding(head)
     )
-    text = dialect.decode_head(head, encoding)
+    if fmt is TableFormat.JSON:  # one element may span many lines, or be one long line
+        text = dialect.decode_head(head, encoding)
+    else:  # whole lines, those too long to be a row left out
+        text = dialect.sample_text(stream, encoding, bounds.max_row_chars)
     if fmt is TableFormat.CSV:
         delimiter = (
             dialect.check_delimiter(options.delimiter)
             if options.delimiter
-            else dialect.detect_delimiter(text)
+            else dialect.detect_delimiter(text, bounds.max_columns)
         )
-        return _info(fmt, encoding, delimiter, dialect.sample_records(text, delimiter), options)
-    labels, sample = cells.json_sample(text, jsonl=fmt is TableFormat.JSONL)
+        records = dialect.sample_records(text, delimiter, bounds.max_columns)
+        return _info(fmt, encoding, delimiter, records, options)
+    labels, sample = cells.json_sample(text, fmt is TableFormat.JSONL, bounds)
     found = columns.find_columns(labels, True, sample, _requested(options))
     return _table_info(fmt, encoding, None, found, None)
 
 
 def read_rows(
-    path: Path, info: TableInfo, *, progress: Callable[[float], None] | None = None
+    path: Path,
+    info: TableInfo,
+    *,
+    progress: Callable[[float], None] | None = None,
+    bounds: ReadBounds = DEFAULT_BOUNDS,
 ) -> Iterator[InputRow]:
     """Every data row of the file, in order, streamed; `progress` gets the share of the file
-    read now and then. Problems of one row are in its `error`; a file that breaks off
-    part-way (an unclosed quote, a broken JSON array) raises `BadUpload`."""
+    read now and then. Problems of one row are in its `error` (a row too long or with a quote
+    never closed is reported and the rest read); a file past a bound of `bounds` raises
+    `UploadTooLarge`, one that breaks off part-way (a broken JSON array) `BadUpload`."""
     positions = [_position(info, info.name_column)] + [
         None if label is None else _position(info, label)
         for label in (info.country_column, info.id_column)
@@ -140,11 +170,11 @@ def read_rows(
         reader = cells.ProgressReader(raw, path.stat().st_size, None if xlsx else progress)
         stream = io.BufferedReader(reader, _READ_BYTES)
         records = (
-            cells.sheet_records(stream, info, progress)
+            cells.sheet_records(stream, info, bounds, progress)
             if xlsx
-            else cells.text_records(stream, info)
+            else cells.text_records(stream, info, bounds)
         )
-        yield from _input_rows(records, positions, info.encoding or "utf-8")
+        yield from _input_rows(records, positions, info.encoding or "utf-8", bounds.max_rows)
 
 
 def _position(info: TableInfo, label: str) -> int:
@@ -235,31 +265,32 @@ def _labels(first: Sequence[str], width: int) -> list[str]:
     labels: list[str] = []
     seen: Counter[str] = Counter()
     for position in range(width):
-        cell = first[position].strip() if position < len(first) else ""
+        cell = first[position].strip()[:LABEL_CHARS] if position < len(first) else ""
         label = cell or f"column {position + 1}"
         seen[label] += 1
         labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
     return labels
 
 
-def _first(rows: Iterator[list[str]]) -> list[list[str]]:
-    out = []
-    for row in rows:
-        out.append(row)
-        if len(out) > dialect.SAMPLE_RECORDS:
-            break
-    return out
-
-
 def _input_rows(
-    records: Iterator[cells.Record], positions: Sequence[int | None], encoding: str
+    records: Iterator[cells.Record],
+    positions: Sequence[int | None],
+    encoding: str,
+    max_rows: int,
 ) -> Iterator[InputRow]:
     """Rows to screen from records: blank records are numbered but not given; a row with no
     name, or with bytes that are not `encoding` in its name, carries an error; the country is
-    an ISO code (None when the cell names no country known: screened without one)."""
+    an ISO code (None when the cell names no country known: screened without one). Past
+    `max_rows` records, `UploadTooLarge`."""
     name_at, country_at, id_at = positions
     assert name_at is not None
     for number, (values, problem) in enumerate(records, start=1):
+        if number > max_rows:
+            raise UploadTooLarge(
+                f"the file holds more than {max_rows:,} rows (SCREENING_JOB_MAX_ROWS); split "
+                "it into smaller files",
+                code="too_many_rows",
+            )
         name = values[name_at].strip() if name_at < len(values) else ""
         country = country_code(_cell(values, country_at))
         supplier_id = _cell(values, id_at)
@@ -271,7 +302,8 @@ def _input_rows(
         elif not name.isascii() and _SURROGATES.search(name):
             name = _SURROGATES.sub("\ufffd", name)
             error = f"undecodable bytes in the name: the file is not all {encoding}"
-        yield InputRow(number, name or None, country, supplier_id, error)
+        unread = problem is not None
+        yield InputRow(number, name or None, country, supplier_id, error, unread)
 
 
 def _cell(values: Sequence[str], position: int | None) -> str | None:
@@ -283,13 +315,15 @@ def _cell(values: Sequence[str], position: int | None) -> str | None:
     return value or None
 
 
-def estimate_rows(path: Path, info: TableInfo) -> int:
-    """About how many rows the file holds, cheaply, for the rate limit of batch rows charged
-    when a job is submitted: its lines (a quoted field with line breaks counts more), or an
-    XLSX sheet's recorded size. Never less than 1."""
+def estimate_rows(path: Path, info: TableInfo, bounds: ReadBounds = DEFAULT_BOUNDS) -> int:
+    """About how many rows the file holds, cheaply, for the batch rows charged when a job is
+    submitted (the rest are charged as they are read): its lines (a quoted field with line
+    breaks counts more), or what an XLSX sheet declares (which may lie). Never less than 1;
+    `UploadTooLarge` when the lines are past `max_rows` already."""
     if info.format is TableFormat.XLSX:
-        with path.open("rb") as stream, workbook.opened_sheet(stream, info.sheet) as sheet:
-            rows = sheet.max_row or 1
+        with path.open("rb") as stream, spreadsheet.opened_workbook(stream, bounds) as book:
+            declared = book.declared_rows(book.sheet(info.sheet)) or 1
+        rows = min(declared, spreadsheet.SHEET_ROWS)
     else:
         rows = 0
         with path.open("rb") as stream:
@@ -297,4 +331,11 @@ def estimate_rows(path: Path, info: TableInfo) -> int:
                 rows += block.count(b"\n")
             stream.seek(-1, 2)
             rows += stream.read(1) != b"\n"  # a last line without its newline
-    return max(1, rows - int(info.header and info.format is not TableFormat.JSONL))
+    rows = max(1, rows - int(info.header and info.format is not TableFormat.JSONL))
+    if rows > bounds.max_rows:
+        raise UploadTooLarge(
+            f"the file holds {rows:,} lines, more than the {bounds.max_rows:,} rows allowed "
+            "(SCREENING_JOB_MAX_ROWS); split it into smaller files",
+            code="too_many_rows",
+        )
+    return rows

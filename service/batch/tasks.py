@@ -22,11 +22,11 @@ import anyio.to_thread
 from saq.types import Context
 
 from service import auditing
+from service.batch.bounds import ReadBounds
 from service.batch.chunks import pack_output, unpack_input
 from service.batch.processing import PinnedScreeners, packed_chunks, screen_chunk
 from service.batch.status import JobRecord, JobStatus
-from service.batch.tables import TableInfo
-from service.errors import BadUpload, Conflict, ServiceError
+from service.errors import BadUpload, Conflict, RateLimited, ServiceError
 from service.queries import Limits, Parameters
 from service.results import ScreeningService
 from service.store.audit import ScreeningRecord
@@ -51,11 +51,15 @@ class WorkerContext:
     screeners: PinnedScreeners
     limits: Limits
     chunk_rows: int
+    #: What is read of an upload at most.
+    bounds: ReadBounds
     heartbeat_seconds: float
     #: Commits the audit records of screened rows (a no-op with the audit off).
     record: Callable[[list[ScreeningRecord]], Awaitable[None]]
     #: Keeps a job's record in the durable store once the job has ended.
     archive: Callable[[JobRecord], Awaitable[None]]
+    #: Charges rows to a key's rows per hour (`RateLimited` past it; nothing without a key).
+    charge_rows: Callable[[str | None, int], Awaitable[None]]
 
 
 async def _fail(work: WorkerContext, job_id: str, code: str, message: str) -> None:
@@ -141,25 +145,44 @@ async def split_upload(ctx: BatchContext, *, job_id: str) -> None:
             await _fail(work, job_id, "upload_missing", "the uploaded file is no longer stored")
             return
         try:
-            rows, chunks = await _chunks_queued(work, job_id, path, record.table)
-        except BadUpload as exc:  # found part-way: an unclosed quote, a broken JSON array
+            rows, chunks = await _chunks_queued(work, record, path)
+        except BadUpload as exc:  # found part-way: a broken JSON array, too many rows
+            await _fail(work, job_id, exc.code, exc.message)
+            return
+        except RateLimited as exc:  # more rows than charged at submission, past the limit
             await _fail(work, job_id, exc.code, exc.message)
             return
     await store.finish_split(job_id, rows, chunks)
     log.info("job split", extra={"job_id": job_id, "rows": rows, "chunks": chunks})
 
 
-async def _chunks_queued(
-    work: WorkerContext, job_id: str, path: Path, table: TableInfo
-) -> tuple[int, int]:
-    done = await work.jobs.store.done_chunks(job_id)
-    chunks = packed_chunks(path, table, work.chunk_rows)
+async def _chunks_queued(work: WorkerContext, record: JobRecord, path: Path) -> tuple[int, int]:
+    """Read the upload into chunks and queue those not done. Rows read past those charged so
+    far are charged, chunk by chunk, before the chunk is queued: a file that holds more rows
+    than it seemed to at submission (an XLSX whose declared size lies) stops at its key's
+    limit, and the rows past it are never screened."""
+    store, job_id = work.jobs.store, record.id
+    done = await store.done_chunks(job_id)
+    chunks = packed_chunks(path, record.table, work.chunk_rows, work.bounds)
+    charged = record.rows_charged
     rows = count = 0
     while (item := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
-        if count not in done:
-            await work.jobs.store.store_input(job_id, count, item[1])
-            await work.jobs.enqueue_chunk(job_id, count)
         rows += item[0]
+        if charged is not None and rows > charged:
+            try:
+                await work.charge_rows(record.key_id, rows - charged)
+            except RateLimited as exc:
+                raise RateLimited(
+                    f"the file holds more rows than it seemed to when it was submitted "
+                    f"({record.rows_charged:,} charged then, {charged:,} by now): the rows "
+                    f"from {rows - item[0] + 1:,} on are not screened; {exc.message}",
+                    retry_after=exc.retry_after,
+                ) from None
+            charged = rows
+            await store.note_charged(job_id, charged)
+        if count not in done:
+            await store.store_input(job_id, count, item[1])
+            await work.jobs.enqueue_chunk(job_id, count)
         count += 1
     return rows, count
 

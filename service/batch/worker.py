@@ -16,10 +16,9 @@ from contextlib import suppress
 
 import anyio.to_thread
 
+from service.batch.backend import worker_context
 from service.batch.private_redis import PrivateRedis
-from service.batch.processing import PinnedScreeners
 from service.batch.queue import JobQueue, make_worker
-from service.batch.tasks import WorkerContext
 from service.cache import open_cache
 from service.errors import Unavailable
 from service.logs import configure_logging
@@ -84,17 +83,7 @@ async def work(settings: Settings, url: str) -> None:
     try:
         await runtime.reloader.reload(ReloadTrigger.STARTUP)
         await jobs.saq.connect()
-        context = WorkerContext(
-            jobs=jobs,
-            screening=runtime.screening,
-            screeners=PinnedScreeners(runtime.holder),
-            limits=runtime.limits,
-            chunk_rows=settings.job_chunk_rows,
-            heartbeat_seconds=settings.job_heartbeat_seconds,
-            record=runtime.record,
-            archive=runtime.archive_job,
-        )
-        worker = make_worker(jobs, context, settings, own_signals=True)
+        worker = make_worker(jobs, worker_context(runtime, jobs), settings, own_signals=True)
         loop.add_signal_handler(signal.SIGHUP, runtime.reloader.on_signal)
         screener = runtime.holder.current()
         log.info(

@@ -1,6 +1,7 @@
 """`python -m service screen-file` run as a user runs it (a subprocess on the fixture
 watchlist): files in, results out in each format, the progress bar apart from the results,
-and bad input refused with exit status 2 and no results file."""
+bad input refused with exit status 2 and no results file, rows that could not be read ending
+it with exit status 1, and the results file made with the user's umask."""
 
 from __future__ import annotations
 
@@ -121,3 +122,38 @@ def test_bad_input_exits_2_with_a_message_and_writes_nothing(tmp_path: Path) -> 
         assert message in stderr and f"({code})" in stderr, stderr
         assert "Traceback" not in stderr
         assert not (tmp_path / "out.csv").exists()
+
+
+def test_rows_that_could_not_be_read_exit_1_with_the_results_written(tmp_path: Path) -> None:
+    # Once `"Zavod SVT;BY` swallowed the rows after it, and the command exited 0.
+    (tmp_path / "quote.csv").write_text(
+        'Name;Country\n"Zavod SVT;BY\nMinsk Wheeled Tractor Plant;BY\nAcme GmbH;DE\n',
+        encoding="utf-8",
+    )
+    done = screen_file("quote.csv", "-o", "out.jsonl", cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 1, stderr
+    assert "1 rows of the file could not be read" in stderr and "Traceback" not in stderr
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(r["row"], r["status"]) for r in lines[:-1]] == [
+        (1, "error"), (2, "hit"), (3, "clear"),
+    ]  # fmt: skip
+    assert "never closed" in lines[0]["error"]
+    help_text = " ".join(screen_file("--help", cwd=tmp_path).stdout.decode().split())
+    assert "Exit status: 0" in help_text and "1 the results are written" in help_text
+
+
+def test_the_results_file_takes_the_umask(tmp_path: Path) -> None:
+    # Once written 0600 whatever the umask.
+    (tmp_path / "ok.csv").write_text("Name\nMAZ\n", encoding="utf-8")
+    for umask, mode in ((0o022, 0o644), (0o077, 0o600)):
+        done = subprocess.run(
+            [sys.executable, "-m", "service", "screen-file", "ok.csv", "-o", "out.csv"],
+            cwd=tmp_path,
+            env=os.environ | {"WATCHLIST_PATH": str(FIXTURE)},
+            capture_output=True,
+            timeout=120,
+            umask=umask,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert (tmp_path / "out.csv").stat().st_mode & 0o777 == mode

@@ -289,11 +289,15 @@ def test_requested_columns_by_header_and_position() -> None:
     assert (info.name_column, info.id_column) == ("Name", "Country")
 
 
-def test_unclosed_quote_mid_file_is_a_malformed_file(tmp_path: Path) -> None:
+def test_unclosed_quote_mid_file_is_reported_on_its_row(tmp_path: Path) -> None:
+    # Once the whole file failed as malformed; now the row is reported and the rest read.
     lines = ["Name;Country"] + [f"Supplier {i};BY" for i in range(300)]
-    data = "\n".join(lines) + '\n"Broken;BY\n' + "x" * 200_000 + "\n"
+    data = "\n".join(lines) + '\n"Broken;BY\n' + "x" * 200_000 + "\nLast;BY\n"
     path = write(tmp_path, "a.csv", data.encode())
     info = inspect_file(path, TableOptions())
-    with pytest.raises(BadUpload) as caught:
-        list(read_rows(path, info))
-    assert caught.value.code == "malformed_file"
+    rows = list(read_rows(path, info))
+    assert [r.number for r in rows[-3:]] == [301, 302, 303]
+    broken, long, last = rows[-3:]
+    assert broken.unread and broken.error is not None and "never closed" in broken.error
+    assert long.unread and long.error is not None and "longer than 131,072" in long.error
+    assert (last.name, last.country, last.unread) == ("Last", "BY", False)

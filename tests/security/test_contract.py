@@ -142,13 +142,15 @@ def test_405_says_which_methods_are_allowed(client: TestClient[Litestar]) -> Non
         assert allowed <= named <= allowed | {"HEAD", "OPTIONS"}, (path, named)
 
 
-def test_no_answer_names_a_server_directory(make_client: Client, tmp_path: Path) -> None:
+def test_no_answer_names_a_server_directory(
+    make_client: Client, tmp_path: Path, wait_ready: Callable[..., dict[str, Any]]
+) -> None:
     hidden = tmp_path / "private-directory"
     hidden.mkdir()
     watchlist = hidden / "watchlist.jsonl"
     watchlist.write_bytes(FIXTURE_WATCHLIST.read_bytes())
     client = make_client(preload=False, watchlist_path=str(watchlist))
-    assert client.get("/ready").json()["watchlist"]["state"] in ("loading", "ready")
+    assert wait_ready(client)["watchlist"]["state"] == "ready"
     watchlist.write_text(watchlist.read_text() + "{broken\n")
     broken = client.post("/v1/watchlist/reload")
     watchlist.unlink()

@@ -7,12 +7,10 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -35,16 +33,6 @@ def cut(path: Path, lines: int) -> None:
     path.write_text("".join(kept), encoding="utf-8")
 
 
-def reload(client: TestClient[Litestar], **params: str) -> httpx.Response:
-    """POST a reload, retrying while the start-up load is still recording its version."""
-    deadline = time.monotonic() + 10
-    while True:
-        response = client.post("/v1/watchlist/reload", params=params)
-        if response.status_code != 409 or time.monotonic() > deadline:
-            return response
-        time.sleep(0.05)
-
-
 def test_a_reload_that_drops_most_entities_is_refused_unless_forced(
     make_client: Callable[..., TestClient[Litestar]],
     watchlist: Path,
@@ -55,7 +43,7 @@ def test_a_reload_that_drops_most_entities_is_refused_unless_forced(
     assert served["entities"] > 150
     cut(watchlist, 40)
 
-    refused = reload(client)
+    refused = client.post("/v1/watchlist/reload")
     assert refused.status_code == 422
     body = refused.json()
     assert body["code"] == "watchlist_shrunk"
@@ -64,7 +52,7 @@ def test_a_reload_that_drops_most_entities_is_refused_unless_forced(
     assert ready["watchlist"]["version"] == served["version"]
     assert ready["reload"]["last"]["ok"] is False
 
-    forced = reload(client, force="true")
+    forced = client.post("/v1/watchlist/reload", params={"force": "true"})
     assert forced.status_code == 200, forced.text
     assert forced.json()["entities"] == 40
     assert client.get("/ready").json()["watchlist"]["version"] != served["version"]
@@ -80,7 +68,7 @@ def test_a_small_change_is_loaded(
     entities = wait_ready(client)["watchlist"]["entities"]
     cut(watchlist, entities - 3)
     with caplog.at_level(logging.INFO, logger="service.reload"):
-        response = reload(client)
+        response = client.post("/v1/watchlist/reload")
     assert response.status_code == 200, response.text
     [loaded] = [r for r in caplog.records if "removed" in r.__dict__]
     assert loaded.getMessage() == "watchlist loaded"
