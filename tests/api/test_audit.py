@@ -105,7 +105,10 @@ def test_export_filters_and_formats(make_client: Client, database_url: str) -> N
     assert [r["query"]["name"] for r in everything] == [
         "Zavod SVT", "Legmash Orsha", "Acme Garden Furniture"
     ]  # fmt: skip
-    names = lambda **q: [r["query"]["name"] for r in _export(client, keys, **q)]  # noqa: E731
+
+    def names(**query: str) -> list[str]:
+        return [r["query"]["name"] for r in _export(client, keys, **query)]
+
     assert names(key_id=key_id(keys.screener)) == ["Zavod SVT", "Acme Garden Furniture"]
     assert names(entity_id="by-legmash") == ["Legmash Orsha"]
     assert names(outcome="clear") == ["Acme Garden Furniture"]

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
@@ -112,14 +112,15 @@ def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
     first = workers(env)
 
     def some_done() -> bool:
-        return client.get(f"/v1/jobs/{job_id}").json()["progress"]["chunks_done"] >= 5
+        done: int = client.get(f"/v1/jobs/{job_id}").json()["progress"]["chunks_done"]
+        return done >= 5
 
     _wait_for(some_done, "the first worker screened nothing")
     first.kill()  # SIGKILL: no chance to hand anything back
     killed_at = client.get(f"/v1/jobs/{job_id}").json()
     assert killed_at["status"] == "running"
     assert 5 <= killed_at["progress"]["chunks_done"] < ROWS // CHUNK_ROWS
-    in_hand = redis_db.lrange(f"saq:{job_prefix}:v1:jobs:active", 0, -1)
+    in_hand = cast("list[bytes]", redis_db.lrange(f"saq:{job_prefix}:v1:jobs:active", 0, -1))
     assert in_hand, "the killed worker held no chunk"  # what it was screening, lost
     done_by_first = _chunk_tasks(redis_db, job_prefix, job_id)
     [first_id] = {t["worker_id"] for t in done_by_first if t["status"] == "complete"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -178,7 +179,7 @@ def test_purge_deletes_only_what_is_past_retention(store: Store) -> None:
 
 
 def test_job_records(store: Store) -> None:
-    values = {
+    values: dict[str, Any] = {
         "key_id": "k1",
         "created_at": T0,
         "filename": "suppliers.csv",
