@@ -78,6 +78,17 @@ def _wait_for(check: Callable[[], bool], what: str, timeout: float = 60.0) -> No
         time.sleep(0.05)
 
 
+def _wait_running(db: redis.Redis, prefix: str, count: int) -> None:
+    """Until `count` workers run: saq writes a worker's info once it has started (its signal
+    handlers set), a start-up that takes seconds on a busy machine."""
+    pattern = f"saq:{prefix}:v1:jobs:worker_info:*"
+
+    def running() -> bool:
+        return len(list(db.scan_iter(match=pattern))) >= count
+
+    _wait_for(running, f"fewer than {count} workers started")
+
+
 def _exactly_once(client: TestClient[Litestar], job: dict[str, Any]) -> None:
     rows, summary = results(client, job["id"], "jsonl")
     assert [r["supplier_id"] for r in rows] == [f"S-{n}" for n in range(ROWS)]
@@ -153,7 +164,7 @@ def test_two_workers_share_one_job(
     client = jobs_client(embedded_worker=False, **FAST)
     env = _fast_worker_env(redis_url, job_prefix, tmp_path)
     workers(env), workers(env)
-    time.sleep(1.5)  # both ready before the job comes
+    _wait_running(redis_db, job_prefix, 2)  # both ready before the job comes
     job_id = _submit_many(client)
     job = wait_done(client, job_id, timeout=120)
     assert job["status"] == "done", job
@@ -165,11 +176,12 @@ def test_two_workers_share_one_job(
 def test_sigterm_stops_a_worker_cleanly(
     workers: Callable[..., WorkerProcess],
     redis_url: str,
+    redis_db: redis.Redis,
     job_prefix: str,
     tmp_path: Path,
 ) -> None:
     worker = workers(worker_env(redis_url, job_prefix, tmp_path / "data"))
-    time.sleep(1.5)
+    _wait_running(redis_db, job_prefix, 1)  # a SIGTERM before that ends it by the signal
     assert worker.process.poll() is None
     assert worker.stop() == 0
 
