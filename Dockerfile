@@ -11,13 +11,17 @@ RUN useradd --create-home --uid 10001 screening
 WORKDIR /app
 
 # The package stays in /app (an editable install) because the seed watchlist is found beside
-# it, in /app/seed. The matching engine is compiled with mypyc (setup.py): the compiler is
-# installed for the build and removed in the same layer.
+# it, in /app/seed. The matching engine is compiled with mypyc (setup.py), by the exact mypy
+# and setuptools pinned in pyproject.toml's [build-system] (the versions of constraints.txt):
+# the compiler is installed for the build and removed in the same layer. The image has a
+# compiler, so a build fallen back to pure Python (about half as fast) is an error here.
 COPY pyproject.toml setup.py README.md constraints.txt ./
 COPY service/ service/
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
     && pip install -c constraints.txt -e . \
+    && python -c "import service.matching.matcher as m; assert not m.__file__.endswith('.py'), \
+        'the matching engine was not compiled'" \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
     && rm -rf /var/lib/apt/lists/* build
 COPY seed/ seed/

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 #: Exit status for bad input or configuration (argparse uses 2 for bad arguments too).
 EXIT_USAGE = 2
+#: Exit status when the reader of standard output went away: a shell's status of a program
+#: killed by SIGPIPE (128 + 13), which Python ignores to raise BrokenPipeError instead.
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
 
 
 @dataclass(frozen=True)
@@ -166,9 +171,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         status: int = args.run(args, settings)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could not be caught
     except ServiceError as exc:
         print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`... --json | head -1`): stop quietly, as a killed pipe writer
+        # does. Standard output goes to /dev/null, so the flush at exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return status
 
 

@@ -9,10 +9,11 @@ span of one window can see is a full burst then the steady rate. Redis keeps one
 key (with a TTL of when it would be back at full allowance), and uses its own clock (TIME).
 
 Cost: one round trip per `take` at most (~100 us of client CPU), so with a large limit a
-replica leases permits beyond the cost (1/50 of the limit, at most 100; none below 50) and
-spends them locally (~2 us); a refusal is remembered until its retry-after. The shared total
-never exceeds the limit (Redis charges a lease when granting it); a lease unspent a window
-after its grant is lost. With leases, `remaining` is this replica's estimate.
+replica leases permits beyond the cost (1/50 of the limit, at most 100; none below 50; one
+lease asked at a time, however many takes wait) and spends them locally (~2 us); a refusal is
+remembered until its retry-after. The shared total never exceeds the limit (Redis charges a
+lease when granting it); a lease unspent a window after its grant is lost. With leases,
+`remaining` is this replica's estimate.
 
 A cost above the limit can never pass: it is refused with retry_after = the window. Cost 0 is
 always allowed; limit 0 means unlimited. Redis down: each replica enforces the limit alone
@@ -157,6 +158,9 @@ class _Lease:
     #: A cost of at least `blocked_cost` is refused until `blocked_until` (Redis said so).
     blocked_until: float = 0.0
     blocked_cost: int = 0
+    #: A round trip asking for a lease is in flight: concurrent takes ask only for what they
+    #: need, or each would lease its own share and one replica could hold the whole limit.
+    leasing: bool = False
 
     @property
     def remaining(self) -> int:
@@ -224,7 +228,9 @@ class RedisRateLimiter:
         # Claimed before the round trip, so no other take spends them meanwhile.
         held, lease.permits = lease.permits, 0
         need = cost - held
-        args = (need, need + _lease_extra(limit), limit, window_seconds * 1_000_000)
+        extra = 0 if lease.leasing else _lease_extra(limit)
+        args = (need, need + extra, limit, window_seconds * 1_000_000)
+        lease.leasing |= extra > 0
         try:
             reply = cast(
                 "list[int]",
@@ -234,6 +240,9 @@ class RedisRateLimiter:
             lease.permits += held
             self._failed(exc)
             return await self._fallback.take(bucket, key_id, cost, limit, window_seconds)
+        finally:
+            if extra:
+                lease.leasing = False
         self._succeeded()
         granted, lease.free, retry_us = reply
         if not granted:

@@ -199,7 +199,7 @@ def _no_service_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(**overrides: Any) -> Settings:
-    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **overrides)
 
 
 @pytest.fixture(name="make_settings")

@@ -122,6 +122,19 @@ async def test_concurrent_takes_on_two_replicas_never_exceed_the_limit(
     assert allowed == 200
 
 
+async def test_takes_waiting_on_one_round_trip_lease_once(make_redis_limiter: Make) -> None:
+    # Concurrent takes each leasing their own share let one replica hold the whole limit while
+    # the other was refused (the concurrent test above then counted 190 of 200).
+    a, b = make_redis_limiter(), make_redis_limiter()
+    burst = [a.take(REQUESTS, "burst", 1, 1000, 3600) for _ in range(50)]
+    assert all(v.allowed for v in await asyncio.gather(*burst))
+    left = 0
+    for _ in range(1000):
+        left += (await b.take(REQUESTS, "burst", 1, 1000, 3600)).allowed
+    # The burst spent 50, and its replica holds one lease of 20 (1000 / 50) at most.
+    assert 1000 - 50 - 20 <= left <= 1000 - 50
+
+
 def round_trips(server: Any) -> int:
     calls: dict[str, int] = server.commands()
     return calls.get("evalsha", 0) + calls.get("eval", 0)

@@ -173,7 +173,8 @@ async def test_redis_coming_back_serves_the_shared_versions_again(
         assert [r.version for r in await store.records()] == ["b", "a"]
         own_redis.start()  # empty: it kept nothing
         await store.record(entities(1, "c"), record("c", 2))
-        assert store.state is CacheState.OK
+        # mypy keeps the state narrowed to DEGRADED across record(), which changes it.
+        assert store.state is CacheState.OK  # type: ignore[comparison-overlap]
         assert [r.version for r in await store.records()] == ["c", "b", "a"]
     finally:
         await store.close()

@@ -4,7 +4,10 @@ them in a worker process or inside the API process.
 
 A worker killed mid-task leaves its task active in saq; another worker's sweep finds it once
 its heartbeat is overdue and queues it again, and the redone task changes nothing that was
-recorded before (see `service.batch.jobs`). With `jobs` the only batch module on Redis.
+recorded before (see `service.batch.jobs`). The sweep is saq's with two races closed (see
+`_Queue.sweep`): it took a task a live worker had just taken for abandoned, and a sweeping
+worker that died mid-sweep lost the task it swept, so that its job never finished. With
+`jobs` the only batch module on Redis.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import asyncio
 import logging
 from contextlib import suppress
 
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
-from saq import Job, Worker
+from saq import Job, Status, Worker
 from saq.queue.redis import RedisQueue
 from saq.types import PartialTimersDict, WorkerInfo
 
@@ -44,18 +48,35 @@ DEQUEUE_TIMEOUT_SECONDS = 1.0
 TASK_RECORD_SECONDS = 3600
 #: First delay before a failed task is tried again, doubled (with jitter) on each retry.
 RETRY_DELAY_SECONDS = 1.0
-#: A sweep waits this long for a live worker to give up a task it took for dead (workers
-#: look for such aborts every second); a dead worker's task is queued again after it.
-SWEEP_ABORT_SECONDS = 2.0
+#: A task on the active list but not marked active is abandoned (its worker died between
+#: taking it and marking it) if it is still so this much later: a live worker marks a task
+#: within a round trip or two of taking it.
+SWEEP_CONFIRM_SECONDS = 1.0
 #: On SIGTERM, a worker process gives the chunks in hand this long to finish.
 SHUTDOWN_GRACE_SECONDS = 10
 
 
+#: saq's listing of the active tasks for a sweep, at most once per `ARGV[1]` seconds. KEYS:
+#: the sweep's lock, the active list. Returns {task id, its record (false if gone)} per task.
+_ACTIVE_TASKS = """
+local found = {}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    redis.call('SETEX', KEYS[1], ARGV[1], 1)
+    for i, id in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+        found[i] = {id, redis.call('GET', id)}
+    end
+end
+return found
+"""
+
+
 class _Queue(RedisQueue):
-    """saq's Redis queue, but while Redis does not answer a worker logs it once and waits
-    before it tries again (saq would log a traceback per attempt and retry at once)."""
+    """saq's Redis queue with a sweep that loses no task and redoes no live one (`sweep`);
+    and while Redis does not answer a worker logs it once and waits before it tries again
+    (saq would log a traceback per attempt and retry at once)."""
 
     _down = False
+    _listing: AsyncScript | None = None
 
     async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:
         try:
@@ -74,12 +95,69 @@ class _Queue(RedisQueue):
             self._failed(exc)
             return []
 
-    async def sweep(self, lock: int = 60, abort: float = SWEEP_ABORT_SECONDS) -> list[str]:
+    async def sweep(self, lock: int = 60, abort: float = 0.0) -> list[str]:
+        """Queue again the tasks of dead workers: active ones whose heartbeat is overdue, and
+        ones taken (on the active list) but never marked active. saq's own sweep (0.26) took a
+        task that a live worker had taken a moment before for abandoned, and asked for it to be
+        aborted and redone; and it took a swept task off every list before queueing it again,
+        seconds later, so a sweeping worker dying in between lost it. Here a task not marked
+        active must still be so `SWEEP_CONFIRM_SECONDS` later, and a swept task moves from the
+        active list to the queue in one step (saq's retry). No abort is asked: a live worker
+        whose heartbeat was late may finish the task too, and a redone task changes nothing.
+        `abort` (saq's wait for such aborts) is unused."""
         try:
-            return await super().sweep(lock, min(abort, SWEEP_ABORT_SECONDS))
+            return await self._sweep_dead(lock)
         except (RedisError, OSError) as exc:
             self._failed(exc)
             return []
+
+    async def _sweep_dead(self, lock: int) -> list[str]:
+        swept: list[str] = []
+        suspects: list[tuple[str, bytes]] = []
+        for task_id, record in await self._active_tasks(lock):
+            job = self.deserialize(record)
+            if job is None:  # its record expired: saq's way, dropped from the lists
+                await self.redis.lrem(self._active, 0, task_id)
+                await self.redis.zrem(self._incomplete, task_id)
+                swept.append(task_id)
+            elif job.status != Status.ACTIVE:  # a str as saq reads it back
+                suspects.append((task_id, record))
+            elif job.stuck:
+                await self._redo(job)
+                swept.append(job.id)
+        if suspects:
+            await asyncio.sleep(SWEEP_CONFIRM_SECONDS)
+            for job in await self._unchanged(suspects):
+                await self._redo(job)
+                swept.append(job.id)
+        return swept
+
+    async def _active_tasks(self, lock: int) -> list[tuple[str, bytes]]:
+        """The tasks on the active list and their records, read in one step; none when another
+        worker swept less than `lock` seconds ago."""
+        if self._listing is None:
+            self._listing = self.redis.register_script(_ACTIVE_TASKS)
+        found = await self._listing(keys=[self._sweep, self._active], args=[lock])
+        return [(task_id.decode(), record) for task_id, record in found]
+
+    async def _unchanged(self, suspects: list[tuple[str, bytes]]) -> list[Job]:
+        """The suspects still on the active list, their records unchanged."""
+        still = []
+        for task_id, before in suspects:
+            if await self.redis.lpos(self._active, task_id) is None:
+                continue
+            record = await self.redis.get(task_id)
+            if record == before and (job := self.deserialize(record)) is not None:
+                still.append(job)
+        return still
+
+    async def _redo(self, job: Job) -> None:
+        if job.retryable:
+            log.warning("task %s of a dead worker queued again", job.key)
+            await self.retry(job, error=self.swept_error_message)
+        else:
+            log.warning("task %s of a dead worker given up: its last attempt", job.key)
+            await self.finish(job, Status.ABORTED, error=self.swept_error_message)
 
     async def write_worker_info(self, worker_id: str, info: WorkerInfo, ttl: int) -> None:
         try:

@@ -166,8 +166,13 @@ class AuditStore:
         return _record(row._mapping) if row else None
 
     def find(self, where: AuditFilter, limit: int | None = None) -> Iterator[ScreeningRecord]:
-        """The records that pass the filter, oldest first, streamed."""
-        query = select(screenings).order_by(screenings.c.screened_at, screenings.c.id)
+        """The records that pass the filter, oldest first, streamed. The order is total, the
+        same on SQLite and PostgreSQL: records of one moment (a batch's queries, the rows of a
+        job chunk) follow in row order (`<job>.10` after `<job>.9`), then by id (a batch's
+        ids ascend in query order)."""
+        query = select(screenings).order_by(
+            screenings.c.screened_at, screenings.c.row.asc().nulls_first(), screenings.c.id
+        )
         if where.since:
             query = query.where(screenings.c.screened_at >= where.since)
         if where.until:

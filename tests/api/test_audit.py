@@ -77,6 +77,11 @@ def test_job_rows_are_recorded_once_each(jobs_client: Client, database_url: str)
     job = submit(client, headers=as_key(keys.screener))
     done = wait_done(client, job["id"], headers=as_key(keys.screener))
     rows = _export(client, keys, kind="job")
+    # Oldest first, a chunk's rows in row order; the chunks are screened in parallel, so a
+    # later chunk may come first.
+    moments = [(r["screened_at"], r["row"]) for r in rows]
+    assert moments == sorted(moments)
+    rows.sort(key=lambda r: int(r["row"]))
     assert [r["screening_id"] for r in rows] == [f"{job['id']}.{n}" for n in range(1, 8)]
     assert [r["outcome"] for r in rows] == [status for status, _ in EXPECTED]
     assert all(r["job_id"] == job["id"] and r["key_id"] == key_id(keys.screener) for r in rows)
@@ -100,7 +105,10 @@ def test_export_filters_and_formats(make_client: Client, database_url: str) -> N
     assert [r["query"]["name"] for r in everything] == [
         "Zavod SVT", "Legmash Orsha", "Acme Garden Furniture"
     ]  # fmt: skip
-    names = lambda **q: [r["query"]["name"] for r in _export(client, keys, **q)]  # noqa: E731
+
+    def names(**query: str) -> list[str]:
+        return [r["query"]["name"] for r in _export(client, keys, **query)]
+
     assert names(key_id=key_id(keys.screener)) == ["Zavod SVT", "Acme Garden Furniture"]
     assert names(entity_id="by-legmash") == ["Legmash Orsha"]
     assert names(outcome="clear") == ["Acme Garden Furniture"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
@@ -70,7 +70,7 @@ def test_batch_writes_one_redis_key_per_distinct_query(
 ) -> None:
     body = batch(redis_client, [*QUERIES, {"id": "po-5", "name": "Zavod SVT "}])
     assert not any(r["cached"] for r in body["results"])
-    keys = redis_db.keys(f"{key_prefix}:v1:result:*")
+    keys = cast("list[bytes]", redis_db.keys(f"{key_prefix}:v1:result:*"))
     assert len(keys) == 4  # "Zavod SVT " is "Zavod SVT": the ends are not part of a name
     assert all(
         k.startswith(f"{key_prefix}:v1:result:{body['watchlist_version']}:".encode()) for k in keys

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
@@ -78,6 +78,17 @@ def _wait_for(check: Callable[[], bool], what: str, timeout: float = 60.0) -> No
         time.sleep(0.05)
 
 
+def _wait_running(db: redis.Redis, prefix: str, count: int) -> None:
+    """Until `count` workers run: saq writes a worker's info once it has started (its signal
+    handlers set), a start-up that takes seconds on a busy machine."""
+    pattern = f"saq:{prefix}:v1:jobs:worker_info:*"
+
+    def running() -> bool:
+        return len(list(db.scan_iter(match=pattern))) >= count
+
+    _wait_for(running, f"fewer than {count} workers started")
+
+
 def _exactly_once(client: TestClient[Litestar], job: dict[str, Any]) -> None:
     rows, summary = results(client, job["id"], "jsonl")
     assert [r["supplier_id"] for r in rows] == [f"S-{n}" for n in range(ROWS)]
@@ -112,14 +123,15 @@ def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
     first = workers(env)
 
     def some_done() -> bool:
-        return client.get(f"/v1/jobs/{job_id}").json()["progress"]["chunks_done"] >= 5
+        done: int = client.get(f"/v1/jobs/{job_id}").json()["progress"]["chunks_done"]
+        return done >= 5
 
     _wait_for(some_done, "the first worker screened nothing")
     first.kill()  # SIGKILL: no chance to hand anything back
     killed_at = client.get(f"/v1/jobs/{job_id}").json()
     assert killed_at["status"] == "running"
     assert 5 <= killed_at["progress"]["chunks_done"] < ROWS // CHUNK_ROWS
-    in_hand = redis_db.lrange(f"saq:{job_prefix}:v1:jobs:active", 0, -1)
+    in_hand = cast("list[bytes]", redis_db.lrange(f"saq:{job_prefix}:v1:jobs:active", 0, -1))
     assert in_hand, "the killed worker held no chunk"  # what it was screening, lost
     done_by_first = _chunk_tasks(redis_db, job_prefix, job_id)
     [first_id] = {t["worker_id"] for t in done_by_first if t["status"] == "complete"}
@@ -152,7 +164,7 @@ def test_two_workers_share_one_job(
     client = jobs_client(embedded_worker=False, **FAST)
     env = _fast_worker_env(redis_url, job_prefix, tmp_path)
     workers(env), workers(env)
-    time.sleep(1.5)  # both ready before the job comes
+    _wait_running(redis_db, job_prefix, 2)  # both ready before the job comes
     job_id = _submit_many(client)
     job = wait_done(client, job_id, timeout=120)
     assert job["status"] == "done", job
@@ -164,11 +176,12 @@ def test_two_workers_share_one_job(
 def test_sigterm_stops_a_worker_cleanly(
     workers: Callable[..., WorkerProcess],
     redis_url: str,
+    redis_db: redis.Redis,
     job_prefix: str,
     tmp_path: Path,
 ) -> None:
     worker = workers(worker_env(redis_url, job_prefix, tmp_path / "data"))
-    time.sleep(1.5)
+    _wait_running(redis_db, job_prefix, 1)  # a SIGTERM before that ends it by the signal
     assert worker.process.poll() is None
     assert worker.stop() == 0
 

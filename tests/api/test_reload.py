@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 from litestar import Litestar
@@ -93,7 +93,7 @@ def test_with_redis_each_version_has_its_own_entries(
     reload(client)
     after = screen(client, ONLY_IN_A)
     assert (after["cached"], ids(after)) == (False, [])
-    keys = redis_db.keys(f"{key_prefix}:v1:result:*")
+    keys = cast("list[bytes]", redis_db.keys(f"{key_prefix}:v1:result:*"))
     assert {k.split(b":")[3].decode() for k in keys} == {lists.a, lists.b}  # nothing flushed
     lists.write_a()
     reload(client)

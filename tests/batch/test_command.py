@@ -80,7 +80,8 @@ def test_xlsx_results(tmp_path: Path) -> None:
     assert [(r[0], r[2], r[4]) for r in results[1:]] == [
         (1, "Zavod SVT", "hit"), (2, "Acme Garden Furniture", "clear"),
     ]  # fmt: skip
-    assert dict(book["summary"].values)["threshold"] == 0.9
+    summary = {row[0]: row[1] for row in book["summary"].values}
+    assert summary["threshold"] == 0.9
 
 
 def test_progress_bar_goes_to_stderr_and_results_to_stdout(tmp_path: Path) -> None:

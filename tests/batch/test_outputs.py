@@ -103,7 +103,7 @@ def test_xlsx(rows: list[ResultRow]) -> None:
     assert json.loads(str(hit["matches"])) == json.loads(rows[0].matches)
     cell = book["results"].cell(row=5, column=3)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")  # not a formula
-    totals = dict(book["summary"].values)
+    totals = {row[0]: row[1] for row in book["summary"].values}
     assert (totals["rows"], totals["hits"], totals["watchlist_version"]) == (4, 1, "0a27")
 
 

@@ -12,7 +12,7 @@ import pytest
 from service.batch.bounds import ReadBounds
 from service.batch.jsonrows import line_values
 from service.batch.records import CsvRecords, Record, scan
-from service.settings import Settings
+from tests.conftest import make_settings
 
 
 def records(text: str, max_chars: int = 100, max_columns: int = 10) -> list[Record]:
@@ -80,4 +80,4 @@ def test_a_json_line_too_long_is_reported_and_the_next_read() -> None:
 
 
 def test_the_default_bounds_are_the_settings_defaults() -> None:
-    assert ReadBounds() == ReadBounds.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert ReadBounds() == ReadBounds.from_settings(make_settings())

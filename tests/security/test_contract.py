@@ -82,7 +82,9 @@ def test_the_job_submission_body_is_documented(client: TestClient[Litestar]) -> 
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    branches = [b for b in schema.get("anyOf", [schema]) if b.get("type") != "null"]
+    branches: list[dict[str, Any]] = [
+        b for b in schema.get("anyOf", [schema]) if b.get("type") != "null"
+    ]
     return branches[0]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -162,6 +163,16 @@ def test_an_export_larger_than_a_fetch_batch(store: Store) -> None:
     assert all(r.matches == [("by-belaz", 0.97)] for r in found)
 
 
+def test_records_of_one_moment_are_exported_in_row_order(store: Store) -> None:
+    # A job chunk's rows share their moment; their ids (`<job>.<row>`) sort 1, 10, 11, 2...
+    chunk = [record(id=f"job1.{n}", kind="job", job_id="job1", row=n) for n in range(1, 13)]
+    batch = sorted(new_screening_id() for _ in range(3))
+    queries = [record(id=sid, kind="batch") for sid in batch]
+    store.audit.append([*reversed(chunk), *reversed(queries)])
+    found = [r.id for r in store.audit.find(AuditFilter())]
+    assert found == [*batch, *(f"job1.{n}" for n in range(1, 13))]
+
+
 def test_purge_deletes_only_what_is_past_retention(store: Store) -> None:
     old, new = record(at=T0 - timedelta(days=4000)), record(at=T0)
     store.audit.append([old, new])
@@ -170,7 +181,7 @@ def test_purge_deletes_only_what_is_past_retention(store: Store) -> None:
 
 
 def test_job_records(store: Store) -> None:
-    values = {
+    values: dict[str, Any] = {
         "key_id": "k1",
         "created_at": T0,
         "filename": "suppliers.csv",

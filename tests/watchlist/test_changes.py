@@ -2,7 +2,7 @@ from service.watchlist.changes import compare
 from service.watchlist.model import Entity
 
 
-def entity(entity_id: str, name: str, *aliases: str, **fields: object) -> Entity:
+def entity(entity_id: str, name: str, *aliases: str | dict[str, str], **fields: object) -> Entity:
     return Entity.model_validate(
         {"id": entity_id, "name": name, "aliases": list(aliases), **fields}
     )
