@@ -19,6 +19,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from service.errors import BadUpload
+from service.spreadsheets import looks_like_formula
 
 #: Rows between two progress reports.
 PROGRESS_ROWS = 4096
@@ -131,8 +132,8 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if len(value) > CELL_CHARACTERS:
         value = _TOO_LONG
-    if value.startswith("="):
+    if looks_like_formula(value):
         cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # openpyxl would take it for a formula
+        cell.data_type = "s"  # openpyxl would take "=..." for a formula; XLSX text stays text
         return cell
     return value
