@@ -49,7 +49,7 @@ def _reload_status(runtime: Runtime) -> ReloadStatus:
 
 
 async def _database_status(runtime: Runtime) -> DatabaseStatus | None:
-    """The database's state, checked now (once a second at most while it is down)."""
+    """The database's state, checked now (at most once per probe interval while it is down)."""
     try:
         store = runtime.store
     except Unavailable:  # starting or stopping

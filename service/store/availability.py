@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 #: Seconds between two calls that try the database while it is down: the others are refused
 #: at once. Also the longest a request waits for a returned database to be noticed.
-PROBE_SECONDS = 1.0
+PROBE_SECONDS = 0.5
 #: Seconds a client is told to wait (`Retry-After`) while the database does not answer.
 RETRY_AFTER_SECONDS = 2.0
 
@@ -130,12 +130,14 @@ class Availability:
                 )
         return self.unavailable()
 
-    def succeeded(self) -> None:
-        """Note a call that reached the database: the end of an outage, if one was going on."""
+    def succeeded(self, started: float) -> None:
+        """Note a call that reached the database, begun at `started` (monotonic seconds): the
+        end of an outage, if one was going on when it began (a call begun before the outage
+        that ends well says nothing of the database now)."""
         if self.state != "down":
             return
         with self._lock:
-            if self.state != "down":
+            if self.state != "down" or started < self._down_at:
                 return
             self.state, self.error, self.since = "ok", None, datetime.now(UTC)
             log.warning(
@@ -154,6 +156,7 @@ class Availability:
         raised as `StoreUnavailable`."""
         if admit:
             self.admit()
+        started = time.monotonic()
         try:
             yield
         except Exception as exc:
@@ -161,7 +164,7 @@ class Availability:
             if replacement is None:
                 raise
             raise replacement from None
-        self.succeeded()
+        self.succeeded(started)
 
 
 class Guarded(Protocol):

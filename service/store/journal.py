@@ -170,8 +170,8 @@ class AuditJournal:
         return self._appended - self._copied
 
     def close(self) -> None:
-        """Copy what is left into the database, then delete the journal (kept if the database
-        does not answer: the next process copies it in)."""
+        """Copy what is left into the database, then delete the journal (kept unless all of
+        it is copied: another process copies it in)."""
         self._closed = True
         for timer in (self._timer, self._recovery):
             if timer is not None:
@@ -181,7 +181,7 @@ class AuditJournal:
         self.copy()
         with self._lock:
             for item in self._files:
-                if not self._failing:
+                if self.lag == 0:
                     with contextlib.suppress(OSError):
                         item.path.unlink()
                 with contextlib.suppress(OSError):

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,7 +109,7 @@ class AuditWriter:
             availability.admit()
         except StoreUnavailable:  # down: tried again once per probe interval, not per group
             return _outage
-        reused = self._connection is not None
+        reused, started = self._connection is not None, time.monotonic()
         while True:
             try:
                 if self._connection is None:
@@ -123,7 +124,7 @@ class AuditWriter:
                     return _outage
                 log.error("audit write failed", extra={"error": f"{type(exc).__name__}: {exc}"})
                 return _refused
-            availability.succeeded()
+            availability.succeeded(started)
             return None
 
     def _drop_connection(self) -> None:

@@ -186,3 +186,21 @@ def test_a_rotated_journal_stays_locked_until_its_process_copied_it(
     other.close()
     assert not list(journal.directory.glob("journal-*"))
     store.close()
+
+
+def test_a_journal_closed_while_the_database_is_busy_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "_BUSY_MS", 50)  # the last copy's wait, shortened
+    store, journal = _journal(tmp_path)
+    journal.append([record(n) for n in range(30)])
+    other = sqlite3.connect(tmp_path / "a.sqlite3", timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the database past the wait
+    journal.close()
+    other.rollback()
+    other.close()
+    assert len(list(journal.directory.glob("journal-*"))) == 1  # kept, not deleted
+    after = AuditJournal(store.audit)  # the next process copies it in
+    assert len(list(store.audit.find(AuditFilter()))) == 30
+    after.close()
+    store.close()
