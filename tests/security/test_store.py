@@ -573,3 +573,15 @@ def test_with_the_audit_off_the_commands_record_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["screening_id"] is None
     assert not (tmp_path / "data").exists()
+
+
+def test_the_migrate_command_prepares_a_new_database(postgres_url: str, tmp_path: Path) -> None:
+    done = _cli("migrate", cwd=tmp_path, env={"DATABASE_URL": postgres_url})
+    assert done.returncode == 0, done.stderr
+    assert "newest migration" in done.stdout
+    again = _cli("migrate", cwd=tmp_path, env={"DATABASE_URL": postgres_url})
+    assert again.returncode == 0, again.stderr
+    unreachable = _cli(
+        "migrate", cwd=tmp_path, env={"DATABASE_URL": "postgresql://x@127.0.0.1:1/x"}
+    )
+    assert unreachable.returncode == 2 and "Traceback" not in unreachable.stderr
