@@ -2,9 +2,10 @@
 screens one name for a quick look, `python -m service import-watchlist FORMAT PATH...` turns
 official list files into a watchlist (`service.importing`), `python -m service screen-file
 FILE -o RESULTS` screens a supplier file locally (`service.batch.command`). Each command is a
-`Command`; adding one is adding an entry to `COMMANDS`. `keys` and `audit` manage API keys and
-the audit trail (`service.admin`). Settings come from the environment, as
-for the server.
+`Command`; adding one is adding an entry to `COMMANDS`. `keys`, `audit` and `migrate` manage
+API keys, the audit trail and the database (`service.admin`). `screen` and `screen-file` record
+their screenings in the audit trail (`service.operators`). Settings come from the environment,
+as for the server.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from service import admin, importing
+from service import admin, importing, operators
 from service.batch import command as screen_file
 from service.batch import worker
 from service.errors import ServiceError
@@ -28,6 +29,7 @@ from service.queries import Limits, check_parameters, check_query
 from service.results import MatchOut, describe_matches
 from service.settings import Settings, load_settings
 from service.state import load_screener
+from service.store.audit import new_screening_id
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -78,19 +80,25 @@ def _configure_screen(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threshold", type=float, help="lowest score reported, 0 to 1")
     parser.add_argument("--limit", type=int, help="most matches shown")
     parser.add_argument("--json", action="store_true", help="print the API's JSON instead")
+    parser.add_argument("--key", help=operators.KEY_HELP)
+    parser.epilog = operators.AUDIT_NOTE
 
 
 def _screen(args: argparse.Namespace, settings: Settings) -> int:
     limits = Limits.from_settings(settings)
     parameters = check_parameters(args.threshold, args.limit, limits)
     query = check_query(args.name, args.country, parameters, limits)
-    screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
-    found = screener.screen(
-        query.screened, country=query.country, threshold=query.threshold, limit=query.limit
-    )
-    matches = describe_matches(screener, found)
-    if args.json:
+    audit = operators.CommandAudit.open(settings, args.key)
+    try:
+        screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
+        found = screener.screen(
+            query.screened, country=query.country, threshold=query.threshold, limit=query.limit
+        )
+        matches = describe_matches(screener, found)
+        now = datetime.now(UTC)
+        sid = new_screening_id() if audit else None
         body = {
+            "screening_id": sid,
             "query": query.name,
             "warnings": [{"code": n.code, "message": n.message} for n in query.notices],
             "country": query.country,
@@ -98,13 +106,23 @@ def _screen(args: argparse.Namespace, settings: Settings) -> int:
             "limit": query.limit,
             "matches": [m.model_dump(mode="json") for m in matches],
             "watchlist_version": screener.version,
-            "screened_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "screened_at": now.isoformat(timespec="milliseconds"),
         }
+        if audit is not None and sid is not None:  # committed before the answer is shown
+            pairs = [(m.entity_id, m.score) for m in matches]
+            response = json.dumps(body, ensure_ascii=False)  # one line, as the API's
+            audit.single(query, pairs, screener.version, now, response, sid)
+    finally:
+        if audit is not None:
+            audit.close()
+    if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
         for notice in query.notices:
             print(f"warning: {notice.message}", file=sys.stderr)
         print(_describe(query.name, query.threshold, screener.version, matches))
+    if sid is not None and not args.json:
+        print(f"recorded in the audit trail as screening {sid}", file=sys.stderr)
     return 0
 
 
@@ -145,6 +163,7 @@ COMMANDS = (
     Command("worker", worker.HELP, worker.configure, worker.run),
     Command("keys", admin.KEYS_HELP, admin.configure_keys, admin.run_keys),
     Command("audit", admin.AUDIT_HELP, admin.configure_audit, admin.run_audit),
+    Command("migrate", admin.MIGRATE_HELP, admin.configure_migrate, admin.run_migrate),
 )
 
 

@@ -1,6 +1,7 @@
-"""The administration commands: `keys create|list|revoke` (API keys, in the durable store) and
+"""The administration commands: `keys create|list|revoke` (API keys, in the durable store),
 `audit purge` (delete the audit records past the retention period: the only deletion there
-is). They open the database of `DATABASE_URL` (or the embedded SQLite file) directly.
+is) and `migrate` (create or upgrade the tables, before the servers and workers start). They
+open the database of `DATABASE_URL` (or the embedded SQLite file) directly.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from service.store.apikeys import ApiKey, Role
 
 KEYS_HELP = "manage API keys: create (the key is printed once), list, revoke"
 AUDIT_HELP = "maintain the audit trail: purge the records past the retention period"
+MIGRATE_HELP = (
+    "create or upgrade the database's tables and exit (servers and workers migrate at start-up "
+    "too, one at a time; run this first to start them on a ready database)"
+)
 
 
 def configure_keys(parser: argparse.ArgumentParser) -> None:
@@ -115,4 +120,15 @@ def run_audit(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     print(f"deleted {deleted} audit records screened before {before:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def configure_migrate(parser: argparse.ArgumentParser) -> None:
+    """No options: the database is `DATABASE_URL`'s."""
+
+
+def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings.store_url)
+    store.close()
+    print(f"the {store.engine.dialect.name} database is at the newest migration")
     return 0

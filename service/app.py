@@ -1,9 +1,10 @@
 """The application factory, used alike by the server, the command line and the tests:
 routes, start-up and shut-down, error handlers, OpenAPI, request logging and metrics.
 
-Start-up opens the result cache and the version store and loads the watchlist in a worker
-thread, in the background: `/health` answers at once, `/ready` says 503 until the watchlist is
-in. SIGHUP reloads the watchlist (`service.reload`).
+Start-up opens the result cache and the version store, and in the background loads the
+watchlist in a worker thread and opens the durable store (trying again until its database
+answers): `/health` answers at once, `/ready` says 503 until both are in. SIGHUP reloads the
+watchlist (`service.reload`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib.resources import files
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from service.api.security import SecurityHeaders, cors_config
 from service.api.versions import VersionsController
 from service.api.watchlist import WatchlistController
 from service.cache import open_cache
+from service.errors import StoreUnavailable
 from service.logs import configure_logging
 from service.metrics import Metrics
 from service.ratelimit import open_rate_limiter
@@ -51,11 +53,14 @@ from service.runtime import Runtime
 from service.screening import Screener
 from service.settings import Settings, load_settings
 from service.state import ScreenerHolder
-from service.store import open_journal, open_store
+from service.store import Store, connect_store, open_journal, open_when_reachable
 from service.versions import open_versions
 from service.watchlist.countries import load_country_names
 
 log = logging.getLogger(__name__)
+#: Seconds start-up waits for the durable store to open before it goes on without it (and
+#: opens it in the background): a database that answers is open before the first request.
+_STORE_WAIT_SECONDS = 2.0
 
 
 def _reload_on_sighup(reloader: Reloader) -> Callable[[], None]:
@@ -70,6 +75,15 @@ def _reload_on_sighup(reloader: Reloader) -> Callable[[], None]:
         loop.remove_signal_handler(signal.SIGHUP)
 
     return stop
+
+
+async def _open_store(runtime: Runtime, store: Store) -> None:
+    """Open the durable store once its database answers, then record screenings."""
+    await open_when_reachable(store)
+    journal = await anyio.to_thread.run_sync(open_journal, runtime.settings, store)
+    runtime.open_audit(journal)
+    with suppress(StoreUnavailable):  # gone again at once: the outage is logged
+        await _announce_access(runtime)
 
 
 async def _announce_access(runtime: Runtime) -> None:
@@ -101,16 +115,16 @@ def _listen_for_revocations(runtime: Runtime) -> asyncio.Task[None] | None:
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     runtime = runtime_of(app.state)
     settings = runtime.settings
-    # No store, no service: screening without an audit trail or key checks is not an option.
-    store = await anyio.to_thread.run_sync(open_store, settings.store_url)
+    # No store, no screening: screening without an audit trail or key checks is not an option,
+    # so until its database answers every request that needs it gets 503 (a bad URL stops here).
+    store = connect_store(settings.store_url)
     # Country names in every language, read now rather than by the first request that names one.
     await anyio.to_thread.run_sync(load_country_names)
-    journal = await anyio.to_thread.run_sync(open_journal, settings, store)
     cache = open_cache(settings)
     versions = open_versions(settings, runtime.keys)
-    runtime.start(cache, versions, store, open_rate_limiter(settings, runtime.keys), journal)
+    runtime.start(cache, versions, store, open_rate_limiter(settings, runtime.keys))
     log.info("result cache", extra={"backend": cache.backend, "state": await cache.check()})
-    await _announce_access(runtime)
+    opening = asyncio.create_task(_open_store(runtime, store), name="open-store")
     listener = _listen_for_revocations(runtime)
     reloader = runtime.reloader
     if (screener := runtime.holder.peek()) is None:
@@ -118,10 +132,14 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     else:
         await reloader.adopt(screener)
     stop_handling_sighup = _reload_on_sighup(reloader)
+    await asyncio.wait({opening}, timeout=_STORE_WAIT_SECONDS)
     try:
         yield
     finally:
         stop_handling_sighup()
+        opening.cancel()
+        with suppress(asyncio.CancelledError):
+            await opening
         if listener is not None:
             listener.cancel()
         await reloader.close()

@@ -19,6 +19,7 @@ the web layer maps them to JSON responses in one place (`service.api.errors`).
     │   └── WatchlistShrunk         a reload would drop more entities than allowed (unless forced)
     ├── ImportFormatError (422)     an official list file does not have the expected format
     └── Unavailable (503)           a needed backend is down, or the watchlist is not loaded yet
+        └── StoreUnavailable        the database does not answer (down, restarting, starting)
 
 An error may carry `details`: a list of JSON-able objects saying which field or query is wrong.
 Imports nothing from the service, so every layer may raise these.
@@ -163,3 +164,19 @@ class ImportFormatError(ServiceError):
 class Unavailable(ServiceError):
     status_code = 503
     code = "unavailable"
+
+
+class StoreUnavailable(Unavailable):
+    """The database of the durable store does not answer: it is down, restarting, or not yet
+    reachable since the service started. Says when to retry. The store logs each outage once,
+    when it starts and when it ends, so these are not logged per request."""
+
+    code = "store_unavailable"
+
+    def __init__(self, message: str, *, code: str | None = None, retry_after: float) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(max(1, math.ceil(self.retry_after)))}

@@ -56,13 +56,10 @@ class Runtime:
         self._journal: AuditJournal | None = None
 
     def start(
-        self,
-        cache: ResultCache,
-        versions: VersionStore,
-        store: Store,
-        limiter: RateLimiter,
-        journal: AuditJournal | None = None,
+        self, cache: ResultCache, versions: VersionStore, store: Store, limiter: RateLimiter
     ) -> None:
+        """Start the parts; the store's database may not answer yet (`open_audit` follows
+        once it does)."""
         self._screening = ScreeningService(
             cache, self.keys, self.settings.cache_ttl_seconds, self.metrics
         )
@@ -77,12 +74,17 @@ class Runtime:
         self._store = store
         self._auth = Authenticator(store.keys, cache_seconds=self.settings.key_cache_seconds)
         self._limiter = limiter
-        self._journal = journal if self.settings.audit_enabled else None
-        if self._journal is not None:
-            self._journal.start(asyncio.get_running_loop())
-        self._audit = (
-            AuditWriter(store.audit) if self.settings.audit_enabled and journal is None else None
-        )
+
+    def open_audit(self, journal: AuditJournal | None) -> None:
+        """The database answers: record screenings from now on, in the journal (SQLite) or
+        through the group-commit writer (PostgreSQL). No-op with the audit off."""
+        if not self.settings.audit_enabled:
+            return
+        if journal is not None:
+            journal.start(asyncio.get_running_loop())
+            self._journal = journal
+        else:
+            self._audit = AuditWriter(self.store.audit)
 
     def stop(self) -> None:
         """Forget the parts; the audit writer commits what it holds first."""
@@ -119,15 +121,18 @@ class Runtime:
 
     @property
     def auditing(self) -> bool:
-        return self._audit is not None or self._journal is not None
+        return self.settings.audit_enabled
 
     async def record(self, records: list[ScreeningRecord]) -> None:
         """Make the audit records of an answer safe before it is sent (no-op with audit off):
-        appended to the journal (SQLite), or committed (PostgreSQL)."""
+        appended to the journal (SQLite), or committed (PostgreSQL). `StoreUnavailable` while
+        the database has not answered yet since start-up: no answer without its record."""
         if self._journal is not None:
             self._journal.append(records)
         elif self._audit is not None:
             await self._audit.write(records)
+        elif self.settings.audit_enabled:
+            raise self.store.availability.unavailable()
 
     async def audit_caught_up(self) -> None:
         """Before reading the audit trail: every record written so far is in the database."""

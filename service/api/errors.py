@@ -21,7 +21,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
-from service.errors import ServiceError
+from service.errors import ServiceError, StoreUnavailable
 from service.logs import current_request_id
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ def error_response(
 
 
 def _service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[dict[str, Any]]:
-    if exc.status_code >= 500:
+    # A database outage is logged by the store once, when it starts and ends: not per request.
+    if exc.status_code >= 500 and not isinstance(exc, StoreUnavailable):
         log.warning("%s: %s", exc.code, exc.message)
     return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 

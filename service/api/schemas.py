@@ -193,12 +193,29 @@ class AccessStatus(BaseModel):
     database: str = Field(description="The durable store's database: sqlite or postgresql.")
 
 
+class DatabaseStatus(BaseModel):
+    state: Literal["starting", "ok", "unavailable"] = Field(
+        description="`starting`: the database has not answered yet since start-up (tried "
+        "again until it does); `unavailable`: it stopped answering; requests that need it "
+        "(keys, screening, the audit trail) are answered 503 meanwhile.",
+        examples=["ok"],
+    )
+    database: str = Field(description="sqlite or postgresql.", examples=["postgresql"])
+    error: str | None = Field(default=None, description="Why it does not answer.")
+    since: datetime = Field(description="When the state began.")
+
+
 class Readiness(BaseModel):
     ready: bool
     watchlist: WatchlistStatus
     cache: CacheStatus
     reload: ReloadStatus
-    access: AccessStatus | None = Field(description="Null while starting.")
+    database: DatabaseStatus | None = Field(
+        default=None, description="The durable store's database; null while starting."
+    )
+    access: AccessStatus | None = Field(
+        description="Null while starting, or while the database does not answer."
+    )
 
 
 class ReloadResponse(BaseModel):

@@ -5,7 +5,8 @@ a results file, with a progress bar and a summary on standard error.
 
 The results file appears only when complete (written beside it, then renamed). Bad input is a
 `ServiceError`, which the command line reports with exit status 2; rows of the file that could
-not be read (reported in the results) end it with exit status 1. No web, no Redis.
+not be read (reported in the results) end it with exit status 1. Every row screened is recorded
+in the audit trail (`service.operators`) before it is written. No web, no Redis.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from typing import BinaryIO, cast
 
 from tqdm import tqdm
 
+from service import operators
 from service.batch.bounds import ReadBounds
-from service.batch.outputs import ResultFormat, ResultRow, Summary, write_results
+from service.batch.outputs import ResultFormat, ResultRow, Summary, wanted, write_results
 from service.batch.runner import ERROR, HIT, screen_rows
 from service.batch.tables import InputRow, TableFormat, TableInfo, TableOptions, inspect_file
 from service.batch.tables import read_rows as read_table
 from service.errors import InvalidInput
-from service.queries import Limits, check_parameters
+from service.queries import Limits, Parameters, check_parameters
 from service.settings import Settings
 from service.state import load_screener
 
@@ -57,7 +59,6 @@ EPILOG = (
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = EPILOG
     parser.add_argument("input", type=Path, help="the supplier file")
     parser.add_argument("-o", "--output", required=True, help="the results file; - for stdout")
     table = parser.add_argument_group("reading the file (each detected when not given)")
@@ -85,6 +86,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         help="show a progress bar on stderr (default: when it is a terminal)",
     )
+    screening.add_argument("--key", help=operators.KEY_HELP)
+    parser.epilog = f"{EPILOG} {operators.AUDIT_NOTE}"
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,15 +97,38 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     bounds = ReadBounds.from_settings(settings)
     info = _inspect(args, bounds)
     print(describe(args.input, info), file=sys.stderr)
+    audit = operators.CommandAudit.open(settings, args.key)
+    try:
+        return _screen_file(args, settings, parameters, fmt, (info, bounds), audit)
+    finally:
+        if audit is not None:
+            audit.close()
+
+
+def _screen_file(
+    args: argparse.Namespace,
+    settings: Settings,
+    parameters: Parameters,
+    fmt: ResultFormat,
+    table: tuple[TableInfo, ReadBounds],
+    audit: operators.CommandAudit | None,
+) -> int:
+    info, bounds = table
     screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
     tally = _Tally(started=datetime.now(UTC))
     show = sys.stderr.isatty() if args.progress is None else args.progress
     with _Bar(show) as bar:
         rows = tally.count_rows(read_table(args.input, info, progress=bar.read, bounds=bounds), bar)
+        # Every row screened is recorded, the clear ones that --only-hits leaves out too.
         results = screen_rows(
             screener, rows, threshold=parameters.threshold, limit=parameters.limit,
-            only_hits=args.only_hits, max_name_length=settings.max_name_length,
+            only_hits=False, max_name_length=settings.max_name_length,
         )  # fmt: skip
+        if audit is not None:
+            results = audit.recorded_file(
+                results, parameters.threshold, parameters.limit, screener.version
+            )
+        results = (row for row in results if wanted(row, args.only_hits))
 
         def summary() -> Summary:
             return tally.summary(screener.version, parameters.threshold, args.only_hits)
@@ -115,6 +141,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print("interrupted: no results written", file=sys.stderr)
             return EXIT_INTERRUPTED
     print(tally.report(args.output), file=sys.stderr)
+    if audit is not None:
+        print(f"recorded in the audit trail as file run {audit.run_id}", file=sys.stderr)
     if tally.unread:
         print(
             f"{tally.unread:,} rows of the file could not be read (see their errors in the "

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, BinaryIO
 
 from service.batch import workbook
+from service.spreadsheets import inert
 
 #: Columns of the CSV and XLSX results, in order.
 COLUMNS = (
@@ -23,9 +24,6 @@ COLUMNS = (
     "best_score", "best_matched_alias", "match_count", "explanation", "matches", "error",
 )  # fmt: skip
 NO_MATCHES = b"[]"
-#: A text cell starting with one of these is a formula to a spreadsheet (CSV injection): such
-#: input is written with a leading apostrophe, which spreadsheets show as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Word pairs shown in an explanation; the JSON of the matches has them all.
 _EXPLAINED_WORDS = 6
 
@@ -139,15 +137,12 @@ def _write_csv(rows: Iterable[ResultRow], out: BinaryIO) -> None:
         writer.writerow(COLUMNS)
         for row in rows:
             cells = result_cells(row)
-            cells[1:4] = [_inert(v) for v in cells[1:4]]
+            # The supplier's own cells: the rest is the service's (scores, watchlist names).
+            cells[1:4] = [inert(v) for v in cells[1:4]]
             writer.writerow(cells)
         text.flush()
     finally:
         text.detach()  # the caller's stream stays open
-
-
-def _inert(value: str | None) -> str | None:
-    return "'" + value if value and value.startswith(_FORMULA_STARTS) else value
 
 
 def jsonl_line(row: ResultRow) -> bytes:

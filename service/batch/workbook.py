@@ -14,6 +14,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from service.spreadsheets import looks_like_formula
+
 #: Rows a sheet holds (Excel's limit); results beyond go on to "results 2", and so on.
 SHEET_ROWS = 1_048_576
 #: Characters a cell holds (Excel's limit).
@@ -63,8 +65,8 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if len(value) > CELL_CHARACTERS:
         value = _TOO_LONG
-    if value.startswith("="):
+    if looks_like_formula(value):
         cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # openpyxl would take it for a formula
+        cell.data_type = "s"  # openpyxl would take "=..." for a formula; XLSX text stays text
         return cell
     return value

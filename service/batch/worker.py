@@ -28,7 +28,7 @@ from service.reload import ReloadTrigger
 from service.runtime import Runtime
 from service.settings import Settings
 from service.state import ScreenerHolder
-from service.store import open_journal, open_store
+from service.store import connect_store, open_journal, open_when_reachable
 from service.versions import open_versions
 
 log = logging.getLogger(__name__)
@@ -71,16 +71,18 @@ def queue_url(settings: Settings) -> str:
 async def work(settings: Settings, url: str) -> None:
     """Run a worker until SIGTERM or SIGINT."""
     runtime = Runtime(settings, ScreenerHolder(), Metrics())
-    # The audit trail of the rows it screens: the database the API uses (DATABASE_URL).
-    store = await anyio.to_thread.run_sync(open_store, settings.store_url)
-    journal = await anyio.to_thread.run_sync(open_journal, settings, store)
+    # The audit trail of the rows it screens: the database the API uses (DATABASE_URL). No
+    # chunk is taken before it answers (trying again until then).
+    store = connect_store(settings.store_url)
     cache = open_cache(settings)
     versions = open_versions(settings, runtime.keys)
     limiter = open_rate_limiter(settings, runtime.keys)
-    runtime.start(cache, versions, store, limiter, journal)
+    runtime.start(cache, versions, store, limiter)
     jobs = JobQueue(url, runtime.keys, settings)
     loop = asyncio.get_running_loop()
     try:
+        await open_when_reachable(store)
+        runtime.open_audit(await anyio.to_thread.run_sync(open_journal, settings, store))
         await runtime.reloader.reload(ReloadTrigger.STARTUP)
         await jobs.saq.connect()
         worker = make_worker(jobs, worker_context(runtime, jobs), settings, own_signals=True)

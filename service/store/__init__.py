@@ -2,38 +2,112 @@
 outlive Redis and be kept for years: API keys, the audit trail of screenings, job records.
 
 No web framework and no Redis here; the API, the workers and the command line open it alike.
+The API and the workers start before their database answers (`open_when_reachable`): until it
+does, and during any outage, the store's calls raise `StoreUnavailable`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
+from service.errors import Unavailable
 from service.settings import Settings
 from service.store.apikeys import KeyStore
 from service.store.audit import AuditStore
+from service.store.availability import Availability
 from service.store.database import migrate, open_engine
 from service.store.jobs import JobArchive
 from service.store.journal import AuditJournal
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two attempts to open a database that does not answer at start-up: the
+#: first wait, doubled after each failure up to the last.
+_RETRY_FIRST_SECONDS = 0.5
+_RETRY_MAX_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class Store:
     engine: Engine
+    availability: Availability
     keys: KeyStore
     audit: AuditStore
     jobs: JobArchive
+
+    def migrate(self) -> None:
+        """Bring the tables to the newest migration; the store's calls go to the database from
+        then on. `Unavailable` if the database cannot be reached or migrated."""
+        try:
+            migrate(self.engine)
+        except Unavailable:
+            self.availability.starting_failed()
+            raise
+        self.availability.opened()
+
+    def ping(self) -> None:
+        """Ask the database for nothing: `StoreUnavailable` if it does not answer."""
+        with self.availability.guard(), self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_store(url: str) -> Store:
-    """Open the database at `url` and migrate it to the newest tables."""
+def connect_store(url: str) -> Store:
+    """The store of the database at `url`, without connecting yet: `migrate` opens it.
+    `Unavailable` at once for a URL that cannot be used."""
     engine = open_engine(url)
-    migrate(engine)
-    return Store(engine, KeyStore(engine), AuditStore(engine), JobArchive(engine))
+    availability = Availability(engine.dialect.name)
+    return Store(
+        engine,
+        availability,
+        KeyStore(engine, availability),
+        AuditStore(engine, availability),
+        JobArchive(engine, availability),
+    )
+
+
+def open_store(url: str) -> Store:
+    """Open the database at `url` and migrate it to the newest tables (the command line:
+    `Unavailable` if it does not answer)."""
+    store = connect_store(url)
+    try:
+        store.migrate()
+    except Unavailable:
+        store.close()
+        raise
+    return store
+
+
+async def open_when_reachable(store: Store) -> None:
+    """Migrate the store, trying again until the database answers: a server or worker may
+    start before its database. The wait is logged once, and its end."""
+    delay, started, waiting = _RETRY_FIRST_SECONDS, time.monotonic(), False
+    while True:
+        try:
+            await asyncio.to_thread(store.migrate)
+        except Unavailable as exc:
+            if not waiting:
+                log.error(
+                    "database not reachable at start-up: trying again until it answers",
+                    extra={"database": store.engine.dialect.name, "error": exc.message},
+                )
+                waiting = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _RETRY_MAX_SECONDS)
+            continue
+        if waiting:
+            log.warning(
+                "database reachable: the durable store is open",
+                extra={"seconds_waited": round(time.monotonic() - started, 3)},
+            )
+        return
 
 
 def open_journal(settings: Settings, store: Store) -> AuditJournal | None:

@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import Engine, insert, select, update
 
 from service.errors import InvalidInput, NotFound
+from service.store.availability import Availability, guarded
 from service.store.schema import api_keys
 
 KEY_PREFIX = "scr"
@@ -87,9 +88,11 @@ def _check_limit(name: str, value: int | None) -> None:
 
 
 class KeyStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, availability: Availability) -> None:
         self.engine = engine
+        self.availability = availability
 
+    @guarded
     def create(
         self,
         name: str,
@@ -130,22 +133,29 @@ class KeyStore:
             )
         return key, f"{KEY_PREFIX}_{key_id}_{secret}"
 
+    @guarded
     def get(self, key_id: str) -> ApiKey | None:
+        return self._get(key_id)
+
+    def _get(self, key_id: str) -> ApiKey | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
         return _key(row) if row else None
 
+    @guarded
     def list(self) -> list[ApiKey]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at)).all()
         return [_key(row) for row in rows]
 
+    @guarded
     def any_created(self) -> bool:
         """Whether a key was ever created here. Keys are revoked, never deleted, so a revoked
         one still counts: the open mode of a fresh install does not come back."""
         with self.engine.connect() as connection:
             return connection.execute(select(api_keys.c.id).limit(1)).first() is not None
 
+    @guarded
     def revoke(self, key_id: str) -> ApiKey:
         """Revoke a key (for good; revoking it again changes nothing). NotFound if unknown."""
         with self.engine.begin() as connection:
@@ -154,7 +164,7 @@ class KeyStore:
                 .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
                 .values(revoked_at=datetime.now(UTC))
             )
-        key = self.get(key_id)
+        key = self._get(key_id)
         if key is None:
             raise NotFound(f"no API key with id {key_id!r}", code="key_not_found")
         return key

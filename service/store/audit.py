@@ -8,6 +8,7 @@ fixed id (`<job id>.<row>`), so a chunk redone after a worker died adds no secon
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -19,9 +20,12 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, delete, select
 
+from service.store.availability import Availability, guarded
 from service.store.schema import screening_matches, screenings
 
-Kind = Literal["single", "batch", "job"]
+#: `single` and `batch` screenings of the API (`single` of the `screen` command too), `job`
+#: rows of the API's batch jobs, `file` rows of the `screen-file` command.
+Kind = Literal["single", "batch", "job", "file"]
 Outcome = Literal["hit", "clear", "error"]
 #: Rows fetched at a time while streaming an export.
 _EXPORT_BATCH = 1000
@@ -56,6 +60,8 @@ class ScreeningRecord:
     response: str
     job_id: str | None = None
     row: int | None = None
+    #: Who ran a command-line screening (OS user and host); None for the API's.
+    operator: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """The record as JSON-able data, the response parsed (the audit export's line)."""
@@ -64,6 +70,7 @@ class ScreeningRecord:
             "screened_at": self.screened_at.isoformat(timespec="microseconds"),
             "kind": self.kind,
             "key_id": self.key_id,
+            "operator": self.operator,
             "request_id": self.request_id,
             "job_id": self.job_id,
             "row": self.row,
@@ -93,7 +100,7 @@ def _aware(moment: datetime) -> datetime:
 _COLUMNS = (
     "id", "screened_at", "kind", "key_id", "request_id", "job_id", "row", "query_name",
     "query_country", "threshold", "match_limit", "watchlist_version", "outcome", "match_count",
-    "matches", "response",
+    "matches", "response", "operator",
 )  # fmt: skip
 _QUOTED = ", ".join(f'"{c}"' for c in _COLUMNS)
 #: Records per INSERT statement: within SQLite's 32,766 bound values and PostgreSQL's 65,535.
@@ -101,8 +108,9 @@ _ROWS_PER_STATEMENT = 1000
 
 
 class AuditStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, availability: Availability) -> None:
         self.engine = engine
+        self.availability = availability
         self._dialect = engine.dialect.name
 
     def _insert(self, rows: int) -> str:
@@ -121,6 +129,12 @@ class AuditStore:
             return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         return moment
 
+    def _bound(self, moment: datetime) -> datetime:
+        # SQLite compares the stored text (naive UTC), and its type drops a zone unconverted.
+        if self._dialect == "sqlite":
+            return _aware(moment).astimezone(UTC).replace(tzinfo=None)
+        return moment
+
     def rows(self, records: Sequence[ScreeningRecord]) -> list[Any]:
         """The records' values, flat, in `_COLUMNS` order: what `write` binds."""
         moment = self._moment
@@ -129,7 +143,7 @@ class AuditStore:
             values += (
                 r.id, moment(r.screened_at), r.kind, r.key_id, r.request_id, r.job_id, r.row,
                 r.query_name, r.query_country, r.threshold, r.limit, r.watchlist_version,
-                r.outcome, len(r.matches), json.dumps(r.matches), r.response,
+                r.outcome, len(r.matches), json.dumps(r.matches), r.response, r.operator,
             )  # fmt: skip
         return values
 
@@ -143,11 +157,13 @@ class AuditStore:
                 cursor.execute(self._insert(len(part)), self.rows(part))
             connection.commit()
         except BaseException:
-            connection.rollback()
+            with contextlib.suppress(Exception):  # a cut connection cannot roll back either
+                connection.rollback()
             raise
         finally:
             cursor.close()
 
+    @guarded
     def append(self, records: Sequence[ScreeningRecord]) -> None:
         """Add the records in one transaction: all are committed when this returns."""
         if not records:
@@ -158,6 +174,7 @@ class AuditStore:
         finally:
             connection.close()
 
+    @guarded
     def get(self, screening_id: str) -> ScreeningRecord | None:
         with self.engine.connect() as connection:
             row = connection.execute(
@@ -174,9 +191,9 @@ class AuditStore:
             screenings.c.screened_at, screenings.c.row.asc().nulls_first(), screenings.c.id
         )
         if where.since:
-            query = query.where(screenings.c.screened_at >= where.since)
+            query = query.where(screenings.c.screened_at >= self._bound(where.since))
         if where.until:
-            query = query.where(screenings.c.screened_at < where.until)
+            query = query.where(screenings.c.screened_at < self._bound(where.until))
         if where.key_id:
             query = query.where(screenings.c.key_id == where.key_id)
         if where.outcome:
@@ -193,11 +210,26 @@ class AuditStore:
             )
         if limit is not None:
             query = query.limit(limit)
-        with self.engine.connect() as connection:
-            result = connection.execution_options(yield_per=_EXPORT_BATCH).execute(query)
-            for row in result:
-                yield _record(row._mapping)
+        # Guarded fetch by fetch, not around the `yield`: the reader's own errors are not the
+        # database's. Once the export runs, an outage elsewhere does not stop it.
+        guard = self.availability.guard
+        with guard():
+            connection = self.engine.connect()
+        try:
+            with guard(admit=False):
+                result = connection.execution_options(yield_per=_EXPORT_BATCH).execute(query)
+                parts = result.partitions()
+            while True:
+                with guard(admit=False):
+                    part = next(parts, None)
+                if part is None:
+                    return
+                for row in part:
+                    yield _record(row._mapping)
+        finally:
+            connection.close()
 
+    @guarded
     def purge(self, before: datetime) -> int:
         """Delete the records screened before `before` (the retention period's end)."""
         old = select(screenings.c.id).where(screenings.c.screened_at < before)
@@ -228,4 +260,5 @@ def _record(values: Any) -> ScreeningRecord:
         outcome=values["outcome"],
         matches=[(entity, float(score)) for entity, score in json.loads(values["matches"])],
         response=values["response"],
+        operator=values["operator"],
     )

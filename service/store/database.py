@@ -1,20 +1,26 @@
 """Opening the database of `DATABASE_URL` (a SQLite file in the data directory by default) and
-bringing its tables to the newest migration.
+bringing its tables to the newest migration, once however many processes start together: under
+a PostgreSQL advisory lock, or a lock file beside the SQLite database.
 
 SQLite runs in WAL mode with `synchronous=NORMAL`: a committed transaction survives the crash
 of any process (it is in the operating system's hands); only a power cut may lose the last
-commits. PostgreSQL commits durably (`synchronous_commit` on) and is the production choice.
+commits. Its writers wait for each other (`_SQLITE_BUSY_SECONDS`) rather than fail. PostgreSQL
+commits durably (`synchronous_commit` on) and is the production choice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -23,6 +29,13 @@ from service.errors import Unavailable
 _MIGRATIONS = Path(__file__).with_name("migrations")
 #: Seconds a SQLite writer waits for another process's transaction before giving up.
 _SQLITE_BUSY_SECONDS = 30
+#: Seconds to open a PostgreSQL connection before the database counts as unreachable (the
+#: driver's default is to wait for the operating system, minutes on a dead host).
+_CONNECT_SECONDS = 5
+#: Seconds a request waits for a free connection of the pool (all busy) before a 503.
+_POOL_WAIT_SECONDS = 10
+#: The PostgreSQL advisory lock held while migrating (any number no other code uses).
+_MIGRATION_LOCK = 0x5C2EE0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -42,11 +55,17 @@ def open_engine(url: str) -> Engine:
         raise Unavailable(f"DATABASE_URL is not a database URL: {exc}", code="database") from None
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we ship
+    # A connection cut under the pool (a database restart, a network cut) is replaced when it
+    # is next taken out of the pool, instead of failing the request that takes it.
     options: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            options["pool_timeout"] = _POOL_WAIT_SECONDS
         options["connect_args"] = {"timeout": _SQLITE_BUSY_SECONDS, "check_same_thread": False}
+    elif parsed.get_backend_name() == "postgresql":
+        options["pool_timeout"] = _POOL_WAIT_SECONDS
+        options["connect_args"] = {"connect_timeout": _CONNECT_SECONDS}
     try:
         engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as exc:
@@ -57,13 +76,16 @@ def open_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest migration (a no-op when it is there already)."""
+    """Bring the database to the newest migration (a no-op when it is there already). Two
+    processes starting at once on a new database migrate it one after the other: the second
+    finds it done."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     # Alembic tells every step at INFO; the service logs that the store is open instead.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        with engine.begin() as connection:
+        with _sqlite_lock(engine), engine.begin() as connection:
+            _postgresql_lock(connection)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
@@ -72,3 +94,28 @@ def migrate(engine: Engine) -> None:
             f"{str(exc).splitlines()[0]}",
             code="database_unavailable",
         ) from None
+
+
+def _postgresql_lock(connection: Connection) -> None:
+    """Hold the migration lock until this transaction ends (PostgreSQL runs DDL in
+    transactions: the next process to take the lock sees the tables made)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+
+
+@contextlib.contextmanager
+def _sqlite_lock(engine: Engine) -> Iterator[None]:
+    """Hold a lock file beside a SQLite database while migrating (SQLite's own locks do not
+    span the several statements of a migration, which its driver runs outside a transaction).
+    Released when the process ends, however it ends."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    path = Path(database).with_name(Path(database).name + ".migrate.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
+from service.store.availability import Availability, guarded
 from service.store.schema import jobs
 
 
 class JobArchive:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, availability: Availability) -> None:
         self.engine = engine
+        self.availability = availability
 
+    @guarded
     def save(
         self,
         job_id: str,
@@ -50,6 +53,7 @@ class JobArchive:
                     )
                 )
 
+    @guarded
     def get(self, job_id: str) -> dict[str, object] | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(jobs).where(jobs.c.id == job_id)).first()

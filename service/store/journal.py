@@ -5,10 +5,14 @@ database in bulk.
 A record in the journal is as safe from a crash of the process as one committed to SQLite in
 WAL mode (both are in the operating system's hands once written, neither is flushed to disk),
 and far cheaper to write on the request path. The journal is copied into the database on the
-event loop every tenth of a second, many records per transaction. A journal that its process
-left behind (killed) is copied in by the next process to start on the same database, then
-deleted; records have fixed ids and are inserted once, so copying a journal twice changes
-nothing. Readers of the audit trail copy what is pending first (`caught_up`).
+event loop every tenth of a second, many records per transaction; when another process holds
+the database then, the records wait for the next copy (that is no error). Each journal file is
+locked (`flock`) by its process for as long as it lives; a file nobody locks was left by a
+process that died (SIGKILL), and every live process looks for such files every
+`_RECOVER_SECONDS`, copies them in and deletes them, under the file's lock, so two processes
+never copy one together. Records have fixed ids and are inserted once, so a journal copied
+twice would change nothing all the same. Readers of the audit trail copy what is pending first
+(`caught_up`).
 """
 
 from __future__ import annotations
@@ -19,14 +23,16 @@ import fcntl
 import json
 import logging
 import os
+import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from service.errors import Unavailable
+from service.errors import StoreUnavailable, Unavailable
 from service.store.audit import AuditStore, ScreeningRecord
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,10 @@ _COPY_SECONDS = 0.1
 #: it leaves the records for the next copy; and how long other copies wait.
 _LOOP_BUSY_MS = 10
 _BUSY_MS = 30_000
+#: Seconds between two looks for the journals of dead processes.
+_RECOVER_SECONDS = 2.0
+#: Seconds the copies may find the database busy before that is logged as an error.
+_BUSY_LOG_SECONDS = 30.0
 
 
 def _line(record: ScreeningRecord) -> bytes:
@@ -49,7 +59,7 @@ def _line(record: ScreeningRecord) -> bytes:
         record.id, record.screened_at.isoformat(), record.kind, record.key_id,
         record.request_id, record.query_name, record.query_country, record.threshold,
         record.limit, record.watchlist_version, record.outcome, record.matches,
-        record.job_id, record.row,
+        record.job_id, record.row, record.operator,
     ]  # fmt: skip
     return (
         json.dumps(head, ensure_ascii=False).encode() + b"\x1f" + record.response.encode() + b"\n"
@@ -64,16 +74,39 @@ def _record(line: bytes) -> ScreeningRecord:
         request_id=f[4], query_name=f[5], query_country=f[6], threshold=f[7], limit=f[8],
         watchlist_version=f[9], outcome=f[10], matches=[(e, s) for e, s in f[11]],
         response=response.decode(), job_id=f[12], row=f[13],
+        operator=f[14] if len(f) > 14 else None,  # a journal written before migration 0002
     )  # fmt: skip
 
 
 class _File:
-    """A journal file being copied: its path, how far it is copied, whether it is closed."""
+    """A journal file of this process being copied: its path, its descriptor (which holds the
+    file's lock until it is deleted), how far it is copied, whether it is closed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fd: int) -> None:
         self.path = path
+        self.fd = fd
         self.copied = 0
         self.closed = False
+
+
+def _busy(error: BaseException) -> bool:
+    """SQLite's "database is locked": another process is writing; try again later."""
+    return isinstance(error, sqlite3.OperationalError) and getattr(
+        error, "sqlite_errorcode", None
+    ) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _lines(stream: BinaryIO) -> Iterator[list[bytes]]:
+    """The whole lines of a journal, `_BATCH` at a time (a line cut by a crash is left out)."""
+    batch: list[bytes] = []
+    for line in stream:
+        if line.endswith(b"\n"):
+            batch.append(line[:-1])
+            if len(batch) >= _BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
 
 
 class AuditJournal:
@@ -92,13 +125,20 @@ class AuditJournal:
         self._copied = 0  # records copied, in all
         self._connection: Any = None
         self._failing = False
+        self._busy_since: float | None = None
         self._timer: asyncio.TimerHandle | None = None
-        self._recover()
+        self._recovery: asyncio.TimerHandle | None = None
+        self._recovering = threading.Lock()  # one look for dead journals at a time
+        self._recovery_logged: set[Path] = set()
+        self._closed = False
+        self.recover()
         self._open_file()
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Copy on this event loop, every `_COPY_SECONDS`."""
+        """Copy on this event loop, every `_COPY_SECONDS`; look for the journals of dead
+        processes every `_RECOVER_SECONDS`, in a worker thread."""
         self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
+        self._recovery = loop.call_later(_RECOVER_SECONDS, self._recover_tick, loop)
 
     # --- the request path -------------------------------------------------------------------
 
@@ -130,18 +170,23 @@ class AuditJournal:
         return self._appended - self._copied
 
     def close(self) -> None:
-        """Copy what is left into the database, then delete the journal (kept if the database
-        does not answer: the next process copies it in)."""
-        if self._timer is not None:
-            self._timer.cancel()
+        """Copy what is left into the database, then delete the journal (kept unless all of
+        it is copied: another process copies it in)."""
+        self._closed = True
+        for timer in (self._timer, self._recovery):
+            if timer is not None:
+                timer.cancel()
+        with self._recovering:  # a look for dead journals in progress ends first
+            pass
         self.copy()
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
         with self._lock:
-            if not self._failing:
-                for item in self._files:
+            for item in self._files:
+                if self.lag == 0:
                     with contextlib.suppress(OSError):
                         item.path.unlink()
+                with contextlib.suppress(OSError):
+                    os.close(item.fd)
+            self._files.clear()
             if self._connection is not None:
                 with contextlib.suppress(Exception):
                     self._connection.close()
@@ -161,22 +206,34 @@ class AuditJournal:
         with self._lock:
             try:
                 if self._connection is None:
+                    # Out of the pool: its busy timeout, set below, is for the journal only.
                     self._connection = self.store.engine.raw_connection()
+                    self._connection.detach()
                 cursor = self._connection.cursor()
                 cursor.execute(f"PRAGMA busy_timeout = {busy_ms or _BUSY_MS}")
                 cursor.close()
                 for item in list(self._files):
                     self._copy_file(item)
-                if self._failing:
-                    log.warning("audit journal copied again")
-                self._failing = False
-            except Exception as exc:  # the database is busy or down: the journal keeps them
-                if not self._failing:
-                    log.error("audit journal copy failed", extra={"error": repr(exc)})
-                self._failing = True
-                with contextlib.suppress(Exception):
-                    self._connection.close()
-                self._connection = None
+            except Exception as exc:  # busy or down: the journal keeps the records meanwhile
+                self._copy_failed(exc)
+                return
+            if self._failing:
+                log.warning("audit journal copied again")
+            self._failing = False
+            self._busy_since = None
+
+    def _copy_failed(self, error: Exception) -> None:
+        if _busy(error):  # another process writes: normal, unless it never ends
+            now = time.monotonic()
+            self._busy_since = self._busy_since or now
+            if now - self._busy_since < _BUSY_LOG_SECONDS or self._failing:
+                return
+        if not self._failing:
+            log.error("audit journal copy failed", extra={"error": repr(error)})
+        self._failing = True
+        with contextlib.suppress(Exception):
+            self._connection.close()
+        self._connection = None
 
     def _copy_file(self, item: _File) -> None:
         with item.path.open("rb") as stream:
@@ -192,40 +249,67 @@ class AuditJournal:
         if item.closed and item.copied >= item.path.stat().st_size:
             self._files.remove(item)
             item.path.unlink()
+            os.close(item.fd)  # its lock goes only now: nobody takes it for a dead one's
 
     # --- files ----------------------------------------------------------------------------
 
     def _open_file(self) -> None:
         """Start a new journal file, locked as ours for as long as the process lives; the one
-        before is closed, to be deleted once copied."""
+        before is closed, to be deleted once copied (and locked until then)."""
         path = self.directory / f"journal-{uuid.uuid4().hex}.jsonl"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         if self._files:
             self._files[-1].closed = True
-        if self._fd >= 0:
-            os.close(self._fd)
-        self._files.append(_File(path))
+        self._files.append(_File(path, fd))
         self._fd, self._written = fd, 0
 
-    def _recover(self) -> None:
+    # --- the journals of dead processes -------------------------------------------------------
+
+    def _recover_tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        def again(_: object) -> None:
+            if not self._closed:
+                self._recovery = loop.call_later(_RECOVER_SECONDS, self._recover_tick, loop)
+
+        if not self._closed:
+            loop.run_in_executor(None, self.recover).add_done_callback(again)
+
+    def recover(self) -> None:
         """Copy in, then delete, the journals of processes that died (files nobody locks)."""
-        for path in sorted(self.directory.glob("journal-*.jsonl")):
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            except FileNotFoundError:  # another process recovered it meanwhile
-                continue
+        with self._recovering:
+            for path in sorted(self.directory.glob("journal-*.jsonl")):
+                if self._closed:
+                    return
+                self._recover_file(path)
+
+    def _recover_file(self, path: Path) -> None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:  # another process recovered it meanwhile
+            return
+        try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:  # a live process's journal
-                os.close(fd)
-                continue
-            try:
-                with open(fd, "rb", closefd=False) as stream:
-                    records = [_record(line[:-1]) for line in stream if line.endswith(b"\n")]
-                for start in range(0, len(records), _BATCH):
-                    self.store.append(records[start : start + _BATCH])
-                path.unlink()
-                log.warning("audit journal recovered", extra={"records": len(records)})
-            finally:
-                os.close(fd)
+            except BlockingIOError:  # a live process's journal, or being recovered
+                return
+            if os.fstat(fd).st_nlink == 0:  # recovered and deleted while we opened it
+                return
+            records = 0
+            with open(fd, "rb", closefd=False) as stream:
+                for batch in _lines(stream):
+                    self.store.append([_record(line) for line in batch])
+                    records += len(batch)
+            path.unlink()
+            self._recovery_logged.discard(path)
+            log.warning("audit journal recovered", extra={"records": records})
+        except StoreUnavailable:  # the outage is logged by the store; the file waits
+            pass
+        except Exception as exc:  # the file stays for the next look
+            if path not in self._recovery_logged:
+                self._recovery_logged.add(path)
+                log.error(
+                    "audit journal recovery failed",
+                    extra={"journal": path.name, "error": f"{type(exc).__name__}: {exc}"},
+                )
+        finally:
+            os.close(fd)  # releases the lock

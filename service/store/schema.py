@@ -39,10 +39,14 @@ screenings = Table(
     metadata,
     Column("id", String(40), primary_key=True),
     Column("screened_at", DateTime(timezone=True), nullable=False),
-    # single, batch or job (a row of a batch job)
+    # single, batch, job (a row of a batch job) or file (a row of `screen-file`)
     Column("kind", String(8), nullable=False),
-    # NULL when the service ran open (bound to localhost, no key created yet).
+    # NULL when the service ran open (bound to localhost, no key created yet), and for a
+    # command-line screening without `--key`.
     Column("key_id", String(16)),
+    # Command-line screenings: the operating-system user and host that ran them; NULL for the
+    # API's (migration 0002).
+    Column("operator", String(200)),
     Column("request_id", String(128)),
     Column("job_id", String(40)),
     Column("row", Integer),

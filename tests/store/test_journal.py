@@ -1,18 +1,24 @@
 """The audit journal of the SQLite store: records appended are copied into the database, a
-reader waits for them, and the journal of a process that was killed (SIGKILL) is copied in by
-the next one, once."""
+reader waits for them, another process holding the database is no error, and the journal of a
+process that was killed (SIGKILL) is copied in by a live one, once."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from service.store import open_store
+import pytest
+
+from service.store import Store, open_store
+from service.store import journal as journal_module
 from service.store.audit import AuditFilter, ScreeningRecord, new_screening_id
 from service.store.journal import AuditJournal
 
@@ -90,3 +96,111 @@ def test_the_journal_of_a_killed_process_is_copied_by_the_next(tmp_path: Path) -
     assert len(list(store.audit.find(AuditFilter()))) == 50  # nothing twice
     again.close()
     os.sync()
+
+
+def _journal(tmp_path: Path) -> tuple[Store, AuditJournal]:
+    store = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    return store, AuditJournal(store.audit)
+
+
+def test_another_process_holding_the_database_is_no_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker beside the server: the loop's copy finds the database busy now and then."""
+    store, journal = _journal(tmp_path)
+    journal.append([record(n) for n in range(10)])
+    other = sqlite3.connect(tmp_path / "a.sqlite3", timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another process writes
+    with caplog.at_level(logging.INFO, logger="service.store.journal"):
+        journal.copy(busy_ms=10)
+        assert journal.lag == 10  # kept for the next copy
+        other.rollback()
+        journal.copy(busy_ms=10)
+    other.close()
+    assert journal.lag == 0
+    assert caplog.records == []
+    journal.close()
+    store.close()
+
+
+def test_the_journals_short_busy_timeout_stays_its_own(tmp_path: Path) -> None:
+    """The loop's copy waits 10 ms for the database; the store's other writers 30 s."""
+    store, journal = _journal(tmp_path)
+    journal.append([record(1)])
+    other = sqlite3.connect(tmp_path / "a.sqlite3", timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    journal.copy(busy_ms=10)  # busy: given up, its connection let go
+    other.rollback()
+    other.close()
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    journal.close()
+    store.close()
+
+
+def _orphan(store: Store, records: int) -> Path:
+    """The journal of a process that died: written, and no longer locked by anyone."""
+    dead = AuditJournal(store.audit)
+    dead.append([record(n) for n in range(records)])
+    (item,) = dead._files
+    os.close(item.fd)  # what the death of its process does
+    return item.path
+
+
+def test_a_dead_journal_is_recovered_once_by_processes_looking_together(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store, first = _journal(tmp_path)
+    second = AuditJournal(store.audit)
+    path = _orphan(store, 6000)
+    with caplog.at_level(logging.INFO, logger="service.store.journal"):
+        threads = [threading.Thread(target=j.recover) for j in (first, second, first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    recovered = [r for r in caplog.records if r.getMessage() == "audit journal recovered"]
+    assert [r.records for r in recovered] == [6000]  # type: ignore[attr-defined]
+    assert not path.exists()
+    assert len(list(store.audit.find(AuditFilter()))) == 6000
+    first.close()
+    second.close()
+    store.close()
+
+
+def test_a_rotated_journal_stays_locked_until_its_process_copied_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "_ROTATE_BYTES", 2000)
+    store, journal = _journal(tmp_path)
+    for n in range(20):
+        journal.append([record(n)])  # a new file every few records
+    assert len(journal._files) > 2
+    other = AuditJournal(store.audit)
+    other.recover()  # finds no dead journal: the closed files are still locked by their owner
+    assert list(store.audit.find(AuditFilter())) == []
+    asyncio.run(journal.caught_up())
+    assert len(list(store.audit.find(AuditFilter()))) == 20
+    assert len(journal._files) == 1  # the copied closed files are deleted
+    journal.close()
+    other.close()
+    assert not list(journal.directory.glob("journal-*"))
+    store.close()
+
+
+def test_a_journal_closed_while_the_database_is_busy_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "_BUSY_MS", 50)  # the last copy's wait, shortened
+    store, journal = _journal(tmp_path)
+    journal.append([record(n) for n in range(30)])
+    other = sqlite3.connect(tmp_path / "a.sqlite3", timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the database past the wait
+    journal.close()
+    other.rollback()
+    other.close()
+    assert len(list(journal.directory.glob("journal-*"))) == 1  # kept, not deleted
+    after = AuditJournal(store.audit)  # the next process copies it in
+    assert len(list(store.audit.find(AuditFilter()))) == 30
+    after.close()
+    store.close()
