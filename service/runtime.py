@@ -34,9 +34,13 @@ from service.settings import Settings
 from service.state import ScreenerHolder, load_screener
 from service.store import Store
 from service.store.audit import ScreeningRecord
-from service.store.journal import AuditJournal
+from service.store.journal import AuditJournal, encode
 from service.store.writer import AuditWriter
 from service.versions import VersionStore
+
+#: Audit records of one answer appended to the journal on the event loop; more (a batch's) are
+#: encoded in a worker thread first.
+INLINE_RECORDS = 64
 
 
 class Runtime:
@@ -128,7 +132,12 @@ class Runtime:
         appended to the journal (SQLite), or committed (PostgreSQL). `StoreUnavailable` while
         the database has not answered yet since start-up: no answer without its record."""
         if self._journal is not None:
-            self._journal.append(records)
+            if len(records) > INLINE_RECORDS:
+                # A batch's records (as large as its answer): encoded off the event loop.
+                data = await anyio.to_thread.run_sync(encode, records)
+                await self._journal.append_many(data)
+            else:
+                self._journal.append(records)
         elif self._audit is not None:
             await self._audit.write(records)
         elif self.settings.audit_enabled:

@@ -198,4 +198,6 @@ class ScreenController(Controller):
                 current_request_id(),
             )
             await runtime.record(records)  # committed before the answer leaves
-        return JsonBytes(render_batch(parts, screener.version, iso_utc(now)))
+        # Joining up to a hundred megabytes: off the event loop too.
+        body = await anyio.to_thread.run_sync(render_batch, parts, screener.version, iso_utc(now))
+        return JsonBytes(body)

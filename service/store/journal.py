@@ -42,6 +42,13 @@ _ROTATE_BYTES = 64 * 1024 * 1024
 _BATCH = 2000
 #: Seconds between two copies: records gather meanwhile, so that each transaction carries many.
 _COPY_SECONDS = 0.1
+#: Most bytes of journal one copy on the event loop takes (a transaction of tens of
+#: milliseconds at most, whatever a batch request left behind); the rest follows at once, in
+#: further copies, with the loop's other work in between.
+_LOOP_BYTES = 1024 * 1024
+_AGAIN_SECONDS = 0.001
+#: Most bytes written to the journal in one go on the event loop (see `append_many`).
+_PIECE_BYTES = 4 * 1024 * 1024
 #: How long a copy on the event loop waits for another process's lock, in milliseconds, before
 #: it leaves the records for the next copy; and how long other copies wait.
 _LOOP_BUSY_MS = 10
@@ -64,6 +71,11 @@ def _line(record: ScreeningRecord) -> bytes:
     return (
         json.dumps(head, ensure_ascii=False).encode() + b"\x1f" + record.response.encode() + b"\n"
     )
+
+
+def encode(records: Sequence[ScreeningRecord]) -> bytes:
+    """The journal lines of records, to append (safe in any thread)."""
+    return b"".join(_line(r) for r in records)
 
 
 def _record(line: bytes) -> ScreeningRecord:
@@ -145,7 +157,25 @@ class AuditJournal:
     def append(self, records: Sequence[ScreeningRecord]) -> None:
         """Write the records to the journal: when this returns, a crash of the process cannot
         lose them. `Unavailable` if the file cannot be written (the disk is full, say)."""
-        data = b"".join(_line(r) for r in records)
+        self.append_encoded(encode(records), len(records))
+
+    async def append_many(self, data: bytes) -> None:
+        """`append` for many records already encoded (`encode`, in a worker thread): written
+        in pieces of whole lines, the event loop's other work in between (each line is a
+        record of its own, so other answers' lines may come between)."""
+        start = 0
+        while start < len(data):
+            end = data.rfind(b"\n", start, start + _PIECE_BYTES) + 1
+            if end <= start:  # one line longer than a piece
+                end = data.index(b"\n", start) + 1
+            piece = data[start:end]
+            self.append_encoded(piece, piece.count(b"\n"))
+            start = end
+            if start < len(data):
+                await asyncio.sleep(0)
+
+    def append_encoded(self, data: bytes, count: int) -> None:
+        """`append` for records already encoded (`encode`)."""
         try:
             written = os.write(self._fd, data)
             while written < len(data):  # a short write: rare, but the rest must follow
@@ -156,7 +186,7 @@ class AuditJournal:
                 code="audit_unavailable",
             ) from None
         self._written += len(data)
-        self._appended += len(records)
+        self._appended += count
         if self._written > _ROTATE_BYTES:
             self._open_file()
 
@@ -195,14 +225,15 @@ class AuditJournal:
 
     def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
         # On the event loop itself: a copy is mostly SQLite's own work, and a thread would
-        # fight the loop for the interpreter lock on every request.
-        self.copy(busy_ms=_LOOP_BUSY_MS)
-        self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
+        # fight the loop for the interpreter lock on every request. A bounded piece at a time.
+        more = self.copy(busy_ms=_LOOP_BUSY_MS, max_bytes=_LOOP_BYTES)
+        self._timer = loop.call_later(_AGAIN_SECONDS if more else _COPY_SECONDS, self._tick, loop)
 
-    def copy(self, busy_ms: int | None = None) -> None:
-        """Copy the records appended so far into the database, many per transaction. With
-        `busy_ms`, give up (until the next copy) when another process holds the database
-        longer than that."""
+    def copy(self, busy_ms: int | None = None, max_bytes: int | None = None) -> bool:
+        """Copy the records appended so far (at most about `max_bytes` of them) into the
+        database, many per transaction; True when some are left. With `busy_ms`, give up
+        (until the next copy) when another process holds the database longer than that."""
+        budget = [max_bytes if max_bytes is not None else -1]
         with self._lock:
             try:
                 if self._connection is None:
@@ -213,14 +244,17 @@ class AuditJournal:
                 cursor.execute(f"PRAGMA busy_timeout = {busy_ms or _BUSY_MS}")
                 cursor.close()
                 for item in list(self._files):
-                    self._copy_file(item)
+                    if budget[0] == 0:
+                        break
+                    self._copy_file(item, budget)
             except Exception as exc:  # busy or down: the journal keeps the records meanwhile
                 self._copy_failed(exc)
-                return
+                return False
             if self._failing:
                 log.warning("audit journal copied again")
             self._failing = False
             self._busy_since = None
+            return self.lag > 0
 
     def _copy_failed(self, error: Exception) -> None:
         if _busy(error):  # another process writes: normal, unless it never ends
@@ -235,11 +269,18 @@ class AuditJournal:
             self._connection.close()
         self._connection = None
 
-    def _copy_file(self, item: _File) -> None:
+    def _copy_file(self, item: _File, budget: list[int]) -> None:
+        """Copy a file's records from where its copy stopped: the whole lines of at most
+        `budget[0]` bytes (at least one line; all of them when the budget is negative), and
+        take what was copied off the budget."""
         with item.path.open("rb") as stream:
             stream.seek(item.copied)
-            data = stream.read()
+            data = stream.read() if budget[0] < 0 else stream.read(budget[0])
+            if budget[0] >= 0 and b"\n" not in data:  # one line longer than the budget
+                data += stream.readline()
         end = data.rfind(b"\n") + 1
+        if budget[0] >= 0:
+            budget[0] = max(0, budget[0] - end)
         lines = data[:end].splitlines()
         for start in range(0, len(lines), _BATCH):
             part = lines[start : start + _BATCH]

@@ -204,3 +204,37 @@ def test_a_journal_closed_while_the_database_is_busy_is_kept(
     assert len(list(store.audit.find(AuditFilter()))) == 30
     after.close()
     store.close()
+
+
+def test_a_batchs_records_are_written_and_copied_a_bounded_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many records (a batch's, as large as its answer) are written in pieces of whole lines,
+    other answers' records between them, and the copy on the event loop takes a bounded piece
+    at a time: the loop is never held for the whole."""
+    monkeypatch.setattr(journal_module, "_PIECE_BYTES", 2048)
+    monkeypatch.setattr(journal_module, "_LOOP_BYTES", 4096)
+    store = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    journal = AuditJournal(store.audit)
+    many = [record(n) for n in range(200)]
+    alone = [record(1000 + n) for n in range(20)]
+
+    async def write() -> None:
+        async def others() -> None:
+            for one in alone:
+                journal.append([one])
+                await asyncio.sleep(0)
+
+        await asyncio.gather(journal.append_many(journal_module.encode(many)), others())
+
+    asyncio.run(write())
+    assert journal.lag == 220
+    copies = 0
+    while journal.copy(max_bytes=4096):  # as the loop's ticks do
+        copies += 1
+        assert journal.lag > 0
+    assert journal.lag == 0 and copies >= 5
+    found = {r.id: r for r in store.audit.find(AuditFilter())}
+    assert set(found) == {r.id for r in many + alone}
+    assert found[many[7].id] == many[7]
+    journal.close()
