@@ -184,6 +184,11 @@ def check_batch(
     return checked
 
 
+def notices_text(notices: Sequence[Notice]) -> str | None:
+    """The notices of a query as one text (a cell of a results file), or None."""
+    return "; ".join(n.message for n in notices) or None
+
+
 def _representable(name: str) -> str:
     """The name with lone surrogate halves (no UTF-8 text can hold them) as U+FFFD."""
     return _SURROGATE_RE.sub("\ufffd", name) if not name.isascii() else name

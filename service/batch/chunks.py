@@ -19,7 +19,14 @@ COMPRESSION_LEVEL = 1
 
 _Text = str | None
 _INPUT = TypeAdapter(list[tuple[int, _Text, _Text, _Text, _Text]])
-_OUTPUT = TypeAdapter(list[tuple[int, _Text, _Text, _Text, str, str, _Text]])
+# A row's warnings came after its error later: chunks stored before (a job running while the
+# service was upgraded) have none.
+_OUTPUT = TypeAdapter(
+    list[
+        tuple[int, _Text, _Text, _Text, str, str, _Text, _Text]
+        | tuple[int, _Text, _Text, _Text, str, str, _Text]
+    ]
+)
 _NO_MATCHES = b"[]"
 
 
@@ -44,26 +51,31 @@ def unpack_input(payload: bytes) -> list[InputRow]:
 def pack_output(rows: Sequence[ResultRow]) -> bytes:
     # The match list is kept as the JSON text the API returns (a string inside the chunk's
     # JSON), so it comes back byte for byte; most rows have none.
-    return _packed(
-        [
-            [r.number, r.supplier_id, r.name, r.country, r.status, r.matches.decode(), r.error]
-            for r in rows
-        ]
-    )
+    return _packed([_output_fields(r) for r in rows])
+
+
+def _output_fields(r: ResultRow) -> list[object]:
+    return [
+        r.number, r.supplier_id, r.name, r.country, r.status, r.matches.decode(), r.error,
+        r.warnings,
+    ]  # fmt: skip
 
 
 def unpack_output(payload: bytes) -> list[ResultRow]:
-    return [
-        ResultRow(
-            number=number,
-            supplier_id=supplier_id,
-            name=name,
-            country=country,
-            status=status,
-            matches=_NO_MATCHES if matches == "[]" else matches.encode(),
-            error=error,
+    rows = []
+    for number, supplier_id, name, country, status, matches, error, *rest in _OUTPUT.validate_json(
+        zlib.decompress(payload)
+    ):
+        rows.append(
+            ResultRow(
+                number=number,
+                supplier_id=supplier_id,
+                name=name,
+                country=country,
+                status=status,
+                matches=_NO_MATCHES if matches == "[]" else matches.encode(),
+                error=error,
+                warnings=rest[0] if rest else None,
+            )
         )
-        for number, supplier_id, name, country, status, matches, error in _OUTPUT.validate_json(
-            zlib.decompress(payload)
-        )
-    ]
+    return rows

@@ -22,6 +22,7 @@ from service.spreadsheets import inert
 COLUMNS = (
     "row", "supplier_id", "name", "country", "status", "best_entity_id", "best_name",
     "best_score", "best_matched_alias", "match_count", "explanation", "matches", "error",
+    "warnings",
 )  # fmt: skip
 NO_MATCHES = b"[]"
 #: Word pairs shown in an explanation; the JSON of the matches has them all.
@@ -43,6 +44,8 @@ class ResultRow:
     status: str  # "hit" | "clear" | "error"
     matches: bytes  # the JSON array of matches as the API returns them, b"[]" if none
     error: str | None
+    #: What was removed from the name before it was screened (control or invisible characters).
+    warnings: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ def result_cells(row: ResultRow) -> list[Any]:
             best = [top["entity_id"], top["name"], top["score"], top["matched_alias"],
                     len(matches), explain(top)]  # fmt: skip
     return [row.number, row.supplier_id, row.name, row.country, row.status, *best,
-            row.matches.decode(), row.error]  # fmt: skip
+            row.matches.decode(), row.error, row.warnings]  # fmt: skip
 
 
 def explain(match: dict[str, Any]) -> str:
@@ -149,7 +152,8 @@ def jsonl_line(row: ResultRow) -> bytes:
     """A result row as its JSON Lines object (without the newline); also what the audit trail
     keeps of a job row."""
     fields = {"row": row.number, "supplier_id": row.supplier_id, "name": row.name,
-              "country": row.country, "status": row.status, "error": row.error}  # fmt: skip
+              "country": row.country, "status": row.status, "error": row.error,
+              "warnings": row.warnings}  # fmt: skip
     # The matches are already JSON: spliced in, not parsed and written again.
     head = json.dumps(fields, ensure_ascii=False)[:-1].encode()
     return head + b', "matches": ' + row.matches + b"}"

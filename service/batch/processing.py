@@ -19,7 +19,7 @@ from service.batch.outputs import ResultRow
 from service.batch.status import ChunkCounts
 from service.batch.tables import InputRow, TableInfo, read_rows
 from service.errors import InvalidInput
-from service.queries import Limits, Parameters, ScreenQuery, check_query
+from service.queries import Limits, Parameters, ScreenQuery, check_query, notices_text
 from service.results import Result, ScreeningService
 from service.screening import Screener
 from service.state import ScreenerHolder
@@ -73,10 +73,12 @@ def _result_rows(
     hits = errors = cached = 0
     seen: set[tuple[str, str | None]] = set()
     for row, checked in zip(rows, per_row, strict=True):
+        warnings = None
         if isinstance(checked, str):
             errors += 1
             status, matches, error = ERROR, _NO_MATCHES, checked
         else:
+            warnings = notices_text(checked.notices)
             result = next(found)
             # A repeat within the chunk is matched once, the first time: the others are as
             # good as cached.
@@ -94,6 +96,7 @@ def _result_rows(
                 status=status,
                 matches=matches,
                 error=error,
+                warnings=warnings,
             )
         )
     return out, ChunkCounts(rows=len(rows), hits=hits, errors=errors, cache_hits=cached)

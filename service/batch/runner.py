@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 from service.batch.outputs import NO_MATCHES, ResultRow
 from service.batch.tables import InputRow
 from service.errors import InvalidInput
-from service.queries import Limits, Parameters, check_query
+from service.queries import Limits, Parameters, check_query, notices_text
 from service.results import render_matches
 from service.screening import Screener
 
@@ -27,21 +27,24 @@ MEMO_GENERATION = 100_000
 
 #: What screening a name gave: status, the JSON of its matches, the problem if it failed.
 Outcome = tuple[str, bytes, str | None]
+#: An outcome and the warnings of the name it is for.
+Checked = tuple[str, bytes, str | None, str | None]
 _CLEAR: Outcome = (CLEAR, NO_MATCHES, None)
 K = TypeVar("K")
+V = TypeVar("V")
 
 
-class _Memo(Generic[K]):
+class _Memo(Generic[K, V]):
     """A bounded memo in two generations: a full young generation becomes the old one and the
     oldest is dropped, so recent names stay. Dropping a whole generation at once costs nothing
     per entry, unlike evicting one at a time."""
 
     def __init__(self, generation: int) -> None:
         self.generation = generation
-        self.young: dict[K, Outcome] = {}
-        self.old: dict[K, Outcome] = {}
+        self.young: dict[K, V] = {}
+        self.old: dict[K, V] = {}
 
-    def get(self, key: K) -> Outcome | None:
+    def get(self, key: K) -> V | None:
         found = self.young.get(key)
         if found is None:
             found = self.old.get(key)
@@ -49,7 +52,7 @@ class _Memo(Generic[K]):
                 self.put(key, found)
         return found
 
-    def put(self, key: K, outcome: Outcome) -> None:
+    def put(self, key: K, outcome: V) -> None:
         if len(self.young) >= self.generation:
             self.old, self.young = self.young, {}
         self.young[key] = outcome
@@ -71,28 +74,29 @@ class _Screening:
             batch_min_threshold=0.0,
             batch_max_matches=limit,
         )
-        self.by_text: _Memo[tuple[str, str | None]] = _Memo(MEMO_GENERATION)
-        self.by_form: _Memo[tuple[str, str | None]] = _Memo(MEMO_GENERATION)
+        self.by_text: _Memo[tuple[str, str | None], Checked] = _Memo(MEMO_GENERATION)
+        self.by_form: _Memo[tuple[str, str | None], Outcome] = _Memo(MEMO_GENERATION)
 
-    def outcome(self, name: str, country: str | None) -> Outcome:
+    def outcome(self, name: str, country: str | None) -> tuple[Outcome, str | None]:
+        """The row's outcome, and what was removed from its name (its warnings)."""
         key = (name, country)
         found = self.by_text.get(key)
         if found is None:
             found = self._checked(name, country)
             self.by_text.put(key, found)
-        return found
+        return found[:3], found[3]
 
-    def _checked(self, name: str, country: str | None) -> Outcome:
+    def _checked(self, name: str, country: str | None) -> Checked:
         try:
             query = check_query(name, country, self.parameters, self.limits)
         except InvalidInput as exc:
-            return ERROR, NO_MATCHES, exc.message
+            return ERROR, NO_MATCHES, exc.message, None
         key = (query.screened, query.country)
         found = self.by_form.get(key)
         if found is None:
             found = self._screened(query.screened, query.country)
             self.by_form.put(key, found)
-        return found
+        return (*found, notices_text(query.notices))
 
     def _screened(self, name: str, country: str | None) -> Outcome:
         p = self.parameters
@@ -116,11 +120,14 @@ def screen_rows(
     screening = _Screening(screener, threshold, limit, max_name_length)
     for row in rows:
         outcome: Outcome
+        warnings = None
         if row.error is not None or row.name is None:
             outcome = (ERROR, NO_MATCHES, row.error or "name is empty")
         else:
-            outcome = screening.outcome(row.name, row.country)
+            outcome, warnings = screening.outcome(row.name, row.country)
         status, matches, error = outcome
         if only_hits and status == CLEAR:
             continue
-        yield ResultRow(row.number, row.supplier_id, row.name, row.country, status, matches, error)
+        yield ResultRow(
+            row.number, row.supplier_id, row.name, row.country, status, matches, error, warnings
+        )

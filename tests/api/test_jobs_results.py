@@ -124,6 +124,8 @@ def test_rows_that_cannot_be_screened_are_reported_not_fatal(jobs_client: Client
     assert (job["progress"]["rows_total"], job["progress"]["errors"]) == (7, 4)
     rows, _ = results(client, job["id"], "jsonl")
     assert [r["status"] for r in rows] == ["hit", "error", "error", "error", "hit", "error", "hit"]
+    assert "removed 1 control character" in rows[4]["warnings"]  # reported on its row
+    assert rows[0]["warnings"] is None
     errors = [r["error"] for r in rows if r["status"] == "error"]
     assert errors[0] == errors[1] == "name is empty"
     assert errors[2] == "name has no letters or digits to match"

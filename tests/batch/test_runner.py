@@ -67,6 +67,7 @@ def test_rows_the_service_would_refuse_are_errors(screener: Screener) -> None:
     assert [r.status for r in results] == ["error", "error", "error", "hit"]
     assert results[0].error == "name is 301 characters long; the limit is 300"
     assert results[1].error == "name is empty"  # once its control characters are removed
+    assert results[3].warnings is not None and "U+0007" in results[3].warnings
     assert results[2].error == "name has no letters or digits to match"
     assert screened(screener, rows[:1], max_name_length=400)[0].status == "clear"
 
