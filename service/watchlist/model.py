@@ -1,6 +1,6 @@
 """The watchlist entity as it is stored in the project's JSON Lines format, and the version hash.
 
-Pydantic models, because entities cross a file boundary. Imports nothing from the service.
+Pydantic models, because entities cross a file boundary. Imports only the identifier schemes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from service.watchlist.identifiers import Scheme, normalize
 
 #: Entity ids travel in URLs (`GET /v1/watchlist/{entity_id}`): keep them URL-safe.
 ENTITY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
@@ -56,6 +65,24 @@ class Address(_Frozen):
     country: str | None = None
 
 
+class Identifier(_Frozen):
+    """A number that identifies the entity in a register: UNP, INN, OGRN, OKPO, EDRPOU, LEI, or
+    another registration or tax number (`service.watchlist.identifiers`), in normal form."""
+
+    type: Scheme
+    value: NonEmpty
+    #: The list or register that gives it (`EU`, `US-OFAC`, `UA-NSDC`...).
+    source: str | None = None
+    #: The country that issued it, ISO 3166-1 alpha-2, where known.
+    country: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _normal_form(cls, value: str, info: ValidationInfo) -> str:
+        scheme = info.data.get("type")
+        return normalize(scheme, value) if isinstance(scheme, Scheme) else value
+
+
 class Listing(_Frozen):
     """One designation of the entity by one authority."""
 
@@ -83,6 +110,7 @@ class Entity(_Frozen):
     #: ISO 3166-1 alpha-2 codes of the countries the entity is linked to, main one first.
     country: tuple[str, ...] = ()
     addresses: tuple[Address, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
     listings: tuple[Listing, ...] = ()
     #: True when the entity is part of, or supplies, a military or military-industrial complex.
     defence: bool = False
