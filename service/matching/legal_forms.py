@@ -12,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from service.matching.normalize import INITIALS_MARK, Token, is_initials, tokenize
 from service.matching.translations import stem
+from service.matching.translit import phonetic_key
 
 #: The label of the forms of a person trading in their own name.
 SOLE_PROPRIETOR = "IE"
@@ -20,22 +21,63 @@ SOLE_PROPRIETOR = "IE"
 # OBSHCHESTVO, Adkrytae aktsyyanernae tavarystva) are found through the phonetic key.
 _FORMS: dict[str, tuple[str, ...]] = {
     "OJSC": (
-        "OJSC", "OAO", "AAT", "OJS", "open joint stock company", "open joint-stock company",
-        "open stock company", "открытое акционерное общество", "адкрытае акцыянернае таварыства",
-        "відкрите акціонерне товариство",
+        "OJSC", "OAO", "AAT", "OJS", "VAT", "ВАТ", "open joint stock company",
+        "open joint-stock company", "open stock company", "открытое акционерное общество",
+        "адкрытае акцыянернае таварыства", "відкрите акціонерне товариство",
+        "акціонерне товариство відкритого типу", "акционерное общество открытого типа",
     ),
     "CJSC": (
         "CJSC", "ZAO", "ZAT", "closed joint stock company", "closed joint-stock company",
         "закрытое акционерное общество", "закрытае акцыянернае таварыства",
         "закрите акціонерне товариство",
     ),
-    "PJSC": ("PJSC", "PAO", "public joint stock company", "публичное акционерное общество"),
+    "PJSC": (
+        "PJSC", "PAO", "PAT", "ПАТ", "public joint stock company", "публичное акционерное общество",
+        "публічне акціонерне товариство", "публічнае акцыянернае таварыства",
+    ),
+    # Ukraine's private joint-stock company (ПрАТ) and Russia's non-public one (НАО) are the
+    # closed companies of other laws.
+    "PrJSC": (
+        "PrJSC", "PrAT", "ПрАТ", "NAO", "НАО", "private joint stock company",
+        "приватне акціонерне товариство", "непубличное акционерное общество",
+    ),
     "JSC": (
-        "JSC", "AO", "joint stock company", "joint-stock company", "акционерное общество",
-        "акцыянернае таварыства", "акціонерне товариство", "акционерное общество открытого типа",
+        "JSC", "AO", "АТ", "АТ", "DAT", "ДАТ", "NAK", "НАК", "AKB", "АКБ", "JSCB",
+        "joint stock company", "joint-stock company", "joint stock commercial bank",
+        "акционерное общество", "акцыянернае таварыства", "акціонерне товариство",
+        "державне акціонерне товариство", "національна акціонерна компанія",
+        "акционерный коммерческий банк", "aktiengesellschaft", "aktien gesellschaft", "akt ges",
+        "spolka akcyjna", "spółka akcyjna", "akciova spolecnost", "akciová společnost",
+        "akciová spoločnosť", "a s", "akcine bendrove", "akcinė bendrovė", "aktsiaselts",
+        "aktieselskab", "aktiebolag", "aksjeselskap", "allmennaksjeselskap", "osakeyhtiö",
+        "osakeyhtio", "oyj", "julkinen osakeyhtiö", "anonim sirketi", "anonim şirketi",
+        "anonim ortaklik", "sociedad anonima", "sociedad anónima", "sociedade anonima",
+        "sociedade anônima", "société anonyme", "societe anonyme", "società per azioni",
+        "societa per azioni", "naamloze vennootschap", "societate pe actiuni",
+        "részvénytársaság", "reszvenytarsasag", "Zrt", "Nyrt", "Rt", "ASA", "ЕАД", "АД", "d d",
+        "a d", "dioničko društvo", "akcionarsko društvo", "perseroan terbatas", "tbk",
+        "kabushiki kaisha", "jusik hoesa", "societas europaea",
     ),
     "LLC": (
-        "LLC", "OOO", "TAA", "TOV", "IOOO", "SOOO", "ZTAA", "limited liability company",
+        "LLC", "OOO", "TAA", "TOV", "TZOV", "ТЗОВ", "IOOO", "SOOO", "ZTAA", "WLL", "DMCC",
+        "limited liability company", "with limited liability",
+        "товариство з обмеженою відповідальністю",
+        "gesellschaft mit beschränkter haftung", "gesellschaft mit beschraenkter haftung",
+        "UG", "unternehmergesellschaft", "spolka z ograniczona odpowiedzialnoscia",
+        "spółka z ograniczoną odpowiedzialnością", "spolka z o o", "spółka z o o",
+        "spol s r o", "společnost s ručením omezeným", "spolocnost s rucenim obmedzenym",
+        "UAB", "uždaroji akcinė bendrovė", "uzdaroji akcine bendrove", "SIA",
+        "sabiedrība ar ierobežotu atbildību", "OÜ", "osaühing", "ApS", "anpartsselskab",
+        "BVBA", "besloten vennootschap", "EURL", "SASU", "société à responsabilité limitée",
+        "societe a responsabilite limitee", "société par actions simplifiée",
+        "società a responsabilità limitata", "societa a responsabilita limitata", "SRLS",
+        "sociedad limitada", "sociedad de responsabilidad limitada", "SL", "SLU", "Ltda",
+        "Lda", "limitada", "sociedade limitada", "EIRELI", "EIRL",
+        "societate cu raspundere limitata",
+        "societate cu răspundere limitată", "korlátolt felelősségű társaság", "Kft",
+        "ЕООД", "ООД", "EOOD", "OOD", "д о о", "доо", "TOO", "ТОО", "MChJ", "МЧЖ",
+        "товарищество с ограниченной ответственностью", "limited sirket", "limited şirket",
+        "yugen kaisha", "godo kaisha", "Sdn Bhd", "sendirian berhad", "Bhd", "berhad",
         "общество с ограниченной ответственностью", "таварыства з абмежаванай адказнасцю",
         "товариство з обмеженою відповідальністю",
         "иностранное общество с ограниченной ответственностью",
@@ -43,10 +85,23 @@ _FORMS: dict[str, tuple[str, ...]] = {
         "замежнае таварыства з абмежаванай адказнасцю",
         "сумеснае таварыства з абмежаванай адказнасцю",
     ),
-    "ALC": ("ODO", "TDA", "общество с дополнительной ответственностью",
-            "таварыства з дадатковай адказнасцю"),
+    "ALC": ("ODO", "TDA", "TDV", "ТДВ", "общество с дополнительной ответственностью",
+            "таварыства з дадатковай адказнасцю", "товариство з додатковою відповідальністю"),
     "SE": (
-        "GP", "ГП", "государственное предприятие", "дзяржаўнае прадпрыемства", "state enterprise",
+        "GP", "ГП", "DP", "ДП", "KP", "КП", "государственное предприятие",
+        "дзяржаўнае прадпрыемства", "state enterprise", "державне підприємство",
+        "дочірнє підприємство", "дочернее предприятие", "казенне підприємство",
+        "комунальне підприємство", "коммунальное предприятие", "казенное предприятие",
+        "federal state unitary enterprise", "state-owned enterprise",
+    ),
+    # A private enterprise (Ukraine's ПП) and a partnership's forms elsewhere.
+    "PE": ("PP", "ПП", "приватне підприємство", "частное предприятие", "private enterprise"),
+    "LLP": (
+        "LLP", "LP", "LLLP", "limited liability partnership", "limited partnership", "KG", "KGaA",
+        "OHG", "GbR", "kommanditgesellschaft", "kommanditgesellschaft auf aktien", "SNC",
+        "SCS", "société en nom collectif", "sp k", "sp j", "spółka komandytowa", "spółka jawna",
+        "VOF", "CV", "vennootschap onder firma", "handelsbolag", "kommanditbolag",
+        "Bt", "Kkt", "s n c", "s a s",
     ),
     "PA": ("OO", "общественное объединение", "грамадскае аб'яднанне", "public association"),
     # A person trading in their own name (ИП Андреев В.В.; ФОП in Ukraine).
@@ -74,19 +129,38 @@ _FORMS: dict[str, tuple[str, ...]] = {
     ),
     "Ltd": (
         "Ltd", "limited", "co ltd", "company limited", "private limited company", "pte ltd",
-        "pvt ltd", "youxian gongsi", "gufen youxian gongsi", "youxian zeren gongsi",
+        "pvt ltd", "pvt", "private limited", "pty ltd", "pty limited", "proprietary limited",
+        "p ltd", "youxian gongsi", "gufen youxian gongsi", "youxian zeren gongsi", "lltd",
+        "limited company", "ltd co", "co limited",
     ),
     "PLC": ("PLC", "public limited company"),
     "Inc": ("Inc", "incorporated", "corp", "corporation"),
-    "GmbH": ("GmbH", "mbH", "AG", "KG"),
-    "SA": ("SA", "SARL", "SAS", "SpA", "SRL", "BV", "NV"),
-    "LŞ": ("limited sirketi", "ltd sti", "STI", "anonim sirketi"),
-    "d.o.o.": ("DOO", "d o o", "SRO", "KFT", "sp z oo", "sp z o o", "Sp. z o.o."),
-    "FZE": ("FZE", "FZCO", "FZC", "FZ LLC", "FZ-LLC"),
+    "GmbH": ("GmbH", "mbH", "AG", "KG", "gmbh co kg", "gmbh und co kg", "ag co kg"),
+    "SA": (
+        "SA", "SARL", "SAS", "SpA", "SRL", "BV", "NV", "SAPA", "SAS", "SA de CV", "SAdeCV",
+        "S de RL de CV", "SA de RL", "SAC", "SAA", "SAU", "SAIC", "SACI", "SACIF", "SAE",
+        "sociedad anonima de capital variable", "sociedad anónima de capital variable",
+        "SAPI de CV", "SCA", "SCpA",
+    ),
+    "LŞ": ("limited sirketi", "ltd sti", "STI", "anonim sirketi", "AŞ", "ltd şti", "şti"),
+    "d.o.o.": (
+        "DOO", "d o o", "SRO", "KFT", "sp z oo", "sp z o o", "Sp. z o.o.", "spzoo", "sp zoo",
+        "s r o",
+    ),
+    "FZE": (
+        "FZE", "FZCO", "FZC", "FZ LLC", "FZ-LLC", "free zone establishment", "free zone company",
+    ),
 }  # fmt: skip
 
 #: Phrase words of this length or more may differ by one edit of the key (OBSCHESTVO spellings).
 _FUZZY_WORD_LEN = 6
+#: Short forms that are words or name parts elsewhere (AT, VAT, PP, LP, SL, KB...): legal forms
+#: only at an edge of the name, first or among the forms that end it ("Motor Sich AT", "AT
+#: Motor Sich"), never inside it ("Bright PP Trading" keeps its PP).
+_EDGE_ONLY = frozenset(
+    "at vat pat dat nak dp kp pp lp sl slu cv ad dd rt bt ug sac saa sau sae sia uab too "
+    "asa tbk sca pvt akb sas".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,16 +244,24 @@ def _phrase_at(tokens: list[Token], start: int) -> tuple[int, str] | None:
     """Length and label of the longest legal-form phrase starting at `start`."""
     if length := _unitary_run(tokens, start):
         return length, "UE"
-    candidates = _PHRASES.get(tokens[start].key)
+    candidates = _PHRASES.get(_phrase_key(tokens[start]))
     if not candidates:
         return None
     for keys, label in candidates:
         end = start + len(keys)
         if end <= len(tokens) and all(
-            _same_word(t.key, k) for t, k in zip(tokens[start:end], keys, strict=True)
+            _same_word(_phrase_key(t), k) for t, k in zip(tokens[start:end], keys, strict=True)
         ):
             return len(keys), label
     return None
+
+
+def _phrase_key(token: Token) -> str:
+    """A word's key as a phrase of legal forms spells it: dotted letters taken for a person's
+    initials ("Norte S.A. de C.V.") are the letters of an abbreviation there."""
+    if is_initials(token.key):
+        return phonetic_key(_abbreviation(token))
+    return token.key
 
 
 def split_legal_forms(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
@@ -201,7 +283,7 @@ def is_only_legal_forms(tokens: list[Token]) -> bool:
 def _may_start(token: Token) -> bool:
     """Whether a legal form can start at this word (most words are ruled out by one lookup)."""
     return (
-        token.key in _PHRASES
+        _phrase_key(token) in _PHRASES
         or _abbreviation(token) in _ABBREVIATIONS
         or stem(token.key) in _RUN_STEMS
     )
@@ -222,6 +304,11 @@ def _abbreviation(token: Token) -> str:
     return token.latin.replace(INITIALS_MARK, "") if is_initials(token.key) else token.latin
 
 
+def _at_edge(tokens: list[Token], i: int) -> bool:
+    """The word starts the name, or every word after it is an abbreviated legal form."""
+    return i == 0 or all(_abbreviation(t) in _ABBREVIATIONS for t in tokens[i + 1 :])
+
+
 def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
     if not any(_may_start(t) for t in tokens):
         return list(tokens), []
@@ -238,6 +325,7 @@ def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
             found is None
             and letters in _ABBREVIATIONS
             and (letters == tokens[i].latin or not person)
+            and (letters not in _EDGE_ONLY or _at_edge(tokens, i))
         ):
             found = (1, _ABBREVIATIONS[letters])
         if found is None:

@@ -24,108 +24,131 @@ _CASE_CONSONANTS = ("G", "m", "v")
 _ADJECTIVE = "sk"
 _TS_ADJECTIVE = "Tk"
 
-# One meaning a line. Spell words as lists print them; inflected forms meet through the stem.
+# One meaning a line (an indented line goes on with the one above). Spell words as lists print
+# them; inflected forms meet through the stem.
 _MEANINGS = """
-bank банк
-belarusian byelorussian белорусский беларускі
-russian российский расійскі
-development развития развіцця
-republic республика рэспубліка
+bank банк банку
+belarusian byelorussian белорусский беларускі білоруський білоруська білоруське білорусі
+russian российский расійскі російський
+development развития развіцця розвитку розвиток
+republic республика рэспубліка республіка rep respublika
 ministry министерство міністэрства міністерство
 defence defense оборона абарона оборони
-internal внутренних унутраных
-affairs дел делами спраў справамі
-department directorate administration управление упраўленне департамент дэпартамент
-main главное галоўнае
-committee комитет камітэт
-executive исполком облисполком горисполком выканкам аблвыканкам гарвыканкам
+internal внутренних унутраных внутрішніх
+affairs дел делами спраў справамі справ
+department directorate administration управление упраўленне департамент дэпартамент управління
+main главное галоўнае головне
+committee комитет камітэт комітет
+executive исполком облисполком горисполком выканкам аблвыканкам гарвыканкам виконком
+  облвиконком міськвиконком
 state government государственный дзяржаўны державний
-security безопасности бяспекі
+security безопасности бяспекі безпеки
 military военный ваенны військовий
-industry industrial промышленный прамысловы промисловий
-troops войска войскі
-region oblast область вобласць
-hotel гостиница гасцініца гатэль
-airline airlines aviakompaniya авиакомпания авіякампанія
-aviation авиационный авіяцыйны
+industry industrial промышленный прамысловы промисловий sanayi san
+troops войска войскі війська
+region oblast область вобласць область
+hotel гостиница гасцініца гатэль готель
+airline airlines aviakompaniya авиакомпания авіякампанія авіакомпанія
+aviation авиационный авіяцыйны авіаційний
 sports спортивный спартыўны
 club клуб
-oil нефть нафта нефтяной нафтавы
-refinery нефтеперерабатывающий нафтаперапрацоўчы
-trade trading торговый гандлёвы
-house дом
-cement цементный цэментны
-company компания кампанія
-potash калийная калійная
-steel стальной сталь
-metallurgical металлургический металургічны
+oil нефть нафта нефтяной нафтавы нафтовий нафти
+refinery нефтеперерабатывающий нафтаперапрацоўчы нафтопереробний nefteperabatyvayushchii
+trade trading торговый гандлёвы торговий торговельний ticaret tic
+house дом будинок
+cement цементный цэментны цементний
+company компания кампанія компанія
+potash калийная калійная калійна
+steel стальной сталь сталевий
+metallurgical металлургический металургічны металургійний
 plant works factory завод завад фабрика фабрыка
-combine kombinat комбинат камбінат
+combine kombinat комбинат камбінат комбінат
 tractor тягач цягач трактор
-wheeled колёсный колавы
-automobile automotive автомобильный аўтамабільны
-electrotechnical электротехнический электратэхнічны
-optical оптический аптычны оптико
+wheeled колёсный колавы колісний
+automobile automotive автомобильный аўтамабільны автомобільний
+electrotechnical электротехнический электратэхнічны електротехнічний
+optical оптический аптычны оптико оптичний
 mechanical механический механічны
-association объединение аб'яднанне
+association объединение аб'яднанне об'єднання assoc
 holding холдинг холдынг
-managing management управляющая кіруючая
-national национальный нацыянальны
-olympic олимпийский алімпійскі
-television телевидение тэлебачанне
-radio радио
+managing management управляющая кіруючая керуюча
+national национальный нацыянальны національний natl
+olympic олимпийский алімпійскі олімпійський
+television телевидение тэлебачанне телебачення
+radio радио радіо
 institute институт інстытут
-research исследовательский даследчы
-scientific научный навуковы
-production производственный вытворчы
-design конструкторское канструктарскае
+research исследовательский даследчы дослідний
+scientific научный навуковы науковий
+production производственный вытворчы виробничий
+design конструкторское канструктарскае конструкторське
 bureau бюро
 center centre центр цэнтр
-investigations расследований расследаванняў
-financial финансовых фінансавых
-control контроля кантролю
-lotteries лотереи латарэі
-youth молодёжи моладзі
-union союз саюз
+investigations расследований расследаванняў розслідувань
+financial финансовых фінансавых фінансових
+control контроля кантролю контролю
+lotteries лотереи латарэі лотереї
+youth молодёжи моладзі молоді
+union союз саюз спілка
 police милиция міліцыя полиция
-special специального спецыяльнага особого
-purpose назначения прызначэння
-unit отряд атрад подразделение
-border пограничный памежны
-customs таможенный мытны
-service служба
-election избирательная выбарчая
-commission комиссия камісія
-central центральная цэнтральная
-precise precision точной дакладнай
-electromechanics электромеханики электрамеханікі
-devices приборы прыборы
-technologies технологии тэхналогіі
-laser лазерные лазерныя
-tobacco табачная тытунёвая
+special специального спецыяльнага особого спеціального
+purpose назначения прызначэння призначення
+unit отряд атрад подразделение загін підрозділ
+border пограничный памежны прикордонний
+customs таможенный мытны митний
+service служба служба
+election избирательная выбарчая виборча
+commission комиссия камісія комісія
+central центральная цэнтральная центральна
+precise precision точной дакладнай точної
+electromechanics электромеханики электрамеханікі електромеханіки
+devices приборы прыборы прилади
+technologies технологии тэхналогіі технології
+laser лазерные лазерныя лазерні
+tobacco табачная тытунёвая тютюнова
 machine machines машин машын
 sewing швейных швейных
 repair ремонтный рамонтны
-radioelectronic радиоэлектронного радыёэлектроннага
-armament вооружения узбраення
-civil гражданской грамадзянскай
-broadcasting телерадиокомпания тэлерадыёкампанія
+radioelectronic радиоэлектронного радыёэлектроннага радіоелектронного
+armament вооружения узбраення озброєння
+civil гражданской грамадзянскай цивільної
+broadcasting телерадиокомпания тэлерадыёкампанія телерадіокомпанія
 systems системы сістэмы
-geoinformation геоинформационных геаінфармацыйных
-organized организованной арганізаванай
-crime преступностью злачыннасцю
-corruption коррупцией карупцыяй
-combating борьбе барацьбе
-investigative следственный следчы
-detention изоляции ізаляцыі
-private частная прыватная
+geoinformation геоинформационных геаінфармацыйных геоінформаційних
+organized организованной арганізаванай організованою
+crime преступностью злачыннасцю злочинністю
+corruption коррупцией карупцыяй корупцією
+combating борьбе барацьбе боротьби
+investigative следственный следчы слідчий
+detention изоляции ізаляцыі ізоляції
+private частная прыватная приватна
 foundation фонд
-unmanned беспилотные беспілотныя
-helicopters вертолеты верталёты
+unmanned беспилотные беспілотныя безпілотні
+helicopters вертолеты верталёты гелікоптери вертольоти
 presidential president президента прэзідэнта
 china zhongguo
 group jituan группа група
 space aerospace hangtian
+foreign зарубежный внешний замежны зовнішній
+international intl международный міжнародны міжнародний
+industries ind
+manufacturing mfg
+services hizmetleri hizm
+engineering eng инжиниринг інжынірынг інжиніринг
+brothers bros
+corporation corp корпорация карпарацыя корпорація
+heavy тяжелый цяжкі важкий
+instrument instruments приборостроительный прыборабудаўнічы приладобудівний
+equipment оборудование абсталяванне обладнання
+engines motors моторный маторны моторний двигатель
+communications communication связи сувязі зв'язку
+computer computing вычислительной вылічальнай обчислювальної
+chemical химический хімічны хімічний
+fertilizers удобрения угнаенні добрива
+glass стекольный шкляны скляний
+tyre tyres tire tires шина шины шыны шини
+railway railways железная чыгунка залізниця
+bearing bearings подшипниковый падшыпнікавы підшипниковий
+machine-tool станкостроительный станкабудаўнічы верстатобудівний
 """
 
 
@@ -184,7 +207,10 @@ def inflects(key: str, other: str) -> bool:
 
 def _meanings() -> dict[str, int]:
     table: dict[str, int] = {}
-    for number, line in enumerate(_MEANINGS.strip().splitlines()):
+    number = -1
+    for line in _MEANINGS.strip("\n").splitlines():
+        if not line.startswith(" "):  # an indented line goes on with the meaning above
+            number += 1
         for token in tokenize(line):
             table.setdefault(stem(token.key), number)
     return table

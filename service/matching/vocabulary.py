@@ -35,6 +35,8 @@ mashinostroitelnyi automobile avtomobilnyi tractor traktornyi plant bank control
 upravlenie upravleniya economic aviakompaniya airline airlines aviatsionnaya executive
 ispolkom oblispolkom gorispolkom vykankam directorate main glavnoe headquarters
 capital kapital invest investment finance financial credit leasing insurance ticaret sanayi
+derzhavne pidpryiemstvo tovarystvo obiednannia naukovo vyrobnyche kompaniia keruiucha
+upravlinnia natsionalnyi respublikanske
 """
 
 _PLACES = """
@@ -71,6 +73,7 @@ _MIN_REST = 2
 _NOISE = """
 supplier vendor customer client contractor tel phone fax email www http https com by ru
 unp inn vat tax id no nr number reg registration address addr country contact invoice
+co
 """
 
 
