@@ -8,7 +8,6 @@ Pure; imports only from `service.matching`.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -76,7 +75,7 @@ class IndexedName:
         tokens: tuple[Token, ...],
         legal_forms: tuple[LegalForm, ...],
         acronyms: tuple[str, ...],
-        compounds: tuple[tuple[int, str], ...],
+        compounds: tuple[tuple[int, int, str], ...],
     ) -> None:
         self.entity = entity
         #: The name as the list gives it.
@@ -89,7 +88,8 @@ class IndexedName:
         self.legal_forms = legal_forms
         #: Acronyms the name may go by (see `acronyms_of`); empty for short names.
         self.acronyms = acronyms
-        #: (position, key) of each pair of adjacent distinctive words, read as one word.
+        #: (start, end, key) of each run of two or three adjacent words, one of them
+        #: distinctive, read as one word (Volat avto / Volatavto, Nord Tek Trans / Nordtektrans).
         self.compounds = compounds
 
 
@@ -98,16 +98,31 @@ def is_generic(key: str) -> bool:
     return key in FUNCTION or generic(key)
 
 
-def compound_key(left: Token, right: Token) -> str | None:
-    """Key of two adjacent words written as one (Volat avto / Volatavto, Гродноазот), when at
-    least one of them is distinctive; never a person's initials."""
-    if left.number or right.number or left.key in FUNCTION or right.key in FUNCTION:
+#: Most adjacent words read as one word (Nord-Tek-Trans / NORDTEKTRANS).
+COMPOUND_MAX_WORDS = 3
+
+
+def compound_key(*words: Token) -> str | None:
+    """Key of two or three adjacent words written as one (Volat avto / Volatavto, Гродноазот,
+    Nord Tek Trans), when at least one of them is distinctive; never numbers, function words
+    or a person's initials."""
+    for word in words:
+        if word.number or word.key in FUNCTION or is_initials(word.key):
+            return None
+    if all(generic(word.key) for word in words):
         return None
-    if is_initials(left.key) or is_initials(right.key):
-        return None
-    if generic(left.key) and generic(right.key):
-        return None
-    return phonetic_key(left.latin + right.latin)
+    return phonetic_key("".join(word.latin for word in words))
+
+
+def compound_spans(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every run of two to COMPOUND_MAX_WORDS words read as one."""
+    spans = []
+    for length in range(2, COMPOUND_MAX_WORDS + 1):
+        for start in range(len(tokens) - length + 1):
+            key = compound_key(*tokens[start : start + length])
+            if key:
+                spans.append((start, start + length, key))
+    return spans
 
 
 def initials(tokens: Iterable[Token]) -> str:
@@ -248,8 +263,8 @@ class NameIndex:
     def _compounds(self) -> dict[str, list[tuple[int, float]]]:
         table: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for name_id, name in enumerate(self.names):
-            for i, key in name.compounds:
-                weight = self.weights[name.tokens[i].key] + self.weights[name.tokens[i + 1].key]
+            for start, end, key in name.compounds:
+                weight = sum(self.weights[t.key] for t in name.tokens[start:end])
                 table[key].append((name_id, weight))
         return dict(table)
 
@@ -271,11 +286,7 @@ def _indexed(
     if not tokens or all(t.latin in INITIALISMS for t in tokens):
         return None  # nothing of a name left ("KB" of a Japanese name we cannot read)
     tokens = [interned.setdefault(t.text, t) for t in tokens]
-    compounds = tuple(
-        (i, key)
-        for i, (left, right) in enumerate(itertools.pairwise(tokens))
-        if (key := compound_key(left, right))
-    )
+    compounds = tuple(compound_spans(tokens))
     return IndexedName(
         entity, alias, variant, kind, tuple(tokens), tuple(forms), acronyms_of(tokens), compounds
     )

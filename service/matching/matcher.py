@@ -29,6 +29,7 @@ from service.matching.normalize import (
     tokenize,
     visual_reading,
 )
+from service.matching.readings import other_reading
 from service.matching.scoring import (
     COUNTRY_MISMATCH,
     FUZZY_MIN_SIM,
@@ -130,11 +131,18 @@ class Matcher:
         against the whole query and against each field of a supplier line."""
         best: dict[int, _Best] = {}
         whole = strip_invisible(name).strip()
-        self._screen_text(whole, country, threshold, best)
-        # A name disguised with look-alike letters of other scripts is read as Latin too.
+        # A name disguised with look-alike letters of other scripts is read as Latin too, and a
+        # mangled one (a glued legal form, digits for letters...) as it was meant.
+        readings = [whole]
         visual = visual_reading(whole)
         if visual is not None:
-            self._screen_text(visual, country, threshold, best)
+            readings.append(visual)
+        for text in list(readings):
+            other = other_reading(text)
+            if other is not None and other not in readings:
+                readings.append(other)
+        for text in readings:
+            self._screen_text(text, country, threshold, best)
         ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
         return [
             self._match(
@@ -143,7 +151,7 @@ class Matcher:
                 scored,
                 country,
                 None if query.text == whole else query.text,
-                visual is not None and query.text not in whole,
+                _reading_of(query.text, whole, readings),
             )
             for _, (s, _, scored, query) in ranked[:limit]
         ]
@@ -410,17 +418,14 @@ class Matcher:
         scored: NameScore,
         country: str | None,
         part: str | None,
-        lookalikes: bool = False,
+        reading: str | None = None,
     ) -> Match:
         name = self._shown(query, scored.name_id)
         entity = self.index.entities[name.entity]
         penalties = dict(scored.penalties)
         notes: list[str] = []
-        if lookalikes:
-            notes.append(
-                "the query holds letters of other scripts that look like Latin ones (a "
-                "disguise?): it matched read as Latin"
-            )
+        if reading is not None:
+            notes.append(f"it matched the query read as {reading!r}: {_READING_NOTE}")
         if self._country_factor(name.entity, country) != 1.0:
             penalties["country_mismatch"] = COUNTRY_MISMATCH
             notes.append(
@@ -480,6 +485,21 @@ class Matcher:
             round(score, 4),
             explanation,
         )
+
+
+#: What a reading of the query other than as written is for, said in every note about one.
+_READING_NOTE = (
+    "letters of other scripts that look like Latin ones read as those, a legal form glued to "
+    "the name taken apart, digits typed for letters (and letters for digits) read as meant, "
+    "spaced-out letters and punctuation inside words taken out"
+)
+
+
+def _reading_of(part: str, whole: str, readings: Sequence[str]) -> str | None:
+    """The reading of the query (other than as written) that the matched part comes from."""
+    if part in whole:
+        return None
+    return next((text for text in readings[1:] if part in text), None)
 
 
 def _mostly_cyrillic(tokens: Sequence[Token]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA
 
-from service.matching.index import IndexedName, NameIndex, compound_key
+from service.matching.index import IndexedName, NameIndex, compound_spans
 from service.matching.legal_forms import LegalForm
 from service.matching.normalize import Token, is_initials
 from service.matching.translations import stem
@@ -185,12 +185,11 @@ def query_weight(index: NameIndex, token: Token) -> float:
 
 
 def query_units(tokens: list[Token]) -> list[Unit]:
-    """Each word of a query, and each pair of adjacent distinctive words read as one."""
+    """Each word of a query, and each run of two or three adjacent words read as one."""
     units = [Unit((i,), t.key, t.latin) for i, t in enumerate(tokens)]
-    for i in range(len(tokens) - 1):
-        key = compound_key(tokens[i], tokens[i + 1])
-        if key:
-            units.append(Unit((i, i + 1), key, tokens[i].latin + tokens[i + 1].latin))
+    for start, end, key in compound_spans(tokens):
+        latin = "".join(t.latin for t in tokens[start:end])
+        units.append(Unit(tuple(range(start, end)), key, latin))
     return units
 
 
@@ -262,9 +261,9 @@ def _candidate_pairs(index: NameIndex, query: Query, name_id: int) -> list[Pair]
                 pair = _unit_pair(query, q_unit, name, Unit((ai,), token.key), distance)
             if pair is not None:
                 pairs.append(pair)
-    for ai, key in name.compounds:
+    for start, end, key in name.compounds:
         for q_unit, distance in hits.get(key, ()):
-            pair = _unit_pair(query, q_unit, name, Unit((ai, ai + 1), key), distance)
+            pair = _unit_pair(query, q_unit, name, Unit(tuple(range(start, end)), key), distance)
             if pair is not None:
                 pairs.append(pair)
     every_alias_word = tuple(range(len(name.tokens)))

@@ -1,0 +1,70 @@
+"""Another reading of a query, screened beside it, for the ways names get mangled that the
+tokens alone cannot show: a legal form glued to the name (JSCARGUMENT), digits typed for the
+letters they look like inside a word (contr0l) and letters for digits inside a number (4O7),
+single letters spaced or dotted out (Z A V O D, G.r.o.d.n.o), punctuation inside a word
+(Be!laz).
+
+Pure; imports only from `service.matching`.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Abbreviated legal forms found glued to the front or the back of a name (the rest keeps at
+#: least GLUED_REST_MIN letters): OOOROMASHKA, JSCARGUMENT, ACMELTD.
+GLUED_FORMS = (
+    "ojsc", "cjsc", "pjsc", "jsc", "ooo", "oao", "zao", "pao", "llc", "ltd", "gmbh", "ооо",
+    "оао", "зао", "пао", "тов", "ват", "пат", "аат", "зат", "таа",
+)  # fmt: skip
+GLUED_REST_MIN = 4
+_WORD_RE = re.compile(rf"[^\W\d_]{{{GLUED_REST_MIN + 3},}}")
+# A word of letters and digits: the letters typed for digits inside a number, or the digits
+# typed for letters inside a word.
+_MIXED_RE = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]{2,}\b")
+_AS_DIGITS = str.maketrans("OoОоIl|Зз", "000011133")
+_AS_LETTERS = str.maketrans("0134578", "oieastb")
+_DIGIT_LOOKALIKES = frozenset("OoОоIl|Зз")
+_LETTER_LOOKALIKES = frozenset("0134578")
+# Symbols typed for letters inside a word.
+_SYMBOLS_RE = re.compile(r"(?<![@$€])(?<!\w)[@$€](?=[^\W\d_]{2})|(?<=[^\W\d_])[@$€](?=[^\W\d_])")
+_SYMBOLS = str.maketrans("@$€", "ase")
+# Three or more single letters, each apart from the next by a space, a dot, a hyphen or an
+# underscore: one word spaced out.
+_SPACED_RE = re.compile(r"(?<![^\W\d_])[^\W\d_](?:[\s.\-_/]+[^\W\d_](?![^\W\d_])){2,}")
+_SPACING_RE = re.compile(r"[\s.\-_/]+")
+# Punctuation inside a word (between two letters each side, no space: dotted single letters
+# are initials or an abbreviation, which the tokenizer reads as such).
+_INSIDE_RE = re.compile(r"(?<=[^\W\d_]{2})[!\"#%&*+.:;<=>?^|~'`*]+(?=[^\W\d_]{2})")
+
+
+def other_reading(text: str) -> str | None:
+    """The text with each of those manglings undone, or None when it has none."""
+    read = _WORD_RE.sub(_unglue, text)
+    read = _MIXED_RE.sub(_unmix, read)
+    read = _SYMBOLS_RE.sub(lambda m: m[0].translate(_SYMBOLS), read)
+    read = _SPACED_RE.sub(lambda m: _SPACING_RE.sub("", m[0]), read)
+    read = _INSIDE_RE.sub("", read)
+    return read if read != text else None
+
+
+def _unglue(match: re.Match[str]) -> str:
+    word = match[0]
+    lower = word.casefold()
+    for form in GLUED_FORMS:
+        if lower.startswith(form) and len(word) - len(form) >= GLUED_REST_MIN:
+            return f"{word[: len(form)]} {word[len(form) :]}"
+        if lower.endswith(form) and len(word) - len(form) >= GLUED_REST_MIN:
+            return f"{word[: -len(form)]} {word[-len(form) :]}"
+    return word
+
+
+def _unmix(match: re.Match[str]) -> str:
+    word = match[0]
+    digits = sum(c.isdigit() for c in word)
+    letters = len(word) - digits
+    if digits >= letters and all(c.isdigit() or c in _DIGIT_LOOKALIKES for c in word):
+        return word.translate(_AS_DIGITS)
+    if letters > digits and all(not c.isdigit() or c in _LETTER_LOOKALIKES for c in word):
+        return word.translate(_AS_LETTERS)
+    return word
