@@ -63,7 +63,8 @@ class IndexedName:
     large list; see Token for why not a dataclass). Not changed after it is made."""
 
     __slots__ = (
-        "acronyms", "alias", "compounds", "entity", "kind", "legal_forms", "tokens", "variant",
+        "acronym_ends", "acronyms", "alias", "compounds", "entity", "kind", "legal_forms",
+        "tokens", "variant",
     )  # fmt: skip
 
     def __init__(
@@ -74,7 +75,7 @@ class IndexedName:
         kind: str,
         tokens: tuple[Token, ...],
         legal_forms: tuple[LegalForm, ...],
-        acronyms: tuple[str, ...],
+        acronyms: tuple[tuple[str, int], ...],
         compounds: tuple[tuple[int, int, str], ...],
     ) -> None:
         self.entity = entity
@@ -87,7 +88,9 @@ class IndexedName:
         self.tokens = tokens
         self.legal_forms = legal_forms
         #: Acronyms the name may go by (see `acronyms_of`); empty for short names.
-        self.acronyms = acronyms
+        self.acronyms = tuple(letters for letters, _ in acronyms)
+        #: How many of the name's first words each acronym stands for (all, or its head).
+        self.acronym_ends = tuple(end for _, end in acronyms)
         #: (start, end, key) of each run of two or three adjacent words, one of them
         #: distinctive, read as one word (Volat avto / Volatavto, Nord Tek Trans / Nordtektrans).
         self.compounds = compounds
@@ -134,18 +137,47 @@ def initials(tokens: Iterable[Token]) -> str:
     return "".join(to_latin(t.text[0]) for t in words)
 
 
-def acronyms_of(tokens: list[Token]) -> tuple[str, ...]:
+def acronyms_of(tokens: list[Token]) -> tuple[tuple[str, int], ...]:
     """The acronyms a name may go by: its initials, the same with prefixed compounds giving a
-    letter per part (ZTEM), and for one compound word the initials of its clipped words."""
+    letter per part (ZTEM), and for one compound word the initials of its clipped words; and
+    the acronyms of its head, the words before "of the Republic of ..." or another "of" phrase,
+    English style with the "of" in small letters (MoD for Ministry of Defence of the Republic
+    of Belarus)."""
     if len(tokens) == 1:
         compound = compound_acronym(tokens[0].latin)
-        return (compound,) if compound else ()
+        return ((compound, 1),) if compound else ()
     plain = initials(tokens)
     if not plain:
         return ()
     words = [t for t in tokens if t.key not in FUNCTION and not t.number and not is_initials(t.key)]
     split = "".join(word_initials(to_latin(t.text)) for t in words)
-    return (plain, split) if split != plain else (plain,)
+    found = {plain: len(tokens), split: len(tokens)}
+    for end, head in _heads(tokens):
+        found.setdefault("".join(to_latin(t.text[0]) for t in head), end)
+    return tuple((a, end) for a, end in found.items() if len(a) >= ACRONYM_MIN_LEN)
+
+
+#: "of" in the acronym of an English name (MoD, DoJ, BoG); other function words are left out.
+_OF = "of"
+
+
+def _heads(tokens: list[Token]) -> list[tuple[int, list[Token]]]:
+    """The words up to each later "of" of a name, with the "of"s inside them, when the head has
+    two words of its own around an "of" (Ministry of Defence; not "Bank of"); with the number
+    of the name's words before that "of"."""
+    heads = []
+    for end in range(3, len(tokens)):
+        if tokens[end].latin != _OF:
+            continue
+        head = [t for t in tokens[:end] if t.key not in FUNCTION or t.latin == _OF]
+        while head and head[-1].latin == _OF:
+            head.pop()
+        content = [t for t in head if t.latin != _OF]
+        if len(content) >= 2 and any(t.latin == _OF for t in head) and not any(
+            t.number or is_initials(t.key) for t in head
+        ):
+            heads.append((end, head))
+    return heads
 
 
 class NameIndex:

@@ -52,7 +52,7 @@ from service.matching.scoring import (
     typo_similarity,
 )
 from service.matching.translations import MEANINGS, inflects, stem
-from service.matching.vocabulary import COUNTRY_WORDS, NOISE, PLACES, generic
+from service.matching.vocabulary import COUNTRY_WORDS, NOISE, PLACES, STREET_WORDS, generic
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
@@ -64,6 +64,13 @@ LOOKUP_CACHE_SIZE = 100_000
 NAMES_PER_ENTITY = 4
 #: Rounding allowance of the score bound used to skip names.
 BOUND_EPSILON = 1e-9
+#: What a match of one field of a query scores, relative to the field alone, when another
+#: field holds distinctive words too.
+FIELD_AMONG_NAMES = 0.85
+#: A query word the watchlist knows is also looked up as a misspelling of other listed words
+#: when it is this long (letters), for the neighbours at least this similar.
+KNOWN_WORD_TYPO_MIN_LEN = 6
+KNOWN_WORD_TYPO_SIM = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,15 +169,23 @@ class Matcher:
         """Score the whole text and each field of a supplier line it holds."""
         fields = query_fields(text)
         tokens = [tokenize(field) for field in fields]
-        parts = [(text, [t for words in tokens for t in words])]
+        parts = [(text, [t for words in tokens for t in words], 1.0)]
         if len(fields) > 1:
+            # A field is screened alone, but when another field holds distinctive words too
+            # (not a town, an address, a country, numbers, an office), the fields may be parts
+            # of one name ("SURNAME, Given names"): a field alone then scores less.
+            names = sum(_distinctive_words(words) for words in tokens)
+            factor = 1.0 if names <= 1 else FIELD_AMONG_NAMES
             parts += [
-                (f, words) for f, words in zip(fields, tokens, strict=True) if _nameish(words)
+                (f, words, factor)
+                for f, words in zip(fields, tokens, strict=True)
+                if _nameish(words)
             ]
-        for part, words in parts:
+        for part, words, factor in parts:
             query = self.prepare(part, words)
             if not query.tokens:
                 continue
+            query.factor = factor
             self._score_part(query, country, threshold, best)
             if any(t.latin in INITIALISMS for t in query.tokens):
                 expanded = expand_initialisms(part) or part
@@ -189,7 +204,7 @@ class Matcher:
                 continue  # this name cannot, or is unlikely to, beat the entity's best one
             tried[entity] += 1
             scored = score_name(self.index, query, name_id, self.floors[name_id])
-            final = self._final_score(scored, entity, country, threshold)
+            final = self._final_score(scored, entity, country, threshold) * query.factor
             rank = (final, sum(p.kind == "exact" for p in scored.pairs))
             if final >= threshold and (entity not in best or rank > best[entity][:2]):
                 best[entity] = (*rank, scored, query)
@@ -244,12 +259,16 @@ class Matcher:
             found[key] = (0, 1.0)
         if is_initials(key):
             return found  # the same initials, or nothing
-        if single and not (key in NOISE or key.isdigit() or generic(key) or found):
-            # A word the watchlist knows is most likely that word, not a typo of another.
-            for other, distance in self.index.typos.similar(key).items():
-                bound = self._typo_bound(key, latin, other) if distance else 1.0
-                if bound >= FUZZY_MIN_SIM:
-                    found[other] = (distance, bound)
+        if single and not (key in NOISE or key.isdigit() or generic(key)):
+            # A word the watchlist knows is most likely that word; but a long one may also be a
+            # misspelling of another listed word (Gasprom of a listed Gazprom, beside a listed
+            # Gasprom Neft), so its close neighbours are looked up too.
+            least = FUZZY_MIN_SIM if not found else KNOWN_WORD_TYPO_SIM
+            if not found or len(latin) >= KNOWN_WORD_TYPO_MIN_LEN:
+                for other, distance in self.index.typos.similar(key).items():
+                    bound = self._typo_bound(key, latin, other) if distance else 1.0
+                    if bound >= least and other not in found:
+                        found[other] = (distance, bound)
         if single:
             word_stem = stem(key)
             for other in self.index.by_stem.get(word_stem, ()):
@@ -426,6 +445,12 @@ class Matcher:
         notes: list[str] = []
         if reading is not None:
             notes.append(f"it matched the query read as {reading!r}: {_READING_NOTE}")
+        if query.factor < 1.0:
+            penalties["field_of_several_names"] = query.factor
+            notes.append(
+                "it matched one field of the query, whose other fields hold names too (the "
+                "fields may be parts of one name, as in 'SURNAME, Given names')"
+            )
         if self._country_factor(name.entity, country) != 1.0:
             penalties["country_mismatch"] = COUNTRY_MISMATCH
             notes.append(
@@ -511,6 +536,27 @@ def _nameish(tokens: Sequence[Token]) -> bool:
     return any(
         not (t.number or t.key in NOISE or t.key in COUNTRY_WORDS or t.key in PLACES)
         for t in tokens
+    )
+
+
+def _distinctive_words(tokens: list[Token]) -> bool:
+    """A field holds a word that could tell a name: not a place, a country, a number, an
+    initial, a legal form, supplier-file noise or a generic organisation word; and it is not
+    an address (a street word or a postcode in it)."""
+    words, _ = split_legal_forms(tokens)
+    if any(t.key in STREET_WORDS or (t.number and len(t.key) >= 5) for t in words):
+        return False
+    return any(
+        not (
+            t.number
+            or len(t.latin) < 2
+            or is_initials(t.key)
+            or t.key in NOISE
+            or t.key in COUNTRY_WORDS
+            or t.key in PLACES
+            or generic(t.key)
+        )
+        for t in words
     )
 
 

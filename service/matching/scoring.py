@@ -56,6 +56,8 @@ NOISE_WEIGHT = 0.02
 #: to be mostly theirs.
 QUERY_FLOOR = 0.8
 INFO_FULL = 0.9
+#: The share of that floor a weak alias with a single distinctive word keeps.
+SINGLE_WORD_FLOOR = 0.75
 #: Distinctive words shorter than this carry proportionally less information (BNK, MAZ).
 SHORT_KEY_LEN = 5
 #: Multipliers for evidence that speaks against a match.
@@ -115,8 +117,8 @@ class Query:
     """A query prepared once and scored against many names."""
 
     __slots__ = (
-        "acronym_hits", "bounds", "hits", "initials", "legal_forms", "masks", "numbers",
-        "text", "tokens", "weights",
+        "acronym_hits", "bounds", "factor", "hits", "initials", "legal_forms", "masks",
+        "numbers", "text", "tokens", "weights",
     )  # fmt: skip
 
     def __init__(
@@ -143,6 +145,9 @@ class Query:
         self.masks: dict[str, int] = {}
         #: names whose initials one query word spells -> that word's index
         self.acronym_hits: dict[int, int] = {}
+        #: what the scores of this query's names are multiplied by: 1.0, or less for one field
+        #: of a line whose other fields hold names too (set by the matcher)
+        self.factor = 1.0
 
 
 class NameScore:
@@ -266,11 +271,14 @@ def _candidate_pairs(index: NameIndex, query: Query, name_id: int) -> list[Pair]
             pair = _unit_pair(query, q_unit, name, Unit(tuple(range(start, end)), key), distance)
             if pair is not None:
                 pairs.append(pair)
-    every_alias_word = tuple(range(len(name.tokens)))
     if name_id in query.acronym_hits:
         word = query.acronym_hits[name_id]
-        similarity = acronym_similarity(index, name_id, query.tokens[word].latin)
-        pairs.append(Pair((word,), every_alias_word, "acronym", similarity))
+        letters = query.tokens[word].latin
+        # The words the acronym stands for: all, or the head of the name (MoD: Ministry of
+        # Defence, not "of the Republic of Belarus", which the query may name itself).
+        end = name.acronym_ends[name.acronyms.index(letters)] if letters in name.acronyms else 0
+        similarity = acronym_similarity(index, name_id, letters)
+        pairs.append(Pair((word,), tuple(range(end or len(name.tokens))), "acronym", similarity))
     if query.initials and len(name.tokens) == 1 and name.tokens[0].latin == query.initials:
         words = tuple(i for i, t in enumerate(query.tokens) if t.key not in FUNCTION)
         similarity = acronym_similarity(index, name_id, query.initials)
@@ -381,12 +389,12 @@ def _initials(query: Query, pairs: list[Pair]) -> list[Pair]:
 def query_floor(index: NameIndex, name: IndexedName) -> float:
     """How much of the score a fully covered name keeps however many extra words the query
     has: more for names with more, longer distinctive words."""
-    info = sum(
-        index.weights[t.key] * min(1.0, len(t.key) / SHORT_KEY_LEN)
-        for t in name.tokens
-        if _distinctive(t)
-    )
-    return QUERY_FLOOR * min(1.0, info / INFO_FULL)
+    distinctive = [t for t in name.tokens if _distinctive(t)]
+    info = sum(index.weights[t.key] * min(1.0, len(t.key) / SHORT_KEY_LEN) for t in distinctive)
+    floor = QUERY_FLOOR * min(1.0, info / INFO_FULL)
+    # A weak alias of one distinctive word is weak evidence inside a longer name: "Sirius Star
+    # Shipping" is most likely not the entity the list also calls "Sirius".
+    return floor * SINGLE_WORD_FLOOR if name.kind == "weak" and len(distinctive) == 1 else floor
 
 
 def _names_other_country(query: Query, explained: list[bool], countries: tuple[str, ...]) -> bool:

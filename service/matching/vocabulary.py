@@ -50,6 +50,14 @@ rossiiskaya federation moscow moskva st petersburg saint china kitai ukraine eur
 eurasian asia asian east west north south middle vostok zapad sever yug
 """
 
+# Words of a street address (a field that holds one is an address, not a name).
+_STREET = """
+street str st ul ulitsa ulica vulitsa vul vulica prospekt pr prosp pr-t avenue ave av
+boulevard blvd bulvar road rd lane pereulok per proyezd proezd shosse highway sh ploshchad pl
+square sq dom d house bldg building korpus korp k office ofis of floor etazh room kv apt
+suite unit
+"""
+
 # Not "a": in "Group A" it is the name.
 _FUNCTION = """
 the of and for in at on by to an with named after imeni im i po na pri s z v dlya ve
@@ -73,7 +81,7 @@ _MIN_REST = 2
 _NOISE = """
 supplier vendor customer client contractor tel phone fax email www http https com by ru
 unp inn vat tax id no nr number reg registration address addr country contact invoice
-co
+co head office branch filial representative predstavitelstvo головной офис филиал
 """
 
 
@@ -87,6 +95,11 @@ PLACES = _keys(_PLACES)
 #: many names, never enough for a match.
 GENERIC = _keys(_ORGANISATION) | PLACES | _keys(" ".join(INITIALISMS))
 _GENERIC_STEMS = frozenset(stem(key) for key in GENERIC)
+#: Words of a street address, in Latin and Cyrillic spellings (ул., вул., пр-т).
+STREET_WORDS = _keys(_STREET) | _keys(
+    "ул улица вул вуліца вулиця пр пр-т проспект пер переулок д дом корп офис кв пл площадь "
+    "бульвар шоссе"
+)
 #: Function words: nearly weightless.
 FUNCTION = _keys(_FUNCTION)
 #: Words supplier files add around names: weightless when a query has them and a name does not.
@@ -136,9 +149,9 @@ def generic(key: str) -> bool:
 # query word naming a country the entity is not linked to speaks against the match, as a
 # country parameter would ("Arab Potash Company" is not the Belarusian Potash Company).
 _COUNTRIES = """
-BY belarus belarusian byelorussian belorussia byelorussia belorusskii belaruski rb minsk
-RU russia russian rossiya rossiiskaya rossii rf moscow moskva petersburg spb sankt
-UA ukraine ukrainian ukraina ukrainy kyiv kiev
+BY belarus belarusian byelorussian belorussia byelorussia belorusskii belaruski rb blr minsk
+RU russia russian rossiya rossiiskaya rossii rf rus moscow moskva petersburg spb sankt
+UA ukraine ukrainian ukraina ukrainy ukr kyiv kiev
 KZ kazakhstan kazakh almaty astana
 CN china chinese kitai prc beijing shanghai shenzhen wuhan
 AE emirates uae dubai
