@@ -64,8 +64,8 @@ LOOKUP_CACHE_SIZE = 100_000
 NAMES_PER_ENTITY = 4
 #: Rounding allowance of the score bound used to skip names.
 BOUND_EPSILON = 1e-9
-#: What a match of one field of a query scores, relative to the field alone, when another
-#: field holds distinctive words too.
+#: What a match of one of two fields of a query scores, relative to the field alone, when the
+#: other field holds distinctive words too.
 FIELD_AMONG_NAMES = 0.85
 #: A query word the watchlist knows is also looked up as a misspelling of other listed words
 #: when it is this long (letters), for the neighbours at least this similar.
@@ -171,11 +171,11 @@ class Matcher:
         tokens = [tokenize(field) for field in fields]
         parts = [(text, [t for words in tokens for t in words], 1.0)]
         if len(fields) > 1:
-            # A field is screened alone, but when another field holds distinctive words too
-            # (not a town, an address, a country, numbers, an office), the fields may be parts
-            # of one name ("SURNAME, Given names"): a field alone then scores less.
+            # A field is screened alone; but two fields that both hold distinctive words (not
+            # a town, an address, a country, numbers, an office) may be the parts of one name,
+            # "SURNAME, Given names": a field alone then scores less.
             names = sum(_distinctive_words(words) for words in tokens)
-            factor = 1.0 if names <= 1 else FIELD_AMONG_NAMES
+            factor = FIELD_AMONG_NAMES if len(fields) == names == 2 else 1.0
             parts += [
                 (f, words, factor)
                 for f, words in zip(fields, tokens, strict=True)
@@ -448,7 +448,7 @@ class Matcher:
         if query.factor < 1.0:
             penalties["field_of_several_names"] = query.factor
             notes.append(
-                "it matched one field of the query, whose other fields hold names too (the "
+                "it matched one of the query's two fields, and the other holds a name too (the "
                 "fields may be parts of one name, as in 'SURNAME, Given names')"
             )
         if self._country_factor(name.entity, country) != 1.0:
