@@ -173,8 +173,10 @@ def _heads(tokens: list[Token]) -> list[tuple[int, list[Token]]]:
         while head and head[-1].latin == _OF:
             head.pop()
         content = [t for t in head if t.latin != _OF]
-        if len(content) >= 2 and any(t.latin == _OF for t in head) and not any(
-            t.number or is_initials(t.key) for t in head
+        if (
+            len(content) >= 2
+            and any(t.latin == _OF for t in head)
+            and not any(t.number or is_initials(t.key) for t in head)
         ):
             heads.append((end, head))
     return heads

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from service.matching.normalize import INITIALS_MARK, Token, is_initials, tokenize
 from service.matching.translations import stem
@@ -220,7 +220,7 @@ _RUN_STEMS = _MODIFIER_STEMS | _UNITARY_STEMS | _ENTERPRISE_STEMS
 def _same_word(key: str, form_key: str) -> bool:
     if key == form_key:
         return True
-    return len(form_key) >= _FUZZY_WORD_LEN and Levenshtein.distance(key, form_key) <= 1
+    return len(form_key) >= _FUZZY_WORD_LEN - 1 and Levenshtein.distance(key, form_key) <= 1
 
 
 def _unitary_run(tokens: list[Token], start: int) -> int:
@@ -240,11 +240,47 @@ def _unitary_run(tokens: list[Token], start: int) -> int:
     return end - start if seen == {"unitary", "enterprise"} else 0
 
 
+def _first_words() -> dict[str, list[str]]:
+    """Each one-letter deletion of the long first words of the phrases -> those words: a first
+    word misspelt by one edit ("Climited liability company") is found by its deletions."""
+    table: dict[str, list[str]] = {}
+    for key in _PHRASES:
+        if len(key) >= _FUZZY_WORD_LEN:
+            for variant in {key, *_deletions(key)}:
+                table.setdefault(variant, []).append(key)
+    return table
+
+
+def _deletions(key: str) -> list[str]:
+    return [key[:i] + key[i + 1 :] for i in range(len(key))]
+
+
+_FIRST_WORDS = _first_words()
+
+
+def _phrases_from(key: str) -> list[tuple[tuple[str, ...], str]]:
+    """The phrases that may start with this word: its own, or those of a first word one edit
+    away (its deletions meet theirs)."""
+    found = _PHRASES.get(key)
+    if found is not None or len(key) < _FUZZY_WORD_LEN - 1:
+        return found or []
+    near: dict[str, None] = {}
+    for variant in (key, *_deletions(key)):
+        for first in _FIRST_WORDS.get(variant, ()):
+            near.setdefault(first, None)
+    return [
+        phrase
+        for first in near
+        if Levenshtein.distance(key, first) <= 1
+        for phrase in _PHRASES[first]
+    ]
+
+
 def _phrase_at(tokens: list[Token], start: int) -> tuple[int, str] | None:
     """Length and label of the longest legal-form phrase starting at `start`."""
     if length := _unitary_run(tokens, start):
         return length, "UE"
-    candidates = _PHRASES.get(_phrase_key(tokens[start]))
+    candidates = _phrases_from(_phrase_key(tokens[start]))
     if not candidates:
         return None
     for keys, label in candidates:
@@ -282,8 +318,10 @@ def is_only_legal_forms(tokens: list[Token]) -> bool:
 
 def _may_start(token: Token) -> bool:
     """Whether a legal form can start at this word (most words are ruled out by one lookup)."""
+    key = _phrase_key(token)
     return (
-        _phrase_key(token) in _PHRASES
+        key in _PHRASES
+        or (len(key) >= _FUZZY_WORD_LEN - 1 and bool(_phrases_from(key)))
         or _abbreviation(token) in _ABBREVIATIONS
         or stem(token.key) in _RUN_STEMS
     )
@@ -302,6 +340,17 @@ def _names_sole_proprietor(tokens: list[Token]) -> bool:
 def _abbreviation(token: Token) -> str:
     """The letters of a word as an abbreviation: initials ("a.o.") spell one too."""
     return token.latin.replace(INITIALS_MARK, "") if is_initials(token.key) else token.latin
+
+
+#: One-word forms long enough to be found misspelt by one edit.
+_LONG_ABBREVIATIONS = {a: label for a, label in _ABBREVIATIONS.items() if len(a) >= _FUZZY_WORD_LEN}
+
+
+def _near_abbreviation(letters: str) -> str | None:
+    for abbreviation, label in _LONG_ABBREVIATIONS.items():
+        if abs(len(abbreviation) - len(letters)) <= 1 and OSA.distance(letters, abbreviation) <= 1:
+            return label
+    return None
 
 
 def _at_edge(tokens: list[Token], i: int) -> bool:
@@ -328,6 +377,11 @@ def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
             and (letters not in _EDGE_ONLY or _at_edge(tokens, i))
         ):
             found = (1, _ABBREVIATIONS[letters])
+        elif found is None and len(letters) >= _FUZZY_WORD_LEN:
+            # A long one-word form misspelt by one edit (LMIITED, Corporatoin).
+            label = _near_abbreviation(letters)
+            if label is not None:
+                found = (1, label)
         if found is None:
             kept.append(i)
             i += 1

@@ -52,7 +52,14 @@ from service.matching.scoring import (
     typo_similarity,
 )
 from service.matching.translations import MEANINGS, inflects, stem
-from service.matching.vocabulary import COUNTRY_WORDS, NOISE, PLACES, STREET_WORDS, generic
+from service.matching.vocabulary import (
+    COUNTRY_WORDS,
+    GENERIC,
+    NOISE,
+    PLACES,
+    STREET_WORDS,
+    generic,
+)
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
 #: development set (bench/devset); see bench/RESULTS.md for the precision-recall curve.
@@ -124,7 +131,7 @@ class Matcher:
         self.index = NameIndex(entities)
         self.floors = [query_floor(self.index, name) for name in self.index.names]
         self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
-        self._lookups: dict[tuple[str, bool], dict[str, tuple[int, float]]] = {}
+        self._lookups: dict[tuple[str, bool, bool], dict[str, tuple[int, float]]] = {}
 
     def screen(
         self,
@@ -150,7 +157,16 @@ class Matcher:
                 readings.append(other)
         for text in readings:
             self._screen_text(text, country, threshold, best)
-        ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
+        # On equal scores, the entity whose name has the query's legal form first (NIMR
+        # INTERNATIONAL S.R.L. before NIMR INTERNATIONAL L.L.C.).
+        ranked = sorted(
+            best.items(),
+            key=lambda i: (
+                -round(i[1][0], 4),
+                not self._same_form(i[1][3], i[1][2].name_id),
+                self.index.entities[i[0]].id,
+            ),
+        )
         return [
             self._match(
                 query,
@@ -219,7 +235,7 @@ class Matcher:
         hits, bounds, masks = query.hits, query.bounds, query.masks
         for unit in query_units(tokens):
             mask = unit.mask
-            found = self._lookup(unit)
+            found = self._lookup(unit, tokens)
             if unit.indices == (len(tokens) - 1,):
                 found = self._truncations(unit, found)
             for key, (distance, bound) in found.items():
@@ -238,28 +254,35 @@ class Matcher:
                     query.acronym_hits.setdefault(name_id, i)
         return query
 
-    def _lookup(self, unit: Unit) -> dict[str, tuple[int, float]]:
+    def _lookup(self, unit: Unit, tokens: list[Token]) -> dict[str, tuple[int, float]]:
         """Listed keys for one query unit, with the edit distance (or the kind of hit) and the
         highest similarity the pair can have; cached (the fields of a supplier line and the
         next queries share most words)."""
         single = len(unit.indices) == 1
-        found = self._lookups.get((unit.latin, single))
+        # Two words read as one are looked up for typos only when one of them is unknown: a
+        # space moved or slipped into a word ("Industria lgroup", "Traff icking").
+        fuzzy = single or any(not self.index.knows(tokens[i].key) for i in unit.indices)
+        found = self._lookups.get((unit.latin, single, fuzzy))
         if found is None:
-            found = self._find(unit.key, unit.latin, single)
+            found = self._find(unit.key, unit.latin, single, fuzzy)
             if len(self._lookups) >= LOOKUP_CACHE_SIZE:
                 self._lookups.clear()
-            self._lookups[unit.latin, single] = found
+            self._lookups[unit.latin, single, fuzzy] = found
         return found
 
-    def _find(self, key: str, latin: str, single: bool) -> dict[str, tuple[int, float]]:
-        """The key itself, typo neighbours, inflected forms and translations. Two words read as
-        one are only looked up as they are."""
+    def _find(
+        self, key: str, latin: str, single: bool, fuzzy: bool = True
+    ) -> dict[str, tuple[int, float]]:
+        """The key itself, typo neighbours (when `fuzzy`), inflected forms and translations
+        (for `single` words only)."""
         found: dict[str, tuple[int, float]] = {}
         if self.index.knows(key):
             found[key] = (0, 1.0)
         if is_initials(key):
             return found  # the same initials, or nothing
-        if single and not (key in NOISE or key.isdigit() or generic(key)):
+        # Generic words are not looked up for typos (zavad is zavod, not a rare listed word);
+        # a word only looks generic by its crude stem (Importesk: import-) is.
+        if fuzzy and not (key in NOISE or key.isdigit() or key in GENERIC):
             # A word the watchlist knows is most likely that word; but a long one may also be a
             # misspelling of another listed word (Gasprom of a listed Gazprom, beside a listed
             # Gasprom Neft), so its close neighbours are looked up too.
@@ -419,6 +442,14 @@ class Matcher:
         ):
             return scored.score
         return min(1.0, scored.score / penalty)
+
+    def _same_form(self, query: Query, name_id: int) -> bool:
+        """The query names a legal form that the name, or one of its spellings, has."""
+        wanted = {f.label for f in query.legal_forms}
+        if not wanted:
+            return False
+        names = [self.index.names[name_id], *self.index.same_words.get(name_id, [])]
+        return any(f.label in wanted for name in names for f in name.legal_forms)
 
     def _shown(self, query: Query, name_id: int) -> IndexedName:
         """Of the names with the same words, the one whose legal form the query used."""

@@ -34,8 +34,12 @@ _SYMBOLS = str.maketrans("@$€", "ase")
 _SPACED_RE = re.compile(r"(?<![^\W\d_])[^\W\d_](?:[\s.\-_/]+[^\W\d_](?![^\W\d_])){2,}")
 _SPACING_RE = re.compile(r"[\s.\-_/]+")
 # Punctuation inside a word (between two letters each side, no space: dotted single letters
-# are initials or an abbreviation, which the tokenizer reads as such).
-_INSIDE_RE = re.compile(r"(?<=[^\W\d_]{2})[!\"#%&*+.:;<=>?^|~'`*]+(?=[^\W\d_]{2})")
+# are initials or an abbreviation, which the tokenizer reads as such), and a hyphen or comma
+# that cuts one letter off a word ("C-OMPANY", "GR,AN").
+_INSIDE_RE = re.compile(
+    r"(?<=[^\W\d_]{2})[!\"#%&*+.,:;<=>?^|~'`*]+(?=[^\W\d_]{2})"
+    r"|(?<![^\W\d_])(?<=[^\W\d_])[-,](?=[^\W\d_]{3})"
+)
 
 
 def other_reading(text: str) -> str | None:

@@ -17,8 +17,10 @@ from service.matching.translit import phonetic_key
 from service.matching.typos import max_edits
 from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, NOISE, distinctive_parts, generic
 
-#: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky).
+#: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky); from
+#: this many letters on (shorter words must be spelt alike in Latin: OAAO is not A).
 TRANSLIT_SIM = 0.95
+TRANSLIT_MIN_LEN = 3
 #: Typo similarity is 1 - edits / length (one typo in a six-letter word: 0.83); an edit that
 #: only changes the spelling of a sound costs this much. Pairs below FUZZY_MIN_SIM do not match.
 TRANSLIT_EDIT_COST = 0.5
@@ -203,8 +205,12 @@ def _word_pair(q: Token, a: Token, qi: int, ai: int, distance: int) -> Pair | No
     if distance == 0:
         if q.text == a.text:
             return Pair((qi,), (ai,), "exact", 1.0)
-        similarity = 1.0 if q.latin == a.latin else TRANSLIT_SIM
-        return Pair((qi,), (ai,), "transliterated", similarity)
+        if q.latin == a.latin:
+            return Pair((qi,), (ai,), "transliterated", 1.0)
+        # One phonetic key for spellings this short says little (OAAO and A both fold to "a").
+        if min(len(q.latin), len(a.latin)) < TRANSLIT_MIN_LEN:
+            return None
+        return Pair((qi,), (ai,), "transliterated", TRANSLIT_SIM)
     if distance == TRANSLATION:
         return Pair((qi,), (ai,), "translated", TRANSLATION_SIM)
     if distance == INFLECTED:

@@ -35,6 +35,7 @@ mashinostroitelnyi automobile avtomobilnyi tractor traktornyi plant bank control
 upravlenie upravleniya economic aviakompaniya airline airlines aviatsionnaya executive
 ispolkom oblispolkom gorispolkom vykankam directorate main glavnoe headquarters
 capital kapital invest investment finance financial credit leasing insurance ticaret sanayi
+co cia cie
 derzhavne pidpryiemstvo tovarystvo obiednannia naukovo vyrobnyche kompaniia keruiucha
 upravlinnia natsionalnyi respublikanske
 """
