@@ -7,6 +7,7 @@ Pure; imports only from `service.matching`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -258,6 +259,7 @@ def _deletions(key: str) -> list[str]:
 _FIRST_WORDS = _first_words()
 
 
+@lru_cache(maxsize=100_000)
 def _phrases_from(key: str) -> list[tuple[tuple[str, ...], str]]:
     """The phrases that may start with this word: its own, or those of a first word one edit
     away (its deletions meet theirs)."""
@@ -342,14 +344,27 @@ def _abbreviation(token: Token) -> str:
     return token.latin.replace(INITIALS_MARK, "") if is_initials(token.key) else token.latin
 
 
-#: One-word forms long enough to be found misspelt by one edit.
-_LONG_ABBREVIATIONS = {a: label for a, label in _ABBREVIATIONS.items() if len(a) >= _FUZZY_WORD_LEN}
+def _long_abbreviations() -> dict[str, list[str]]:
+    """Each one-letter deletion of the one-word forms long enough to be found misspelt by one
+    edit -> those forms (as `_first_words` for phrases)."""
+    table: dict[str, list[str]] = {}
+    for abbreviation in _ABBREVIATIONS:
+        if len(abbreviation) >= _FUZZY_WORD_LEN:
+            for variant in {abbreviation, *_deletions(abbreviation)}:
+                table.setdefault(variant, []).append(abbreviation)
+    return table
 
 
+_LONG_ABBREVIATIONS = _long_abbreviations()
+
+
+@lru_cache(maxsize=100_000)
 def _near_abbreviation(letters: str) -> str | None:
-    for abbreviation, label in _LONG_ABBREVIATIONS.items():
-        if abs(len(abbreviation) - len(letters)) <= 1 and OSA.distance(letters, abbreviation) <= 1:
-            return label
+    """The label of a long one-word form one edit from these letters (LMIITED), or None."""
+    for variant in (letters, *_deletions(letters)):
+        for abbreviation in _LONG_ABBREVIATIONS.get(variant, ()):
+            if OSA.distance(letters, abbreviation) <= 1:
+                return _ABBREVIATIONS[abbreviation]
     return None
 
 

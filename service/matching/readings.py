@@ -18,7 +18,8 @@ GLUED_FORMS = (
     "оао", "зао", "пао", "тов", "ват", "пат", "аат", "зат", "таа",
 )  # fmt: skip
 GLUED_REST_MIN = 4
-_WORD_RE = re.compile(rf"[^\W\d_]{{{GLUED_REST_MIN + 3},}}")
+# A word long enough to hold a glued form and a name (`_unglue` looks at its ends).
+_LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{GLUED_REST_MIN + 3},}}")
 # A word of letters and digits: the letters typed for digits inside a number, or the digits
 # typed for letters inside a word.
 _MIXED_RE = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]{2,}\b")
@@ -43,18 +44,27 @@ _INSIDE_RE = re.compile(
 
 
 def other_reading(text: str) -> str | None:
-    """The text with each of those manglings undone, or None when it has none."""
-    read = _WORD_RE.sub(_unglue, text)
-    read = _MIXED_RE.sub(_unmix, read)
-    read = _SYMBOLS_RE.sub(lambda m: m[0].translate(_SYMBOLS), read)
+    """The text with each of those manglings undone, or None when it has none. Each step runs
+    only when the text has what it undoes (this runs for every query)."""
+    read = _LONG_WORD_RE.sub(_unglue, text)
+    if any(c.isdigit() for c in read):
+        read = _MIXED_RE.sub(_unmix, read)
+    if "@" in read or "$" in read or "€" in read:
+        read = _SYMBOLS_RE.sub(lambda m: m[0].translate(_SYMBOLS), read)
     read = _SPACED_RE.sub(lambda m: _SPACING_RE.sub("", m[0]), read)
-    read = _INSIDE_RE.sub("", read)
+    if _PUNCTUATION_RE.search(read):
+        read = _INSIDE_RE.sub("", read)
     return read if read != text else None
+
+
+_PUNCTUATION_RE = re.compile(r"[!\"#%&*+.,:;<=>?^|~'`\-]")
 
 
 def _unglue(match: re.Match[str]) -> str:
     word = match[0]
     lower = word.casefold()
+    if not (lower.startswith(GLUED_FORMS) or lower.endswith(GLUED_FORMS)):
+        return word
     for form in GLUED_FORMS:
         if lower.startswith(form) and len(word) - len(form) >= GLUED_REST_MIN:
             return f"{word[: len(form)]} {word[len(form) :]}"
