@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from service.matching.normalize import INITIALS_MARK, Token, is_initials, tokenize
+from service.matching.scripts import LEGAL_FORMS as CJK_FORMS
 from service.matching.translations import stem
 
 #: The label of the forms of a person trading in their own name.
@@ -100,7 +101,7 @@ class LegalForm:
 def _compile() -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
     abbreviations: dict[str, str] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for label, spellings in _FORMS.items():
+    for label, spellings in [*_FORMS.items(), *CJK_FORMS.items()]:
         for spelling in spellings:
             tokens = tokenize(spelling)
             if len(tokens) == 1:

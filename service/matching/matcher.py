@@ -50,7 +50,9 @@ from service.matching.scoring import (
     score_name,
     typo_similarity,
 )
+from service.matching.scripts import readings, reread
 from service.matching.translations import MEANINGS, inflects, stem
+from service.matching.translit import phonetic_key
 from service.matching.vocabulary import COUNTRY_WORDS, NOISE, PLACES, generic
 
 #: Default score from which a name is reported as a possible match. Chosen on the labelled
@@ -117,6 +119,8 @@ class Matcher:
         self.floors = [query_floor(self.index, name) for name in self.index.names]
         self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
         self._lookups: dict[tuple[str, bool], dict[str, tuple[int, float]]] = {}
+        #: word of another script -> the reading of it the watchlist knows ("" for none)
+        self._readings: dict[str, str] = {}
 
     def screen(
         self,
@@ -135,6 +139,11 @@ class Matcher:
         visual = visual_reading(whole)
         if visual is not None:
             self._screen_text(visual, country, threshold, best)
+        # Words of scripts read several ways (kana, hangul, Arabic) are read once more in the
+        # spelling the watchlist knows (ペレング: Peleng rather than Pereng).
+        read = reread(whole, self._known_reading)
+        if read is not None:
+            self._screen_text(read, country, threshold, best)
         ranked = sorted(best.items(), key=lambda i: (-i[1][0], self.index.entities[i[0]].id))
         return [
             self._match(
@@ -143,10 +152,20 @@ class Matcher:
                 scored,
                 country,
                 None if query.text == whole else query.text,
-                visual is not None and query.text not in whole,
+                _how_read(query.text, whole, visual, read),
             )
             for _, (s, _, scored, query) in ranked[:limit]
         ]
+
+    def _known_reading(self, word: str) -> str | None:
+        """The first other reading of a word (see `scripts.readings`) that the watchlist knows."""
+        found = self._readings.get(word)
+        if found is None:
+            found = next((r for r in readings(word) if self.index.knows(phonetic_key(r))), "")
+            if len(self._readings) >= LOOKUP_CACHE_SIZE:
+                self._readings.clear()
+            self._readings[word] = found
+        return found or None
 
     def _screen_text(
         self, text: str, country: str | None, threshold: float, best: dict[int, _Best]
@@ -410,17 +429,12 @@ class Matcher:
         scored: NameScore,
         country: str | None,
         part: str | None,
-        lookalikes: bool = False,
+        read: str | None = None,
     ) -> Match:
         name = self._shown(query, scored.name_id)
         entity = self.index.entities[name.entity]
         penalties = dict(scored.penalties)
-        notes: list[str] = []
-        if lookalikes:
-            notes.append(
-                "the query holds letters of other scripts that look like Latin ones (a "
-                "disguise?): it matched read as Latin"
-            )
+        notes: list[str] = [read] if read else []
         if self._country_factor(name.entity, country) != 1.0:
             penalties["country_mismatch"] = COUNTRY_MISMATCH
             notes.append(
@@ -480,6 +494,21 @@ class Matcher:
             round(score, 4),
             explanation,
         )
+
+
+def _how_read(text: str, whole: str, visual: str | None, read: str | None) -> str | None:
+    """What a reviewer should know of the text that matched, when it is not the query as sent."""
+    if read is not None and text in read and text not in whole:
+        return (
+            "words of another script in the query matched read in the Latin spelling the list "
+            f"uses: {text}"
+        )
+    if visual is not None and text not in whole:
+        return (
+            "the query holds letters of other scripts that look like Latin ones (a disguise?): "
+            "it matched read as Latin"
+        )
+    return None
 
 
 def _mostly_cyrillic(tokens: Sequence[Token]) -> bool:

@@ -47,7 +47,7 @@ troops войска войскі
 region oblast область вобласць
 hotel гостиница гасцініца гатэль
 airline airlines aviakompaniya авиакомпания авіякампанія
-aviation авиационный авіяцыйны
+aviation aircraft авиационный авіяцыйны
 sports спортивный спартыўны
 club клуб
 oil нефть нафта нефтяной нафтавы
