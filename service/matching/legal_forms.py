@@ -1,5 +1,6 @@
 """Legal forms in English, Russian, Belarusian and Ukrainian, full and abbreviated, Cyrillic and
-Latin: found in a token list, removed for comparison and kept for the explanation.
+Latin (and those of China, Japan and Korea, from `scripts`): found in a token list, removed for
+comparison and kept for the explanation.
 
 Pure; imports only from `service.matching`.
 """
