@@ -11,14 +11,14 @@ from textnorm import casefold_key
 
 POSITIVE_CATEGORIES = (
     "translit_cyr_query", "translit_lat_query", "legal_form", "typo", "word_order",
-    "noise_words", "punctuation", "acronym", "supplier_line", "combined",
+    "noise_words", "punctuation", "acronym", "supplier_line", "combined", "other_script",
 )  # fmt: skip
 NEGATIVE_CATEGORIES = ("negative_clean", "negative_namesake")
 CATEGORIES = POSITIVE_CATEGORIES + NEGATIVE_CATEGORIES
 PREFIX = {
     "translit_cyr_query": "cyr", "translit_lat_query": "lat", "legal_form": "lf", "typo": "typo",
     "word_order": "order", "noise_words": "noise", "punctuation": "punct", "acronym": "acr",
-    "supplier_line": "supp", "combined": "comb", "negative_clean": "negc",
+    "supplier_line": "supp", "combined": "comb", "other_script": "script", "negative_clean": "negc",
     "negative_namesake": "negn",
 }  # fmt: skip
 COLUMNS = ("case_id", "query", "country", "expected_entity_id", "category", "split",

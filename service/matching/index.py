@@ -22,6 +22,7 @@ from service.matching.abbreviations import (
 from service.matching.legal_forms import LegalForm, split_legal_forms
 from service.matching.names import split_name
 from service.matching.normalize import Token, is_initials, tokenize
+from service.matching.scripts import syllables
 from service.matching.translations import MEANINGS, stem
 from service.matching.translit import phonetic_key, to_latin
 from service.matching.typos import TypoIndex
@@ -307,10 +308,12 @@ class NameIndex:
 
 
 def _variants(alias: str) -> list[str]:
-    """The names a list entry holds, and each with its initialisms spelled out."""
+    """The names a list entry holds, each with its initialisms spelled out, and a Chinese name
+    read in pinyin syllables."""
     names = split_name(alias)
     expanded = [e for n in names if (e := expand_initialisms(n)) is not None]
-    return [*names, *expanded]
+    read = [r for n in names if (r := syllables(n)) is not None]
+    return [*names, *expanded, *read]
 
 
 def _indexed(

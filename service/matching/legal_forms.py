@@ -1,5 +1,6 @@
 """Legal forms in English, Russian, Belarusian and Ukrainian, full and abbreviated, Cyrillic and
-Latin: found in a token list, removed for comparison and kept for the explanation.
+Latin (and those of China, Japan and Korea, from `scripts`): found in a token list, removed for
+comparison and kept for the explanation.
 
 Pure; imports only from `service.matching`.
 """
@@ -12,6 +13,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from service.matching.normalize import INITIALS_MARK, Token, is_initials, tokenize
+from service.matching.scripts import LEGAL_FORMS as CJK_FORMS
 from service.matching.translations import stem
 from service.matching.translit import phonetic_key
 
@@ -175,7 +177,7 @@ class LegalForm:
 def _compile() -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
     abbreviations: dict[str, str] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for label, spellings in _FORMS.items():
+    for label, spellings in [*_FORMS.items(), *CJK_FORMS.items()]:
         for spelling in spellings:
             tokens = tokenize(spelling)
             if len(tokens) == 1:

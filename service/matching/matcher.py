@@ -51,7 +51,9 @@ from service.matching.scoring import (
     score_name,
     typo_similarity,
 )
+from service.matching.scripts import readings, reread
 from service.matching.translations import MEANINGS, inflects, stem
+from service.matching.translit import phonetic_key
 from service.matching.vocabulary import (
     COUNTRY_WORDS,
     GENERIC,
@@ -132,6 +134,8 @@ class Matcher:
         self.floors = [query_floor(self.index, name) for name in self.index.names]
         self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
         self._lookups: dict[tuple[str, bool, bool], dict[str, tuple[int, float]]] = {}
+        #: word of another script -> the reading of it the watchlist knows ("" for none)
+        self._readings: dict[str, str] = {}
 
     def screen(
         self,
@@ -147,15 +151,20 @@ class Matcher:
         whole = strip_invisible(name).strip()
         # A name disguised with look-alike letters of other scripts is read as Latin too, and a
         # mangled one (a glued legal form, digits for letters...) as it was meant.
-        readings = [whole]
+        texts = [whole]
         visual = visual_reading(whole)
         if visual is not None:
-            readings.append(visual)
-        for text in list(readings):
+            texts.append(visual)
+        # Words of scripts read several ways (kana, hangul, Arabic) are read once more in the
+        # spelling the watchlist knows (ペレング: Peleng rather than Pereng).
+        read = reread(whole, self._known_reading)
+        if read is not None and read not in texts:
+            texts.append(read)
+        for text in list(texts):
             other = other_reading(text)
-            if other is not None and other not in readings:
-                readings.append(other)
-        for text in readings:
+            if other is not None and other not in texts:
+                texts.append(other)
+        for text in texts:
             self._screen_text(text, country, threshold, best)
         # On equal scores, the entity whose name has the query's legal form first (NIMR
         # INTERNATIONAL S.R.L. before NIMR INTERNATIONAL L.L.C.).
@@ -174,10 +183,20 @@ class Matcher:
                 scored,
                 country,
                 None if query.text == whole else query.text,
-                _reading_of(query.text, whole, readings),
+                _how_read(query.text, whole, texts, visual, read),
             )
             for _, (s, _, scored, query) in ranked[:limit]
         ]
+
+    def _known_reading(self, word: str) -> str | None:
+        """The first other reading of a word (see `scripts.readings`) that the watchlist knows."""
+        found = self._readings.get(word)
+        if found is None:
+            found = next((r for r in readings(word) if self.index.knows(phonetic_key(r))), "")
+            if len(self._readings) >= LOOKUP_CACHE_SIZE:
+                self._readings.clear()
+            self._readings[word] = found
+        return found or None
 
     def _screen_text(
         self, text: str, country: str | None, threshold: float, best: dict[int, _Best]
@@ -468,14 +487,12 @@ class Matcher:
         scored: NameScore,
         country: str | None,
         part: str | None,
-        reading: str | None = None,
+        read: str | None = None,
     ) -> Match:
         name = self._shown(query, scored.name_id)
         entity = self.index.entities[name.entity]
         penalties = dict(scored.penalties)
-        notes: list[str] = []
-        if reading is not None:
-            notes.append(f"it matched the query read as {reading!r}: {_READING_NOTE}")
+        notes: list[str] = [read] if read else []
         if query.factor < 1.0:
             penalties["field_of_several_names"] = query.factor
             notes.append(
@@ -543,19 +560,29 @@ class Matcher:
         )
 
 
-#: What a reading of the query other than as written is for, said in every note about one.
-_READING_NOTE = (
-    "letters of other scripts that look like Latin ones read as those, a legal form glued to "
-    "the name taken apart, digits typed for letters (and letters for digits) read as meant, "
-    "spaced-out letters and punctuation inside words taken out"
-)
-
-
-def _reading_of(part: str, whole: str, readings: Sequence[str]) -> str | None:
-    """The reading of the query (other than as written) that the matched part comes from."""
-    if part in whole:
+def _how_read(
+    text: str, whole: str, texts: Sequence[str], visual: str | None, read: str | None
+) -> str | None:
+    """What a reviewer should know of the text that matched, when it is not the query as sent:
+    how the query was read."""
+    if text in whole:
         return None
-    return next((text for text in readings[1:] if part in text), None)
+    if read is not None and text in read:
+        return (
+            "words of another script in the query matched read in the Latin spelling the list "
+            f"uses: {text}"
+        )
+    if visual is not None and text in visual:
+        return (
+            "the query holds letters of other scripts that look like Latin ones (a disguise?): "
+            "it matched read as Latin"
+        )
+    reading = next((r for r in texts if text in r), text)
+    return (
+        f"it matched the query read as {reading!r}: a legal form glued to the name taken "
+        "apart, digits typed for letters (and letters for digits) read as meant, spaced-out "
+        "letters and punctuation inside words taken out"
+    )
 
 
 def _mostly_cyrillic(tokens: Sequence[Token]) -> bool:

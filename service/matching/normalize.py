@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 from service.matching.lookalikes import LOOKALIKES
+from service.matching.scripts import is_read, read_latin, split_cjk
 from service.matching.translit import fold_homoglyphs, is_cyrillic, phonetic_key, to_latin
 
 
@@ -55,14 +56,6 @@ _DOTTED_RE = re.compile(r"(?<!\w)(?:[^\W\d_]\.){2,}(?![^\W\d_])")
 _APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['’ʼ`´ʹ′](?=[^\W\d_])")
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _DIGIT_BOUNDARY_RE = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
-# Latin or Cyrillic next to a script we do not read (Japanese, Chinese, Korean): two words,
-# so that "OAOインテグラル" keeps its OAO and nothing else.
-_SCRIPT_BOUNDARY_RE = re.compile(
-    r"(?<=[A-Za-z\u00c0-\u024f\u0400-\u052f])(?=[\u3000-\u9fff\uac00-\ud7af\uff66-\uff9f])"
-    r"|(?<=[\u3000-\u9fff\uac00-\ud7af\uff66-\uff9f])(?=[A-Za-z\u00c0-\u024f\u0400-\u052f])"
-)
-
-
 # Characters that print as nothing: Unicode's default-ignorable code points (zero-width space,
 # joiners, LRM/RLM and the other bidi marks and isolates, soft hyphen, word joiner, BOM,
 # variation selectors, Hangul fillers, tags) and every other format character (category Cf).
@@ -152,7 +145,7 @@ def _clean(text: str, ascii_only: bool) -> str:
         text = _APOSTROPHE_RE.sub("", text)
     text = _NON_WORD_RE.sub(" ", text)
     if not text.isascii():
-        text = _SCRIPT_BOUNDARY_RE.sub(" ", text)
+        text = split_cjk(text)  # Chinese, Japanese and Korean runs to words
     if any(c.isdigit() for c in text):
         text = _DIGIT_BOUNDARY_RE.sub(" ", text)
     return text.strip()
@@ -167,13 +160,17 @@ def is_initials(key: str) -> bool:
 def make_token(word: str) -> Token:
     """One cleaned word, in its original case, to a token."""
     folded = fold_homoglyphs(word).casefold()
-    latin = to_latin(folded)
+    # Words of other scripts (Greek, Arabic, kana, hangul, Han...) have readings of their own.
+    latin = read_latin(folded) if is_read(folded) else to_latin(folded)
+    if not latin and not folded.isascii():
+        latin = read_latin(folded)  # letters of any other script: anyascii's reading
     key = phonetic_key(latin)
     return Token(folded, latin, key, any(is_cyrillic(c) for c in folded), key.isdigit())
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split a name into tokens; words that yield no Latin letters or digits are dropped."""
+    """Split a name into tokens; words that yield no Latin letters or digits (marks, symbols)
+    are dropped."""
     tokens = []
     for word in clean_text(text).split():
         token = make_token(word)

@@ -22,7 +22,7 @@ COLUMNS = ["case_id", "query", "country", "expected_entity_id", "category", "spl
 POSITIVE = {
     "translit_cyr_query": "cyr", "translit_lat_query": "lat", "legal_form": "lf", "typo": "typo",
     "word_order": "order", "noise_words": "noise", "punctuation": "punct", "acronym": "acr",
-    "supplier_line": "supp", "combined": "comb",
+    "supplier_line": "supp", "combined": "comb", "other_script": "script",
 }  # fmt: skip
 NEGATIVE = {"negative_clean": "negc", "negative_namesake": "negn"}
 MINIMUM = dict.fromkeys(POSITIVE, 60) | {"negative_clean": 800, "negative_namesake": 30}
