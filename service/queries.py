@@ -233,6 +233,16 @@ def check_identifiers(
     return ordered, tuple(notices)
 
 
+def typed_value(text: str) -> Asked:
+    """An identifier written on a command line or in a cell: `TYPE:VALUE` when the part
+    before the first colon names a scheme (`unp:100230519`, `ИНН: 7707083893`), else the value
+    alone (its scheme recognised)."""
+    kind, colon, value = text.partition(":")
+    if colon and scheme_of(kind) is not None:
+        return kind, value
+    return None, text
+
+
 def _identifier(kind: str | None, value: str) -> list[QueryIdentifier]:
     if len(value) > MAX_IDENTIFIER_CHARS or (kind is not None and len(kind) > MAX_IDENTIFIER_CHARS):
         raise InvalidInput(

@@ -24,7 +24,7 @@ from service.matching.index import ListedEntity
 from service.matching.matcher import Explanation, Match, Matcher
 from service.matching.normalize import tokenize, visual_reading
 from service.watchlist.loader import Watchlist
-from service.watchlist.model import Entity
+from service.watchlist.model import Entity, Identifier
 
 #: Multiplier of a name match's score when the query gives a number of a scheme that gives one
 #: company one number and the entity lists another (`service.evidence.conflict`): the names
@@ -135,11 +135,9 @@ class Screener:
         name's match where the name matched it too (its words stay in the explanation)."""
         given = hit.query
         where = " (written in the name)" if given.origin is Origin.NAME else ""
-        source = f", {hit.listed.source}" if hit.listed.source else ""
         note = (
             f"identifier match: the query's {label(given.type)} {given.value}{where} is the "
-            f"entity's {label(hit.listed.type)} {hit.listed.value}{source}; a hit whatever "
-            "the name"
+            f"entity's {_listed(hit.listed)}; a hit whatever the name"
         )
         if match is not None:
             note += f" (the name alone scored {match.score:.2f})"
@@ -180,11 +178,11 @@ class Screener:
             return Weighed(match)
         lowered = match.score * IDENTIFIER_CONFLICT
         score = round(max(lowered, threshold), 4)
-        listed = ", ".join(f"{i.value} ({i.source})" if i.source else i.value for i in found.listed)
+        listed = ", ".join(_listed(i) for i in found.listed)
         note = (
             f"conflicting identifier: the query's {label(found.query.type)} "
-            f"{found.query.value} is not the entity's ({listed}); the names agree, the "
-            f"registers do not"
+            f"{found.query.value} differs from the entity's {listed}; the names agree, the "
+            "registers do not"
         )
         if lowered < threshold:
             note += f"; the score is kept at the threshold {threshold:g}: flagged, not hidden"
@@ -195,3 +193,9 @@ class Screener:
         )
         adjusted = dataclasses.replace(match, score=score, explanation=explanation)
         return Weighed(adjusted, conflict=found)
+
+
+def _listed(identifier: Identifier) -> str:
+    """A listed identifier for a note: `UNP 100230519 (UA-NSDC)`."""
+    source = f" ({identifier.source})" if identifier.source else ""
+    return f"{label(identifier.type)} {identifier.value}{source}"

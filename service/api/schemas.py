@@ -205,6 +205,7 @@ class WatchlistCounts(BaseModel):
     names: int = Field(description="Primary names and aliases, without repeats per entity.")
     aliases: int
     defence_entities: int
+    identifiers: int = Field(description="Identifiers listed (UNP, INN, OGRN...), all entities.")
 
 
 class WatchlistPage(BaseModel):
@@ -213,6 +214,11 @@ class WatchlistPage(BaseModel):
     counts: WatchlistCounts
     offset: int
     limit: int
+    found: int | None = Field(
+        default=None,
+        description="With `identifier`: how many entities list it (this page shows `limit` "
+        "of them from `offset`); null otherwise.",
+    )
     entities: list[Entity]
 
 

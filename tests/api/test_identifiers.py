@@ -12,7 +12,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from service.api.schemas import BatchResponse, ErrorBody
+from service.api.schemas import BatchResponse, ErrorBody, WatchlistPage
 from service.screening import IDENTIFIER_CONFLICT
 
 from .identifiers_support import (
@@ -261,3 +261,35 @@ def test_the_cache_never_answers_one_identifiers_query_with_anothers(
     assert again["matches"] == both["matches"]
     repeat = screen(client, name=name, identifiers=[{"value": PELENG_UNP}])
     assert repeat["cached"] is True and repeat["matches"] == peleng["matches"]
+
+
+def test_the_watchlist_searched_by_identifier(client: TestClient[Litestar]) -> None:
+    page = client.get("/v1/watchlist", params={"identifier": "100 230 519"})
+    assert page.status_code == 200, page.text
+    body = WatchlistPage.model_validate_json(page.content)
+    assert (body.found, [e.id for e in body.entities]) == (1, ["by-peleng"])
+    assert body.counts.identifiers == 7
+    typed = client.get("/v1/watchlist", params={"identifier": SBERBANK_INN, "type": "tax"})
+    assert [e["id"] for e in typed.json()["entities"]] == ["ru-sberbank"]
+    # A national number finds a list's tax number of the same value, as screening does.
+    as_inn = client.get("/v1/watchlist", params={"identifier": SBERBANK_INN, "type": "ИНН"})
+    assert [e["id"] for e in as_inn.json()["entities"]] == ["ru-sberbank"]
+    other = client.get("/v1/watchlist", params={"identifier": PELENG_UNP, "type": "inn"})
+    assert other.json()["found"] == 0 and other.json()["entities"] == []
+    assert client.get("/v1/watchlist").json()["found"] is None
+    for params, code in [
+        ({"identifier": PELENG_UNP, "type": "passport"}, "identifier_type_unknown"),
+        ({"identifier": " - "}, "identifier_empty"),
+        ({"type": "unp"}, "identifier_missing"),
+    ]:
+        refusal = client.get("/v1/watchlist", params=params)
+        assert refusal.status_code == 422 and refusal.json()["code"] == code, refusal.text
+
+
+def test_an_entity_shows_its_identifiers(client: TestClient[Litestar]) -> None:
+    response = client.get("/v1/watchlist/ru-integral-spb")
+    assert response.status_code == 200
+    assert response.json()["identifiers"] == [
+        {"type": "inn", "value": INTEGRAL_SPB_INN, "source": "UA-NSDC", "country": "RU"},
+        {"type": "ogrn", "value": INTEGRAL_SPB_OGRN, "source": "UA-NSDC", "country": "RU"},
+    ]
