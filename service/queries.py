@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.errors import BatchTooLarge, InvalidInput
-from service.evidence import Origin, QueryIdentifier
+from service.evidence import Origin, QueryIdentifier, label
 from service.matching.normalize import invisible_characters, strip_invisible
 from service.screening import normalized_query
 from service.settings import Settings
@@ -332,6 +332,17 @@ def check_batch(
 def notices_text(notices: Sequence[Notice]) -> str | None:
     """The notices of a query as one text (a cell of a results file), or None."""
     return "; ".join(n.message for n in notices) or None
+
+
+def identifiers_text(identifiers: Sequence[QueryIdentifier]) -> str | None:
+    """The identifiers of a query as one text (a cell of a results file), or None."""
+    return (
+        "; ".join(
+            f"{label(i.type)} {i.value}{' (in the name)' if i.origin is Origin.NAME else ''}"
+            for i in identifiers
+        )
+        or None
+    )
 
 
 def _representable(name: str) -> str:
