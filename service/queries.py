@@ -243,7 +243,9 @@ def typed_value(text: str) -> Asked:
     return None, text
 
 
-def _identifier(kind: str | None, value: str) -> list[QueryIdentifier]:
+@lru_cache(maxsize=NORMALIZED_CACHE_SIZE)
+def _identifier(kind: str | None, value: str) -> tuple[QueryIdentifier, ...]:
+    # Remembered, as names are: the same suppliers come again with the same numbers.
     if len(value) > MAX_IDENTIFIER_CHARS or (kind is not None and len(kind) > MAX_IDENTIFIER_CHARS):
         raise InvalidInput(
             f"an identifier's type and value may be at most {MAX_IDENTIFIER_CHARS} characters long",
@@ -261,7 +263,9 @@ def _identifier(kind: str | None, value: str) -> list[QueryIdentifier]:
                 f"({known}); give its type (`registration` or `tax` for other numbers)",
                 code="identifier_unrecognised",
             )
-        return [QueryIdentifier(f.scheme, f.value, Origin.GIVEN, len(found) == 1) for f in found]
+        return tuple(
+            QueryIdentifier(f.scheme, f.value, Origin.GIVEN, len(found) == 1) for f in found
+        )
     scheme = scheme_of(kind)
     if scheme is None:
         raise InvalidInput(
@@ -277,7 +281,7 @@ def _identifier(kind: str | None, value: str) -> list[QueryIdentifier]:
             f"identifier {shown!r} is not a valid {scheme.value}: {wrong}",
             code="identifier_invalid",
         )
-    return [QueryIdentifier(scheme, normal, Origin.GIVEN, True)]
+    return (QueryIdentifier(scheme, normal, Origin.GIVEN, True),)
 
 
 def _written_in(screened: str, given: Sequence[QueryIdentifier]) -> tuple[QueryIdentifier, ...]:

@@ -101,7 +101,8 @@ class QueryIdentifierOut(BaseModel):
 
 class QueryWarning(BaseModel):
     code: str = Field(
-        description="control_characters_removed or invisible_characters_removed.",
+        description="control_characters_removed or invisible_characters_removed (and, for "
+        "the rows of a job, identifier_ignored: a number that is not valid, not used).",
         examples=["invisible_characters_removed"],
     )
     message: str = Field(

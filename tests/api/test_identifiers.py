@@ -293,3 +293,21 @@ def test_an_entity_shows_its_identifiers(client: TestClient[Litestar]) -> None:
         {"type": "inn", "value": INTEGRAL_SPB_INN, "source": "UA-NSDC", "country": "RU"},
         {"type": "ogrn", "value": INTEGRAL_SPB_OGRN, "source": "UA-NSDC", "country": "RU"},
     ]
+
+
+def test_the_audit_record_keeps_the_querys_identifiers(client: TestClient[Litestar]) -> None:
+    answer = screen(client, identifiers=[{"type": "unp", "value": "300 228 934"}])
+    record = client.get(f"/v1/screenings/{answer['screening_id']}")
+    assert record.status_code == 200, record.text
+    kept = record.json()
+    assert kept["response"]["identifiers"] == [
+        {"type": "unp", "value": LEGMASH_UNP, "origin": "given"}
+    ]
+    assert kept["outcome"] == "hit" and kept["query"]["name"] is None
+    queries = [{"id": "bad", "identifiers": [{"type": "unp", "value": "300228935"}]}]
+    [refused] = client.post("/v1/screen/batch", json={"queries": queries}).json()["results"]
+    kept = client.get(f"/v1/screenings/{refused['screening_id']}").json()
+    assert kept["outcome"] == "error"
+    assert kept["response"]["identifiers"] == [
+        {"type": "unp", "value": "300228935", "origin": "given"}
+    ]
