@@ -101,8 +101,7 @@ class QueryIdentifierOut(BaseModel):
 
 class QueryWarning(BaseModel):
     code: str = Field(
-        description="control_characters_removed or invisible_characters_removed (and, for "
-        "the rows of a job, identifier_ignored: a number that is not valid, not used).",
+        description="control_characters_removed or invisible_characters_removed.",
         examples=["invisible_characters_removed"],
     )
     message: str = Field(
