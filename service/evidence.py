@@ -26,6 +26,9 @@ GENERIC = frozenset({Scheme.REGISTRATION, Scheme.TAX})
 #: numbers are issued by too many registers to point at one company across countries.
 GENERIC_MIN_CHARS = 6
 _OTHER = "other"
+#: The country that issues a scheme's numbers, where one does: a list's generic number from
+#: another country is not that scheme's number, whatever its digits.
+ISSUED_IN = {Scheme.UNP: "BY", Scheme.INN: "RU", Scheme.OGRN: "RU", Scheme.EDRPOU: "UA"}
 
 
 class Origin(StrEnum):
@@ -75,6 +78,14 @@ def _keys(scheme: Scheme, value: str) -> list[tuple[str, str]]:
     return keys
 
 
+def _compatible(scheme: Scheme, listed: Identifier) -> bool:
+    """Whether a listed identifier may be the number of a query's `scheme` (see `ISSUED_IN`)."""
+    if listed.type not in GENERIC or listed.country is None:
+        return True
+    issuer = ISSUED_IN.get(scheme)
+    return issuer is None or listed.country.upper() == issuer
+
+
 def _key(identifier: Identifier) -> tuple[str, str]:
     family = _OTHER if identifier.type in GENERIC else identifier.type.value
     return family, identifier.value
@@ -102,7 +113,8 @@ class ListedIdentifiers:
             normal = normalize(each, value)
             for key in _keys(each, normal):
                 for entity_id, identifier in self._by_key.get(key, ()):
-                    found.setdefault(entity_id, identifier)
+                    if _compatible(each, identifier):
+                        found.setdefault(entity_id, identifier)
         return list(found.items())
 
     def hits(self, identifiers: Sequence[QueryIdentifier]) -> dict[str, IdentifierHit]:
@@ -114,7 +126,8 @@ class ListedIdentifiers:
         for query in identifiers:
             for key in _keys(query.type, query.value):
                 for entity_id, listed in self._by_key.get(key, ()):
-                    found.setdefault(entity_id, IdentifierHit(query, listed))
+                    if _compatible(query.type, listed):
+                        found.setdefault(entity_id, IdentifierHit(query, listed))
         return found
 
 

@@ -115,7 +115,7 @@ def problem(scheme: Scheme, value: str) -> str | None:
         return "only letters and digits (and separators between them) make a number"
     if len(value) not in lengths:
         wanted = " or ".join(map(str, lengths))
-        return f"it has {len(value)} characters, a {scheme.value.upper()} has {wanted}"
+        return f"it has {len(value)} characters; {scheme.value.upper()} numbers have {wanted}"
     if scheme is Scheme.LEI:
         return "its check digits do not hold"
     if not (value.isdigit() and value.isascii()):

@@ -180,7 +180,7 @@ def test_a_bare_number_in_a_name_matches_but_never_conflicts(
     ("identifier", "code", "said"),
     [
         ({"type": "unp", "value": "100230518"}, "identifier_invalid", "check digit"),
-        ({"type": "unp", "value": "10023051"}, "identifier_invalid", "has 9"),
+        ({"type": "unp", "value": "10023051"}, "identifier_invalid", "have 9"),
         ({"type": "inn", "value": "77070838"}, "identifier_invalid", "10 or 12"),
         ({"type": "passport", "value": "100230519"}, "identifier_type_unknown", "unp"),
         ({"type": "", "value": "100230519"}, "identifier_type_unknown", "unp"),
