@@ -21,6 +21,7 @@ from service.settings import Settings
 from service.watchlist.countries import resolve_country
 from service.watchlist.identifiers import (
     RECOGNISED,
+    Found,
     Scheme,
     find_identifiers,
     normalize,
@@ -44,7 +45,7 @@ MAX_QUERY_IDENTIFIERS = 20
 #: Longest identifier value or type accepted, in characters: an LEI has 20, a registration
 #: number written with its separators rarely more than 30.
 MAX_IDENTIFIER_CHARS = 64
-#: A name holding no digit holds no identifier: the hot path of names alone skips the search.
+#: A name holding no digit holds no identifier: the search for them is skipped.
 _DIGIT_RE = re.compile(r"\d")
 #: An identifier as asked: its type (a scheme or a label such as `УНП`; None: recognised by
 #: shape and check digits) and its value as written.
@@ -187,6 +188,12 @@ def check_query(
             )
         sent, screened, notices = _cleaned(name)
         _check_screened(screened)
+    country = check_country(country)
+    if not identifiers and not _numbers_in(screened):
+        # The hot path: a name alone, without a number in it.
+        if name is None:
+            raise InvalidInput("a query needs a name or identifiers (or both)", code="name_missing")
+        return ScreenQuery(sent, screened, country, parameters.threshold, parameters.limit, notices)
     # Without a name the identifiers are all there is to screen: none may be left out.
     given, dropped = check_identifiers(identifiers, lenient=lenient and name is not None)
     if name is None and not given:
@@ -194,7 +201,7 @@ def check_query(
     return ScreenQuery(
         name=sent,
         screened=screened,
-        country=check_country(country),
+        country=country,
         threshold=parameters.threshold,
         limit=parameters.limit,
         notices=notices + dropped,
@@ -286,14 +293,18 @@ def _identifier(kind: str | None, value: str) -> tuple[QueryIdentifier, ...]:
 
 def _written_in(screened: str, given: Sequence[QueryIdentifier]) -> tuple[QueryIdentifier, ...]:
     """The identifiers written in the name (with their check digits) that are not given."""
-    if not screened or _DIGIT_RE.search(screened) is None:
-        return ()
     known = {(i.type, i.value) for i in given}
     return tuple(
         QueryIdentifier(f.scheme, f.value, Origin.NAME, f.labelled)
-        for f in find_identifiers(screened)
+        for f in _numbers_in(screened)
         if (f.scheme, f.value) not in known
     )
+
+
+@lru_cache(maxsize=NORMALIZED_CACHE_SIZE)
+def _numbers_in(screened: str) -> tuple[Found, ...]:
+    # Remembered, as the normalised form is: the hot path of a name alone pays a lookup.
+    return tuple(find_identifiers(screened)) if _DIGIT_RE.search(screened) else ()
 
 
 def check_batch(
