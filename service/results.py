@@ -83,7 +83,8 @@ class ExplanationOut(_Out):
     identifier: IdentifierMatchOut | None = Field(
         default=None,
         description="The query's identifier that the entity lists: the score is 1.0 whatever "
-        "the name. Null for a match on the name alone.",
+        "the name, and the rest of the explanation is the name's (its penalties lowered the "
+        "name's own score, given in a note). Null for a match on the name alone.",
     )
 
 

@@ -181,8 +181,8 @@ class Screener:
         listed = ", ".join(_listed(i) for i in found.listed)
         note = (
             f"conflicting identifier: the query's {label(found.query.type)} "
-            f"{found.query.value} differs from the entity's {listed}; the names agree, the "
-            "registers do not"
+            f"{found.query.value} differs from the entity's {listed}: the name matches, the "
+            "number does not"
         )
         if lowered < threshold:
             note += f"; the score is kept at the threshold {threshold:g}: flagged, not hidden"
