@@ -330,8 +330,8 @@ class EntityChangeOut(BaseModel):
     names_removed: list[str] = Field(description="Names only in `from`.")
     primary_name: PrimaryNameChange | None
     fields: list[str] = Field(
-        description="Other fields that differ: schema, country, addresses, listings, defence, "
-        "notes, aliases (an alias's kind).",
+        description="Other fields that differ: schema, country, addresses, identifiers, "
+        "listings, defence, notes, aliases (an alias's kind).",
         examples=[["listings"]],
     )
 
