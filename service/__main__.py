@@ -25,7 +25,8 @@ from service import admin, importing, operators
 from service.batch import command as screen_file
 from service.batch import worker
 from service.errors import ServiceError
-from service.queries import Limits, ScreenQuery, check_parameters, check_query, typed_value
+from service.queries import Limits, ScreenQuery, check_parameters, check_query
+from service.query_identifiers import typed_value
 from service.results import MatchOut, describe_matches
 from service.settings import Settings, load_settings
 from service.state import load_screener

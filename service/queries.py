@@ -14,21 +14,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.errors import BatchTooLarge, InvalidInput
-from service.evidence import Origin, QueryIdentifier, label
+from service.evidence import QueryIdentifier
 from service.matching.normalize import invisible_characters, strip_invisible
+from service.query_identifiers import (
+    MAX_IDENTIFIER_CHARS,
+    MAX_QUERY_IDENTIFIERS,
+    Asked,
+    numbers_in,
+    read_identifier,
+    representable,
+    written_in,
+)
 from service.screening import normalized_query
 from service.settings import Settings
 from service.watchlist.countries import resolve_country
-from service.watchlist.identifiers import (
-    RECOGNISED,
-    Found,
-    Scheme,
-    find_identifiers,
-    normalize,
-    problem,
-    readings,
-    scheme_of,
-)
+from service.watchlist.identifiers import Scheme
 
 #: Names whose screened form is remembered (a few MB at most).
 NORMALIZED_CACHE_SIZE = 16_384
@@ -39,17 +39,6 @@ _LINE_BREAK_TABLE = str.maketrans(dict.fromkeys(_LINE_BREAKS, "\t"))
 #: Control characters (other than tab and line breaks) and lone surrogate halves: never part
 #: of a name (a stray \x15 from a legacy export); removed from what is screened, and reported.
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-#: Most identifiers one query may give (a company has a handful: UNP, OKPO, an old number).
-MAX_QUERY_IDENTIFIERS = 20
-#: Longest identifier value or type accepted, in characters: an LEI has 20, a registration
-#: number written with its separators rarely more than 30.
-MAX_IDENTIFIER_CHARS = 64
-#: A name holding no digit holds no identifier: the search for them is skipped.
-_DIGIT_RE = re.compile(r"\d")
-#: An identifier as asked: its type (a scheme or a label such as `УНП`; None: recognised by
-#: shape and check digits) and its value as written.
-Asked = tuple[str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +178,7 @@ def check_query(
         sent, screened, notices = _cleaned(name)
         _check_screened(screened)
     country = check_country(country)
-    if not identifiers and not _numbers_in(screened):
+    if not identifiers and not numbers_in(screened):
         # The hot path: a name alone, without a number in it.
         if name is None:
             raise InvalidInput("a query needs a name or identifiers (or both)", code="name_missing")
@@ -205,7 +194,7 @@ def check_query(
         threshold=parameters.threshold,
         limit=parameters.limit,
         notices=notices + dropped,
-        identifiers=given + _written_in(screened, given),
+        identifiers=given + written_in(screened, given),
         identifier_key=";".join(f"{i.type.value}:{i.value}:{i.certain:d}" for i in given),
     )
 
@@ -228,7 +217,7 @@ def check_identifiers(
     notices = []
     for kind, value in asked:
         try:
-            for each in _identifier(kind, value):
+            for each in read_identifier(kind, value):
                 previous = found.get((each.type, each.value))
                 if previous is None or each.certain > previous.certain:
                     found[(each.type, each.value)] = each
@@ -238,73 +227,6 @@ def check_identifiers(
             notices.append(Notice("identifier_ignored", f"{exc.message}: not used"))
     ordered = tuple(found[key] for key in sorted(found))
     return ordered, tuple(notices)
-
-
-def typed_value(text: str) -> Asked:
-    """An identifier written on a command line or in a cell: `TYPE:VALUE` when the part
-    before the first colon names a scheme (`unp:100230519`, `ИНН: 7707083893`), else the value
-    alone (its scheme recognised)."""
-    kind, colon, value = text.partition(":")
-    if colon and scheme_of(kind) is not None:
-        return kind, value
-    return None, text
-
-
-@lru_cache(maxsize=NORMALIZED_CACHE_SIZE)
-def _identifier(kind: str | None, value: str) -> tuple[QueryIdentifier, ...]:
-    # Remembered, as names are: the same suppliers come again with the same numbers.
-    if len(value) > MAX_IDENTIFIER_CHARS or (kind is not None and len(kind) > MAX_IDENTIFIER_CHARS):
-        raise InvalidInput(
-            f"an identifier's type and value may be at most {MAX_IDENTIFIER_CHARS} characters long",
-            code="identifier_too_long",
-        )
-    shown = _representable(value.strip())
-    if not value.strip():
-        raise InvalidInput("an identifier's value is empty", code="identifier_empty")
-    if kind is None:
-        found = readings(value)
-        if not found:
-            known = ", ".join(s.value.upper() for s in RECOGNISED)
-            raise InvalidInput(
-                f"identifier {shown!r} has the shape and check digits of no known scheme "
-                f"({known}); give its type (`registration` or `tax` for other numbers)",
-                code="identifier_unrecognised",
-            )
-        return tuple(
-            QueryIdentifier(f.scheme, f.value, Origin.GIVEN, len(found) == 1) for f in found
-        )
-    scheme = scheme_of(kind)
-    if scheme is None:
-        raise InvalidInput(
-            f"unknown identifier type {_representable(kind)!r}: one of "
-            f"{', '.join(s.value for s in Scheme)} (or a label such as `УНП`, `ИНН`, `Tax ID`), "
-            "or none to have the value recognised",
-            code="identifier_type_unknown",
-        )
-    normal = normalize(scheme, value)
-    wrong = problem(scheme, normal)
-    if wrong is not None:
-        raise InvalidInput(
-            f"identifier {shown!r} is not a valid {scheme.value}: {wrong}",
-            code="identifier_invalid",
-        )
-    return (QueryIdentifier(scheme, normal, Origin.GIVEN, True),)
-
-
-def _written_in(screened: str, given: Sequence[QueryIdentifier]) -> tuple[QueryIdentifier, ...]:
-    """The identifiers written in the name (with their check digits) that are not given."""
-    known = {(i.type, i.value) for i in given}
-    return tuple(
-        QueryIdentifier(f.scheme, f.value, Origin.NAME, f.labelled)
-        for f in _numbers_in(screened)
-        if (f.scheme, f.value) not in known
-    )
-
-
-@lru_cache(maxsize=NORMALIZED_CACHE_SIZE)
-def _numbers_in(screened: str) -> tuple[Found, ...]:
-    # Remembered, as the normalised form is: the hot path of a name alone pays a lookup.
-    return tuple(find_identifiers(screened)) if _DIGIT_RE.search(screened) else ()
 
 
 def check_batch(
@@ -334,10 +256,10 @@ def check_batch(
         try:
             checked.append(check_query(name, country, parameters, limits, identifiers))
         except InvalidInput as exc:
-            shown = None if name is None else _representable(name)
+            shown = None if name is None else representable(name)
             asked = tuple(
-                (None if k is None else _representable(k[:MAX_IDENTIFIER_CHARS]),
-                 _representable(v[:MAX_IDENTIFIER_CHARS]))
+                (None if k is None else representable(k[:MAX_IDENTIFIER_CHARS]),
+                 representable(v[:MAX_IDENTIFIER_CHARS]))
                 for k, v in identifiers[:MAX_QUERY_IDENTIFIERS]
             )  # fmt: skip
             checked.append(RefusedQuery(shown, exc.code, exc.message, asked))
@@ -347,22 +269,6 @@ def check_batch(
 def notices_text(notices: Sequence[Notice]) -> str | None:
     """The notices of a query as one text (a cell of a results file), or None."""
     return "; ".join(n.message for n in notices) or None
-
-
-def identifiers_text(identifiers: Sequence[QueryIdentifier]) -> str | None:
-    """The identifiers of a query as one text (a cell of a results file), or None."""
-    return (
-        "; ".join(
-            f"{label(i.type)} {i.value}{' (in the name)' if i.origin is Origin.NAME else ''}"
-            for i in identifiers
-        )
-        or None
-    )
-
-
-def _representable(name: str) -> str:
-    """The name with lone surrogate halves (no UTF-8 text can hold them) as U+FFFD."""
-    return _SURROGATE_RE.sub("\ufffd", name) if not name.isascii() else name
 
 
 def _cleaned(name: str) -> tuple[str, str, tuple[Notice, ...]]:
@@ -377,7 +283,7 @@ def _cleaned(name: str) -> tuple[str, str, tuple[Notice, ...]]:
     if invisible:
         notices.append(_removed("invisible_characters_removed", "invisible", invisible))
     screened = strip_invisible(_CONTROL_RE.sub("", name)).translate(_LINE_BREAK_TABLE).strip()
-    return _representable(name), screened, tuple(notices)
+    return representable(name), screened, tuple(notices)
 
 
 def _removed(code: str, kind: str, found: list[tuple[int, str]]) -> Notice:
@@ -412,7 +318,7 @@ def check_country(country: str | None) -> str | None:
         shown = country if len(country) <= 40 else country[:40] + "..."
         raise InvalidInput(
             f"country must be an ISO 3166-1 code such as 'BY' or a country's name, got "
-            f"{_representable(shown)!r}",
+            f"{representable(shown)!r}",
             code="country_invalid",
         )
     return code

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service.evidence import QueryIdentifier
 from service.matching.matcher import DEFAULT_THRESHOLD
-from service.queries import Asked, Notice, RefusedQuery, ScreenQuery
+from service.queries import Notice, RefusedQuery, ScreenQuery
+from service.query_identifiers import Asked
 from service.results import MatchOut, Result
 from service.watchlist.model import Entity
 

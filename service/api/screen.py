@@ -31,9 +31,6 @@ from service.api.schemas import (
 from service.auth import Permission
 from service.logs import annotate, annotate_queries, current_request_id
 from service.queries import (
-    MAX_IDENTIFIER_CHARS,
-    MAX_QUERY_IDENTIFIERS,
-    Asked,
     Limits,
     Parameters,
     RefusedQuery,
@@ -42,6 +39,7 @@ from service.queries import (
     check_parameters,
     check_query,
 )
+from service.query_identifiers import MAX_IDENTIFIER_CHARS, MAX_QUERY_IDENTIFIERS, Asked
 from service.results import Result
 from service.settings import Settings
 from service.store.audit import ScreeningRecord, new_screening_id

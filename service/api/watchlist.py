@@ -19,7 +19,7 @@ from service.api.responses import KEYED, errors
 from service.api.schemas import WatchlistCounts, WatchlistPage
 from service.auth import Permission
 from service.errors import InvalidInput, NotFound
-from service.queries import MAX_IDENTIFIER_CHARS
+from service.query_identifiers import MAX_IDENTIFIER_CHARS
 from service.screening import Screener
 from service.watchlist.identifiers import Scheme, scheme_of
 from service.watchlist.loader import Watchlist

@@ -19,14 +19,8 @@ from service.batch.outputs import ResultRow
 from service.batch.status import ChunkCounts
 from service.batch.tables import InputRow, TableInfo, read_rows
 from service.errors import InvalidInput
-from service.queries import (
-    Limits,
-    Parameters,
-    ScreenQuery,
-    check_query,
-    identifiers_text,
-    notices_text,
-)
+from service.queries import Limits, Parameters, ScreenQuery, check_query, notices_text
+from service.query_identifiers import identifiers_text
 from service.results import Result, ScreeningService
 from service.screening import Screener
 from service.state import ScreenerHolder

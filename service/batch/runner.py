@@ -15,7 +15,8 @@ from service.batch.outputs import NO_MATCHES, ResultRow
 from service.batch.tables import InputRow
 from service.errors import InvalidInput
 from service.evidence import QueryIdentifier
-from service.queries import Asked, Limits, Parameters, check_query, identifiers_text, notices_text
+from service.queries import Limits, Parameters, check_query, notices_text
+from service.query_identifiers import Asked, identifiers_text
 from service.results import render_matches
 from service.screening import Screener
 
