@@ -25,7 +25,8 @@ from service import admin, importing, operators
 from service.batch import command as screen_file
 from service.batch import worker
 from service.errors import ServiceError
-from service.queries import Limits, check_parameters, check_query
+from service.queries import Limits, ScreenQuery, check_parameters, check_query
+from service.query_identifiers import typed_value
 from service.results import MatchOut, describe_matches
 from service.settings import Settings, load_settings
 from service.state import load_screener
@@ -73,7 +74,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _configure_screen(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="the company name to screen")
+    parser.add_argument(
+        "name", nargs="?", help="the company name to screen (optional with --identifier)"
+    )
+    parser.add_argument(
+        "--identifier",
+        action="append",
+        default=[],
+        metavar="[TYPE:]VALUE",
+        help="a registration or tax number of the counterparty (repeatable): `unp:100230519`, "
+        "`ИНН:7707083893`, or the value alone to have it recognised by its check digits",
+    )
     parser.add_argument(
         "--country", help="the counterparty's country: an ISO 3166-1 code or a country's name"
     )
@@ -87,12 +98,17 @@ def _configure_screen(parser: argparse.ArgumentParser) -> None:
 def _screen(args: argparse.Namespace, settings: Settings) -> int:
     limits = Limits.from_settings(settings)
     parameters = check_parameters(args.threshold, args.limit, limits)
-    query = check_query(args.name, args.country, parameters, limits)
+    asked = [typed_value(text) for text in args.identifier]
+    query = check_query(args.name, args.country, parameters, limits, asked)
     audit = operators.CommandAudit.open(settings, args.key)
     try:
         screener = load_screener(settings.watchlist_sources, settings.watchlist_filter)
-        found = screener.screen(
-            query.screened, country=query.country, threshold=query.threshold, limit=query.limit
+        found = screener.weigh(
+            query.screened,
+            query.identifiers,
+            country=query.country,
+            threshold=query.threshold,
+            limit=query.limit,
         )
         matches = describe_matches(screener, found)
         now = datetime.now(UTC)
@@ -102,6 +118,10 @@ def _screen(args: argparse.Namespace, settings: Settings) -> int:
             "query": query.name,
             "warnings": [{"code": n.code, "message": n.message} for n in query.notices],
             "country": query.country,
+            "identifiers": [
+                {"type": i.type.value, "value": i.value, "origin": i.origin.value}
+                for i in query.identifiers
+            ],
             "threshold": query.threshold,
             "limit": query.limit,
             "matches": [m.model_dump(mode="json") for m in matches],
@@ -120,14 +140,16 @@ def _screen(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for notice in query.notices:
             print(f"warning: {notice.message}", file=sys.stderr)
-        print(_describe(query.name, query.threshold, screener.version, matches))
+        print(_describe(query, screener.version, matches))
     if sid is not None and not args.json:
         print(f"recorded in the audit trail as screening {sid}", file=sys.stderr)
     return 0
 
 
-def _describe(name: str, threshold: float, version: str, matches: Sequence[MatchOut]) -> str:
-    lines = [f"{name!r} against watchlist {version}, threshold {threshold}"]
+def _describe(query: ScreenQuery, version: str, matches: Sequence[MatchOut]) -> str:
+    shown = [repr(query.name)] if query.name is not None else []
+    shown += [f"{i.type.value.upper()} {i.value}" for i in query.identifiers]
+    lines = [f"{' + '.join(shown)} against watchlist {version}, threshold {query.threshold}"]
     if not matches:
         lines.append("No match.")
     for rank, match in enumerate(matches, start=1):
@@ -147,8 +169,11 @@ def _describe(name: str, threshold: float, version: str, matches: Sequence[Match
             f"   legal forms query: {', '.join(e.query_legal_forms) or '-'}; "
             f"listed: {', '.join(e.alias_legal_forms) or '-'}",
         ]
+        if e.identifier is not None:
+            lines.append(f"   identifier  {e.identifier.type.upper()} {e.identifier.value}")
         if e.penalties:
             lines.append("   penalties   " + ", ".join(f"{k} x{v}" for k, v in e.penalties.items()))
+        lines += [f"   note        {note}" for note in e.notes]
         if match.listings:
             listings = "; ".join(f"{item.authority} {item.list}" for item in match.listings)
             lines.append(f"   listed by   {listings}")

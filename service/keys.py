@@ -1,6 +1,7 @@
 """Every Redis key the service writes, built in this one place.
 
-    {prefix}:v1:result:{watchlist_version}:{sha256 of the query, its parameters, RESULT_FORMAT}
+    {prefix}:v1:result:{watchlist_version}:{sha256 of the query, its identifiers, its
+                                            parameters, RESULT_FORMAT}
     {prefix}:v1:watchlist:versions                  sorted set: version -> when last loaded
     {prefix}:v1:watchlist:version:{version}         JSON: load times, sources, entity count
     {prefix}:v1:watchlist:entities:{version}        the entities (see `service.versions`)
@@ -33,16 +34,20 @@ LAYOUT_VERSION = "v1"
 
 #: Says how a result key's hash is made and what its entry holds; a new value makes every
 #: earlier entry unreachable (2: keyed by the text the engine screens, not its tokens; the
-#: explanation has notes).
-RESULT_FORMAT = "2"
+#: explanation has notes. 3: keyed by the identifiers given too; the explanation has
+#: `identifier`).
+RESULT_FORMAT = "3"
 
 
 @functools.lru_cache(maxsize=16384)
-def _digest(screened: str, country: str | None, threshold: float, limit: int) -> str:
+def _digest(
+    screened: str, country: str | None, threshold: float, limit: int, identifiers: str
+) -> str:
     """The hash of a query and its parameters; remembered, as the same names come again."""
-    # A screened name holds no control character, so the unit separator cannot occur in it.
+    # A screened name holds no control character, and identifiers in normal form only letters,
+    # digits, `:` and `;`, so the unit separator cannot occur in either.
     material = "\x1f".join(
-        (RESULT_FORMAT, screened, country or "", repr(float(threshold)), str(limit))
+        (RESULT_FORMAT, screened, country or "", repr(float(threshold)), str(limit), identifiers)
     )
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -64,12 +69,14 @@ class KeySpace:
         country: str | None,
         threshold: float,
         limit: int,
+        identifiers: str = "",
     ) -> str:
         """The key of one screening result: exactly the text the engine screens (its answer,
         explanations included, depends on every character: fields split at commas and
-        brackets, initials at full stops), its parameters and the watchlist version. Hashed,
-        so keys stay short and never hold a screened name in clear."""
-        digest = _digest(screened, country, threshold, limit)
+        brackets, initials at full stops), the identifiers given (`ScreenQuery.identifier_key`),
+        its parameters and the watchlist version. Hashed, so keys stay short and never hold a
+        screened name or an identifier in clear."""
+        digest = _digest(screened, country, threshold, limit, identifiers)
         return f"{self.root}:result:{watchlist_version}:{digest}"
 
     def results_pattern(self) -> str:

@@ -20,7 +20,7 @@ from service.keys import KeySpace
 from service.matching.matcher import Match
 from service.metrics import Metrics
 from service.queries import ScreenQuery
-from service.screening import Screener
+from service.screening import Screener, Weighed
 from service.watchlist.model import Listing
 
 
@@ -34,6 +34,28 @@ class TokenMatchOut(_Out):
     kind: str = Field(description="How they matched: exact, phonetic, typo, translation, ...")
     similarity: float
     weight: float = Field(description="Weight of the listed word(s) in the name (rarity).")
+
+
+class IdentifierMatchOut(_Out):
+    type: str = Field(
+        description="The scheme of the entity's identifier: unp, inn, ogrn, okpo, edrpou, lei, "
+        "registration or tax.",
+        examples=["unp"],
+    )
+    value: str = Field(description="The entity's identifier, normalised.", examples=["100230519"])
+    source: str | None = Field(
+        description="The list or register that gives it.", examples=["UA-NSDC"]
+    )
+    country: str | None = Field(description="The country that issued it, where known.")
+    query_type: str = Field(
+        description="The scheme the query's identifier was read as (a query's INN matches a "
+        "list's tax number of the same value).",
+        examples=["unp"],
+    )
+    origin: str = Field(
+        description="`given`: in the query's `identifiers`; `name`: written in the name.",
+        examples=["given"],
+    )
 
 
 class ExplanationOut(_Out):
@@ -56,7 +78,13 @@ class ExplanationOut(_Out):
     notes: list[str] = Field(
         default_factory=list,
         description="What a reviewer should know besides the numbers, such as a country that "
-        "does not fit the entity's.",
+        "does not fit the entity's, an identifier that matched or one that conflicts.",
+    )
+    identifier: IdentifierMatchOut | None = Field(
+        default=None,
+        description="The query's identifier that the entity lists: the score is 1.0 whatever "
+        "the name, and the rest of the explanation is the name's (its penalties lowered the "
+        "name's own score, given in a note). Null for a match on the name alone.",
     )
 
 
@@ -96,11 +124,29 @@ class Result:
     matches: int
 
 
-def describe_matches(screener: Screener, matches: Sequence[Match]) -> list[MatchOut]:
-    """The engine's matches with the watchlist facts a reviewer needs next to each."""
+def describe_matches(screener: Screener, matches: Sequence[Match | Weighed]) -> list[MatchOut]:
+    """The engine's matches, or a query's weighed with its identifiers, with the watchlist
+    facts a reviewer needs next to each."""
     out = []
-    for match in matches:
+    for found in matches:
+        weighed = found if isinstance(found, Weighed) else Weighed(found)
+        match = weighed.match
         entity = screener.watchlist.get(match.entity_id)
+        explanation = ExplanationOut.model_validate(match.explanation)
+        if weighed.identifier is not None:
+            hit = weighed.identifier
+            explanation = explanation.model_copy(
+                update={
+                    "identifier": IdentifierMatchOut(
+                        type=hit.listed.type.value,
+                        value=hit.listed.value,
+                        source=hit.listed.source,
+                        country=hit.listed.country,
+                        query_type=hit.query.type.value,
+                        origin=hit.query.origin.value,
+                    )
+                }
+            )
         out.append(
             MatchOut(
                 entity_id=match.entity_id,
@@ -112,13 +158,13 @@ def describe_matches(screener: Screener, matches: Sequence[Match]) -> list[Match
                 defence=entity.defence if entity else False,
                 countries=list(entity.country) if entity else [],
                 listings=list(entity.listings) if entity else [],
-                explanation=ExplanationOut.model_validate(match.explanation),
+                explanation=explanation,
             )
         )
     return out
 
 
-def render_matches(screener: Screener, matches: Sequence[Match]) -> bytes:
+def render_matches(screener: Screener, matches: Sequence[Match | Weighed]) -> bytes:
     """The JSON of a match list, as cached and as embedded in responses."""
     return _MATCH_LIST.dump_json(describe_matches(screener, matches))
 
@@ -130,8 +176,12 @@ def _compute(
     results = []
     deadline = time.perf_counter() + budget_seconds
     for query in queries:
-        matches = screener.screen(
-            query.screened, country=query.country, threshold=query.threshold, limit=query.limit
+        matches = screener.weigh(
+            query.screened,
+            query.identifiers,
+            country=query.country,
+            threshold=query.threshold,
+            limit=query.limit,
         )
         results.append(Result(render_matches(screener, matches), False, len(matches)))
         if time.perf_counter() > deadline:
@@ -161,7 +211,12 @@ class ScreeningService:
 
     def key(self, screener: Screener, query: ScreenQuery) -> str:
         return self.keys.result(
-            screener.version, query.screened, query.country, query.threshold, query.limit
+            screener.version,
+            query.screened,
+            query.country,
+            query.threshold,
+            query.limit,
+            query.identifier_key,
         )
 
     async def screen_one(self, screener: Screener, query: ScreenQuery) -> Result:

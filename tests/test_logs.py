@@ -98,7 +98,7 @@ def test_other_log_lines_carry_the_request_id(
 ) -> None:
     client = make_client()
     screener = client.app.state["runtime"].holder.current()
-    broken = type(screener)(screener.watchlist, None)
+    broken = type(screener)(screener.watchlist, None, screener.identifiers)
     client.app.state["runtime"].holder.swap(broken)
     capsys.readouterr()
     client.post("/v1/screen", json={"name": "Peleng"}, headers={"X-Request-ID": "trace-9"})

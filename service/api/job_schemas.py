@@ -9,6 +9,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.api.schemas import IdentifierIn
 from service.batch.status import JobRecord, progress
 from service.batch.tables import TableFormat, TableOptions
 
@@ -29,6 +30,14 @@ class JobOptions(_Lax):
     )
     country_column: str | None = Field(default=None, examples=["Country"])
     id_column: str | None = Field(default=None, examples=["Vendor no."])
+    identifier_column: str | None = Field(
+        default=None,
+        description="Header text, or 1-based position, of the column of registration or tax "
+        "numbers (UNP, INN, OGRN...) screened with each row's name; when not given, every "
+        "column whose header names a scheme (`УНП`, `ИНН`, `ОГРН`, `Tax ID`, `Registration "
+        "number`...), else every column whose values pass a scheme's check digits.",
+        examples=["УНП"],
+    )
     encoding: str | None = Field(
         default=None, description="Detected when not given (BOM, UTF-8, else e.g. cp1251)."
     )
@@ -54,6 +63,7 @@ class JobOptions(_Lax):
             name_column=self.name_column,
             country_column=self.country_column,
             id_column=self.id_column,
+            identifier_column=self.identifier_column,
         )
 
 
@@ -63,6 +73,12 @@ class JobRow(BaseModel):
     name: str | None = Field(examples=["Minsk Wheeled Tractor Plant"])
     country: str | None = None
     id: str | None = Field(default=None, description="Your supplier id, given back per row.")
+    identifiers: list[IdentifierIn] | None = Field(
+        default=None,
+        description="The supplier's registration and tax numbers, as in `POST /v1/screen`; a "
+        "number that is not valid is left out and named in the row's warnings.",
+        examples=[[{"type": "unp", "value": "100230519"}]],
+    )
 
 
 class JobRowsRequest(BaseModel):
@@ -98,6 +114,11 @@ class TableOut(BaseModel):
     name_column: str = Field(examples=["Supplier name"])
     country_column: str | None = Field(examples=["Country"])
     id_column: str | None = Field(examples=["Vendor no."])
+    identifier_columns: list[str] = Field(
+        default_factory=list,
+        description="Columns of registration or tax numbers, screened with the name.",
+        examples=[["УНП"]],
+    )
 
 
 class ProgressOut(BaseModel):
@@ -162,6 +183,7 @@ def job_out(record: JobRecord, now: datetime) -> JobOut:
             name_column=table.name_column,
             country_column=table.country_column,
             id_column=table.id_column,
+            identifier_columns=list(table.identifier_columns),
         ),
         threshold=record.threshold,
         limit=record.limit,

@@ -13,8 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.evidence import QueryIdentifier
 from service.matching.matcher import DEFAULT_THRESHOLD
 from service.queries import Notice, RefusedQuery, ScreenQuery
+from service.query_identifiers import Asked
 from service.results import MatchOut, Result
 from service.watchlist.model import Entity
 
@@ -28,7 +30,17 @@ class _Request(BaseModel):
 _NAME_DESCRIPTION = (
     "Company name in any script, 1 to 300 characters. Control characters and characters "
     "that print as nothing (zero-width spaces, bidi marks, soft hyphens) are removed before "
-    "screening and named in `warnings`."
+    "screening and named in `warnings`. Numbers written in it with their label or check "
+    "digits (`УНП 100230519`, `INN 7707083893`) are used as identifiers too. May be left out "
+    "(or null, or blank) when `identifiers` are given: a query by identifiers alone."
+)
+_IDENTIFIERS_DESCRIPTION = (
+    "The counterparty's registration and tax numbers, at most 20. An entity that lists one "
+    "of them (the same scheme, or a list's registration or tax number of the same value) is "
+    "a match at 1.0 whatever the name, listed first; an entity whose name matches but which "
+    "lists another number of the same scheme (UNP, INN, OGRN, OKPO, EDRPOU, LEI) has its "
+    "score lowered (penalty `identifier_conflict`, never below the threshold) and a note. "
+    "An identifier that is not valid (its shape or check digits) refuses the query."
 )
 _COUNTRY_DESCRIPTION = (
     "The counterparty's country: an ISO 3166-1 alpha-2 or alpha-3 code, or the country's "
@@ -38,8 +50,30 @@ _COUNTRY_DESCRIPTION = (
 )
 
 
+class IdentifierIn(_Request):
+    type: str | None = Field(
+        default=None,
+        description="The scheme: unp, inn, ogrn, okpo, edrpou, lei, registration or tax, or a "
+        "label as files write it (`УНП`, `ИНН`, `ОГРН`, `ЄДРПОУ`, `Tax ID`, `Registration "
+        "number`). Left out: the value is read as each scheme whose shape and check digits it "
+        "has (UNP, INN, OGRN, OKPO, EDRPOU, LEI), and refused if it has none.",
+        examples=["unp"],
+    )
+    value: str = Field(
+        description="The number as written: spaces, dashes, dots and slashes between its "
+        "characters are ignored, and in a UNP, INN, OGRN, OKPO or EDRPOU the letters O and l "
+        "typed for 0 and 1. A UNP, INN, OGRN, OKPO, EDRPOU or LEI must pass its check digits.",
+        examples=["100230519"],
+    )
+
+
 class ScreenRequest(_Request):
-    name: str = Field(description=_NAME_DESCRIPTION, examples=["ОАО «БЕЛАЗ»"])
+    name: str | None = Field(default=None, description=_NAME_DESCRIPTION, examples=["ОАО «Пеленг»"])
+    identifiers: list[IdentifierIn] | None = Field(
+        default=None,
+        description=_IDENTIFIERS_DESCRIPTION,
+        examples=[[{"type": "unp", "value": "100230519"}]],
+    )
     country: str | None = Field(default=None, description=_COUNTRY_DESCRIPTION, examples=["BY"])
     threshold: float | None = Field(
         default=None,
@@ -52,6 +86,17 @@ class ScreenRequest(_Request):
         description="Most matches returned, 1 to 100; default 10.",
         json_schema_extra={"minimum": 1, "maximum": 100},
         examples=[10],
+    )
+
+
+class QueryIdentifierOut(BaseModel):
+    type: str | None = Field(
+        description="The scheme the identifier was read as (as sent, for a query refused).",
+        examples=["unp"],
+    )
+    value: str = Field(description="Normalised (as sent, for a query refused).")
+    origin: Literal["given", "name"] = Field(
+        description="`given`: in `identifiers`; `name`: written in the name."
     )
 
 
@@ -68,7 +113,9 @@ class QueryWarning(BaseModel):
 class QueryError(BaseModel):
     code: str = Field(
         description="Why this query was not screened: name_empty, name_too_long, "
-        "name_nothing_to_match or country_invalid.",
+        "name_nothing_to_match, name_missing, country_invalid, identifier_invalid, "
+        "identifier_unrecognised, identifier_type_unknown, identifier_empty, "
+        "identifier_too_long or identifiers_too_many.",
         examples=["name_nothing_to_match"],
     )
     message: str = Field(examples=["name has no letters or digits to match"])
@@ -79,9 +126,13 @@ class ScreenResponse(BaseModel):
         description="The id of this screening in the audit trail "
         "(`GET /v1/screenings/{screening_id}`); null when the audit is off."
     )
-    query: str = Field(description="The name as sent.")
+    query: str | None = Field(description="The name as sent; null for identifiers alone.")
     warnings: list[QueryWarning] = Field(description="What was removed from the name.")
     country: str | None = Field(description="The ISO code of the country sent, if any.")
+    identifiers: list[QueryIdentifierOut] = Field(
+        description="The identifiers screened: those given, normalised (an untyped value once "
+        "per scheme it passes), then those written in the name."
+    )
     threshold: float
     limit: int
     matches: list[MatchOut] = Field(description="Highest score first.")
@@ -94,8 +145,13 @@ class BatchQuery(_Request):
     id: str = Field(
         min_length=1, max_length=200, description="The caller's id, unique in the batch."
     )
-    name: str = Field(description=_NAME_DESCRIPTION, examples=["Minsk Wheeled Tractor Plant"])
+    name: str | None = Field(
+        default=None, description=_NAME_DESCRIPTION, examples=["Minsk Wheeled Tractor Plant"]
+    )
     country: str | None = Field(default=None, description=_COUNTRY_DESCRIPTION)
+    identifiers: list[IdentifierIn] | None = Field(
+        default=None, description=_IDENTIFIERS_DESCRIPTION
+    )
 
 
 class BatchRequest(_Request):
@@ -107,6 +163,7 @@ class BatchRequest(_Request):
             [
                 {"id": "po-1041", "name": "Minsk Wheeled Tractor Plant", "country": "BY"},
                 {"id": "po-1042", "name": "Legmash Orsha"},
+                {"id": "po-1043", "identifiers": [{"type": "unp", "value": "300228934"}]},
             ]
         ],
     )
@@ -129,6 +186,10 @@ class BatchResult(BaseModel):
     matches: list[MatchOut]
     cached: bool
     warnings: list[QueryWarning] = Field(description="What was removed from the name.")
+    identifiers: list[QueryIdentifierOut] = Field(
+        description="The identifiers screened, as in a single screening's answer; as sent "
+        "for a query refused."
+    )
     error: QueryError | None = Field(
         description="Why this query was not screened; null when it was."
     )
@@ -145,6 +206,7 @@ class WatchlistCounts(BaseModel):
     names: int = Field(description="Primary names and aliases, without repeats per entity.")
     aliases: int
     defence_entities: int
+    identifiers: int = Field(description="Identifiers listed (UNP, INN, OGRN...), all entities.")
 
 
 class WatchlistPage(BaseModel):
@@ -153,6 +215,11 @@ class WatchlistPage(BaseModel):
     counts: WatchlistCounts
     offset: int
     limit: int
+    found: int | None = Field(
+        default=None,
+        description="With `identifier`: how many entities list it (this page shows `limit` "
+        "of them from `offset`); null otherwise.",
+    )
     entities: list[Entity]
 
 
@@ -264,8 +331,8 @@ class EntityChangeOut(BaseModel):
     names_removed: list[str] = Field(description="Names only in `from`.")
     primary_name: PrimaryNameChange | None
     fields: list[str] = Field(
-        description="Other fields that differ: schema, country, addresses, listings, defence, "
-        "notes, aliases (an alias's kind).",
+        description="Other fields that differ: schema, country, addresses, identifiers, "
+        "listings, defence, notes, aliases (an alias's kind).",
         examples=[["listings"]],
     )
 
@@ -314,6 +381,20 @@ def _warnings(notices: Sequence[Notice]) -> str:
     )
 
 
+def _identifiers(identifiers: Sequence[QueryIdentifier]) -> str:
+    if not identifiers:
+        return "[]"
+    return json.dumps(
+        [{"type": i.type.value, "value": i.value, "origin": i.origin.value} for i in identifiers],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _asked(identifiers: Sequence[Asked]) -> bytes:
+    return _json([{"type": k, "value": v, "origin": "given"} for k, v in identifiers])
+
+
 def render_screen(
     query: ScreenQuery, result: Result, version: str, screened_at: str, screening_id: str | None
 ) -> bytes:
@@ -323,9 +404,11 @@ def render_screen(
     JSON)."""
     country = f'"{query.country}"' if query.country else "null"
     sid = f'"{screening_id}"' if screening_id else "null"
+    name = "null" if query.name is None else _json_str(query.name)
     head = (
-        f'{{"screening_id":{sid},"query":{_json_str(query.name)},'
+        f'{{"screening_id":{sid},"query":{name},'
         f'"warnings":{_warnings(query.notices)},"country":{country},'
+        f'"identifiers":{_identifiers(query.identifiers)},'
         f'"threshold":{query.threshold!r},"limit":{query.limit},"matches":'
     )
     cached = "true" if result.cached else "false"
@@ -347,12 +430,20 @@ def render_batch_results(
         head += f'"{sid}"'.encode() if sid else b"null"
         if isinstance(query, RefusedQuery):
             error = _json({"code": query.code, "message": query.message})
-            out.append(head + b',"matches":[],"cached":false,"warnings":[],"error":' + error + b"}")
+            asked = b',"identifiers":' + _asked(query.identifiers)
+            out.append(
+                head + b',"matches":[],"cached":false,"warnings":[]' + asked + b',"error":'
+                + error + b"}"
+            )  # fmt: skip
             continue
         assert result is not None  # every query screened has its result
         cached = b',"cached":true' if result.cached else b',"cached":false'
         warnings = b',"warnings":' + _warnings(query.notices).encode()
-        out.append(head + b',"matches":' + result.payload + cached + warnings + b',"error":null}')
+        identifiers = b',"identifiers":' + _identifiers(query.identifiers).encode()
+        out.append(
+            head + b',"matches":' + result.payload + cached + warnings + identifiers
+            + b',"error":null}'
+        )  # fmt: skip
     return out
 
 

@@ -21,6 +21,7 @@ from service.api.responses import KEYED, JsonBytes, errors
 from service.api.schemas import (
     BatchRequest,
     BatchResponse,
+    IdentifierIn,
     ScreenRequest,
     ScreenResponse,
     render_batch,
@@ -38,6 +39,7 @@ from service.queries import (
     check_parameters,
     check_query,
 )
+from service.query_identifiers import MAX_IDENTIFIER_CHARS, MAX_QUERY_IDENTIFIERS, Asked
 from service.results import Result
 from service.settings import Settings
 from service.store.audit import ScreeningRecord, new_screening_id
@@ -48,7 +50,14 @@ from service.watchlist.countries import MAX_COUNTRY_LENGTH
 #: default limits of `service.settings`).
 _NAME_RULES = {"minLength": 1, "maxLength": Settings.model_fields["max_name_length"].default}
 _COUNTRY_RULES = {"minLength": 1, "maxLength": MAX_COUNTRY_LENGTH}
-_QUERY_RULES = {"name": _NAME_RULES, "country": _COUNTRY_RULES}
+_IDENTIFIER_RULES = {"minLength": 1, "maxLength": MAX_IDENTIFIER_CHARS}
+_QUERY_RULES = {
+    "name": _NAME_RULES,
+    "country": _COUNTRY_RULES,
+    "identifiers": {"maxItems": MAX_QUERY_IDENTIFIERS},
+    "identifiers.type": _IDENTIFIER_RULES,
+    "identifiers.value": _IDENTIFIER_RULES,
+}
 # A batch's names and countries are checked one by one: a query that fails gets its own error
 # in the answer, so the body itself sets no rule on them.
 _BATCH_RULES = {
@@ -71,10 +80,14 @@ def _checked_batch(body: bytes, limits: Limits) -> _Batch:
     """Parse and check a whole batch; CPU-bound for thousands of names, so run in a thread."""
     data = parse_body(body, BatchRequest)
     parameters = check_parameters(data.threshold, data.limit, limits)
-    triples = [(q.id, q.name, q.country) for q in data.queries]
+    queries = [(q.id, q.name, q.country, _asked(q.identifiers)) for q in data.queries]
     return _Batch(
-        [q.id for q in data.queries], check_batch(triples, parameters, limits), parameters
+        [q.id for q in data.queries], check_batch(queries, parameters, limits), parameters
     )
+
+
+def _asked(identifiers: Sequence[IdentifierIn] | None) -> list[Asked]:
+    return [(i.type, i.value) for i in identifiers or ()]
 
 
 def _batch_records(
@@ -113,8 +126,9 @@ class ScreenController(Controller):
         operation_id="screen",
         operation_class=documented_body(ScreenRequest, _QUERY_RULES),
         summary="Screen one name",
-        description="Matches of one company name against the watchlist, highest score first, "
-        "each with an explanation of the score.",
+        description="Matches of one company name, its identifiers, or both, against the "
+        "watchlist, highest score first, each with an explanation of the score. An entity "
+        "that lists one of the identifiers comes first at 1.0 whatever the name.",
         status_code=200,
         responses={
             200: ResponseSpec(ScreenResponse, description="The matches, possibly none."),
@@ -125,11 +139,13 @@ class ScreenController(Controller):
         runtime = runtime_of(request.app.state)
         data = parse_body(await read_body(request, runtime.settings.max_body_bytes), ScreenRequest)
         parameters = check_parameters(data.threshold, data.limit, runtime.limits)
-        query = check_query(data.name, data.country, parameters, runtime.limits)
+        query = check_query(
+            data.name, data.country, parameters, runtime.limits, _asked(data.identifiers)
+        )
         screener = runtime.holder.current()
         result = await runtime.screening.screen_one(screener, query)
         annotate(matches=result.matches, cached=result.cached)
-        annotate_queries([query.name], log_queries=runtime.settings.log_queries)
+        annotate_queries([query.name or ""], log_queries=runtime.settings.log_queries)
         now = time.time()
         sid = new_screening_id() if runtime.auditing else None
         body = render_screen(query, result, screener.version, iso_utc(now), sid)
@@ -174,7 +190,9 @@ class ScreenController(Controller):
         results = [next(screened) if isinstance(q, ScreenQuery) else None for q in batch.queries]
         found = [r for r in results if r is not None]
         annotate(matches=sum(r.matches for r in found), cached=sum(r.cached for r in found))
-        annotate_queries([q.name for q in batch.queries], log_queries=runtime.settings.log_queries)
+        annotate_queries(
+            [q.name or "" for q in batch.queries], log_queries=runtime.settings.log_queries
+        )
         now = time.time()
         # Ascending in the order of the queries, as the audit export lists them.
         sids: list[str | None] = (

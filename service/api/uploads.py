@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 
 from service.api.body import parse_body, read_body
 from service.api.job_schemas import JobOptions, JobRowsRequest
+from service.api.schemas import IdentifierIn
 from service.batch.tables import TableFormat
 from service.errors import BadRequest, BodyTooLarge, InvalidInput, UnsupportedMediaType
 
@@ -170,6 +172,13 @@ def _options(fields: dict[str, str]) -> JobOptions:
         ) from None
 
 
+def _cell(identifiers: Sequence[IdentifierIn] | None) -> str | None:
+    """A row's identifiers as the one cell `tables` reads them from (`unp:100230519; 7707...`)."""
+    if not identifiers:
+        return None
+    return "; ".join(f"{i.type}:{i.value}" if i.type else i.value for i in identifiers)
+
+
 async def _read_rows(request: Request[Any, Any, Any], max_bytes: int, path: Path) -> Submission:
     """A JSON body, written as JSON Lines with fixed keys for `tables` to read like a file."""
     body = await read_body(request, max_bytes)
@@ -180,9 +189,14 @@ async def _read_rows(request: Request[Any, Any, Any], max_bytes: int, path: Path
 def _written_rows(body: bytes, path: Path) -> Submission:
     data = parse_body(body, JobRowsRequest)
     if data.rows is not None:
-        rows = [{"name": r.name, "country": r.country, "id": r.id} for r in data.rows]
+        rows = [
+            {"name": r.name, "country": r.country, "id": r.id, "identifiers": _cell(r.identifiers)}
+            for r in data.rows
+        ]
     else:
-        rows = [{"name": n, "country": None, "id": None} for n in data.names or []]
+        rows = [
+            {"name": n, "country": None, "id": None, "identifiers": None} for n in data.names or []
+        ]
     with path.open("w", encoding="utf-8") as file:
         for row in rows:
             file.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -191,6 +205,7 @@ def _written_rows(body: bytes, path: Path) -> Submission:
         name_column="name",
         country_column="country",
         id_column="id",
+        identifier_column="identifiers",
         threshold=data.threshold,
         limit=data.limit,
         only_hits=data.only_hits,

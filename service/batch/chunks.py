@@ -18,12 +18,20 @@ from service.batch.tables import InputRow
 COMPRESSION_LEVEL = 1
 
 _Text = str | None
-_INPUT = TypeAdapter(list[tuple[int, _Text, _Text, _Text, _Text]])
-# A row's warnings came after its error later: chunks stored before (a job running while the
+# A row's identifiers came after its error later: chunks stored before (a job queued while the
 # service was upgraded) have none.
+_INPUT = TypeAdapter(
+    list[
+        tuple[int, _Text, _Text, _Text, _Text, list[tuple[_Text, str]]]
+        | tuple[int, _Text, _Text, _Text, _Text]
+    ]
+)
+# A row's warnings came after its error later, and its identifiers after them: chunks stored
+# before (a job running while the service was upgraded) have none.
 _OUTPUT = TypeAdapter(
     list[
-        tuple[int, _Text, _Text, _Text, str, str, _Text, _Text]
+        tuple[int, _Text, _Text, _Text, str, str, _Text, _Text, _Text]
+        | tuple[int, _Text, _Text, _Text, str, str, _Text, _Text]
         | tuple[int, _Text, _Text, _Text, str, str, _Text]
     ]
 )
@@ -36,13 +44,22 @@ def _packed(data: object) -> bytes:
 
 
 def pack_input(rows: Sequence[InputRow]) -> bytes:
-    return _packed([[r.number, r.name, r.country, r.supplier_id, r.error] for r in rows])
+    return _packed(
+        [[r.number, r.name, r.country, r.supplier_id, r.error, r.identifiers] for r in rows]
+    )
 
 
 def unpack_input(payload: bytes) -> list[InputRow]:
     return [
-        InputRow(number=number, name=name, country=country, supplier_id=supplier_id, error=error)
-        for number, name, country, supplier_id, error in _INPUT.validate_json(
+        InputRow(
+            number=number,
+            name=name,
+            country=country,
+            supplier_id=supplier_id,
+            error=error,
+            identifiers=tuple(rest[0]) if rest else (),
+        )
+        for number, name, country, supplier_id, error, *rest in _INPUT.validate_json(
             zlib.decompress(payload)
         )
     ]
@@ -57,7 +74,7 @@ def pack_output(rows: Sequence[ResultRow]) -> bytes:
 def _output_fields(r: ResultRow) -> list[object]:
     return [
         r.number, r.supplier_id, r.name, r.country, r.status, r.matches.decode(), r.error,
-        r.warnings,
+        r.warnings, r.identifiers,
     ]  # fmt: skip
 
 
@@ -76,6 +93,7 @@ def unpack_output(payload: bytes) -> list[ResultRow]:
                 matches=_NO_MATCHES if matches == "[]" else matches.encode(),
                 error=error,
                 warnings=rest[0] if rest else None,
+                identifiers=rest[1] if len(rest) > 1 else None,
             )
         )
     return rows

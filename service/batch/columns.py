@@ -1,6 +1,7 @@
-"""Which columns of a supplier table hold the name, the country and the supplier id: by the
-header's words (English, Russian, Belarusian, Ukrainian, German, Polish), else by content; and
-whether the first row is a header at all. Pure functions over a sample of rows; no I/O.
+"""Which columns of a supplier table hold the name, the country, the supplier id and the
+registration or tax numbers (`numbers`): by the header's words (English, Russian, Belarusian,
+Ukrainian, German, Polish), else by content; and whether the first row is a header at all. Pure
+functions over a sample of rows; no I/O.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from service.batch.country import country_code
+from service.batch.numbers import header_scheme, holds_identifiers
 from service.errors import BadUpload
 
 _WORD_RE = re.compile(r"[^\W_]+|№")
@@ -77,6 +79,8 @@ class Columns:
     name: int
     country: int | None
     id: int | None
+    #: Columns of registration or tax numbers (one may be the supplier id column too).
+    identifiers: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,8 @@ class Requested:
     name: str | None = None
     country: str | None = None
     id: str | None = None
+    #: The one column of registration or tax numbers (none detected then).
+    identifier: str | None = None
 
 
 def words(cell: str) -> list[str]:
@@ -142,6 +148,7 @@ def _header_word(word: str) -> bool:
         or word in _HEADER_FILLERS
         or word in _ID_WORDS
         or _starts(word, (*_NAME_STEMS, *_COUNTRY_STEMS, *_ID_STEMS, *_TAX_STEMS))
+        or header_scheme(word) is not None
     )
 
 
@@ -175,7 +182,26 @@ def find_columns(
     supplier_id = chosen[Role.ID]
     if supplier_id is None and not header:
         supplier_id = _by_content(labels, sample, taken, _is_code)
-    return Columns(tuple(labels), header, name, country, supplier_id)
+    identifiers = _identifier_columns(labels, header, sample, requested, {name, country})
+    return Columns(tuple(labels), header, name, country, supplier_id, identifiers)
+
+
+def _identifier_columns(
+    labels: Sequence[str],
+    header: bool,
+    sample: Sequence[Sequence[str]],
+    requested: Requested,
+    taken: set[int | None],
+) -> tuple[int, ...]:
+    """The requested column of numbers; else every column whose header names a scheme; else
+    every column whose values mostly pass a scheme's check digits."""
+    if requested.identifier is not None:
+        return (_resolve(requested.identifier, labels),)
+    free = [p for p in range(len(labels)) if p not in taken]
+    named = [p for p in free if header and header_scheme(labels[p]) is not None]
+    if named:
+        return tuple(named)
+    return tuple(p for p in free if holds_identifiers(_values(sample, p)))
 
 
 def _resolve(spec: str, labels: Sequence[str]) -> int:

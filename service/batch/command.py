@@ -70,6 +70,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         table.add_argument(
             f"--{role}-column", metavar="COLUMN", help=f"the {role} column: header text or position"
         )
+    table.add_argument(
+        "--identifier-column",
+        metavar="COLUMN",
+        help="the column of registration or tax numbers (UNP, INN, OGRN...): header text or "
+        "position (default: every column whose header names a scheme, else whose values pass a "
+        "scheme's check digits)",
+    )
     screening = parser.add_argument_group("screening and results")
     screening.add_argument("--threshold", type=float, help="lowest score reported, 0 to 1")
     screening.add_argument("--limit", type=int, help="most matches per row")
@@ -167,6 +174,7 @@ def describe(path: Path, info: TableInfo) -> str:
     roles = [f"name column {info.name_column!r}"]
     roles += [f"country column {info.country_column!r}"] if info.country_column else []
     roles += [f"id column {info.id_column!r}"] if info.id_column else []
+    roles += [f"identifier column {label!r}" for label in info.identifier_columns]
     return f"{path.name}: {', '.join(how)}; {', '.join(roles)}"
 
 
@@ -179,6 +187,7 @@ def _inspect(args: argparse.Namespace, bounds: ReadBounds) -> TableInfo:
         name_column=args.name_column,
         country_column=args.country_column,
         id_column=args.id_column,
+        identifier_column=args.identifier_column,
     )
     try:
         return inspect_file(args.input, options, bounds=bounds)

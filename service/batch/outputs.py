@@ -22,7 +22,7 @@ from service.spreadsheets import inert
 COLUMNS = (
     "row", "supplier_id", "name", "country", "status", "best_entity_id", "best_name",
     "best_score", "best_matched_alias", "match_count", "explanation", "matches", "error",
-    "warnings",
+    "warnings", "identifiers",
 )  # fmt: skip
 NO_MATCHES = b"[]"
 #: Word pairs shown in an explanation; the JSON of the matches has them all.
@@ -44,8 +44,12 @@ class ResultRow:
     status: str  # "hit" | "clear" | "error"
     matches: bytes  # the JSON array of matches as the API returns them, b"[]" if none
     error: str | None
-    #: What was removed from the name before it was screened (control or invisible characters).
+    #: What was removed from the name before it was screened (control or invisible characters),
+    #: and the row's numbers that were not valid identifiers (not used).
     warnings: str | None = None
+    #: The identifiers screened: the row's registration or tax numbers, normalised, and those
+    #: written in its name (`UNP 100230519; INN 7707083893 (in the name)`).
+    identifiers: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ def result_cells(row: ResultRow) -> list[Any]:
             best = [top["entity_id"], top["name"], top["score"], top["matched_alias"],
                     len(matches), explain(top)]  # fmt: skip
     return [row.number, row.supplier_id, row.name, row.country, row.status, *best,
-            row.matches.decode(), row.error, row.warnings]  # fmt: skip
+            row.matches.decode(), row.error, row.warnings, row.identifiers]  # fmt: skip
 
 
 def explain(match: dict[str, Any]) -> str:
@@ -117,6 +121,10 @@ def explain(match: dict[str, Any]) -> str:
         words += ", ..."
     parts = [f"{match['score']:.2f} on {match['matched_alias']!r} ({match['alias_kind']}): "
              f"{words or 'no word pairs'}"]  # fmt: skip
+    if e.get("identifier"):
+        listed = e["identifier"]
+        source = f" ({listed['source']})" if listed.get("source") else ""
+        parts.append(f"identifier {listed['type'].upper()} {listed['value']}{source}")
     if e.get("query_part"):
         parts.append(f"in the part {e['query_part']!r}")
     if e["unmatched_query_tokens"]:
@@ -153,7 +161,7 @@ def jsonl_line(row: ResultRow) -> bytes:
     keeps of a job row."""
     fields = {"row": row.number, "supplier_id": row.supplier_id, "name": row.name,
               "country": row.country, "status": row.status, "error": row.error,
-              "warnings": row.warnings}  # fmt: skip
+              "warnings": row.warnings, "identifiers": row.identifiers}  # fmt: skip
     # The matches are already JSON: spliced in, not parsed and written again.
     head = json.dumps(fields, ensure_ascii=False)[:-1].encode()
     return head + b', "matches": ' + row.matches + b"}"

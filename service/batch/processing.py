@@ -20,6 +20,7 @@ from service.batch.status import ChunkCounts
 from service.batch.tables import InputRow, TableInfo, read_rows
 from service.errors import InvalidInput
 from service.queries import Limits, Parameters, ScreenQuery, check_query, notices_text
+from service.query_identifiers import identifiers_text
 from service.results import Result, ScreeningService
 from service.screening import Screener
 from service.state import ScreenerHolder
@@ -56,7 +57,9 @@ def _checked(
             per_row.append(row.error)
             continue
         try:
-            query = check_query(row.name or "", row.country, parameters, limits)
+            query = check_query(
+                row.name, row.country, parameters, limits, row.identifiers, lenient=True
+            )
         except InvalidInput as exc:
             per_row.append(exc.message)
             continue
@@ -71,18 +74,19 @@ def _result_rows(
     out: list[ResultRow] = []
     found = iter(results)
     hits = errors = cached = 0
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str | None, str]] = set()
     for row, checked in zip(rows, per_row, strict=True):
-        warnings = None
+        warnings = identifiers = None
         if isinstance(checked, str):
             errors += 1
             status, matches, error = ERROR, _NO_MATCHES, checked
         else:
             warnings = notices_text(checked.notices)
+            identifiers = identifiers_text(checked.identifiers)
             result = next(found)
             # A repeat within the chunk is matched once, the first time: the others are as
             # good as cached.
-            key = (checked.screened, checked.country)
+            key = (checked.screened, checked.country, checked.identifier_key)
             cached += result.cached or key in seen
             seen.add(key)
             status, matches, error = (HIT if result.matches else CLEAR), result.payload, None
@@ -97,6 +101,7 @@ def _result_rows(
                 matches=matches,
                 error=error,
                 warnings=warnings,
+                identifiers=identifiers,
             )
         )
     return out, ChunkCounts(rows=len(rows), hits=hits, errors=errors, cache_hits=cached)

@@ -1,6 +1,7 @@
 """Screening the rows of a supplier file in this process, in input order, with a memo: a name
-seen before (as written, or with only control or invisible characters removed) costs a
-dictionary lookup, not a query. Rows that cannot be screened come out with status "error".
+seen before with the same country and numbers (as written, or with only control or invisible
+characters removed) costs a dictionary lookup, not a query. Rows that cannot be screened come
+out with status "error".
 
 Used by `screen-file`; jobs screen through the result cache instead (`processing`). No I/O.
 """
@@ -13,7 +14,9 @@ from typing import Generic, TypeVar
 from service.batch.outputs import NO_MATCHES, ResultRow
 from service.batch.tables import InputRow
 from service.errors import InvalidInput
+from service.evidence import QueryIdentifier
 from service.queries import Limits, Parameters, check_query, notices_text
+from service.query_identifiers import Asked, identifiers_text
 from service.results import render_matches
 from service.screening import Screener
 
@@ -27,8 +30,10 @@ MEMO_GENERATION = 100_000
 
 #: What screening a name gave: status, the JSON of its matches, the problem if it failed.
 Outcome = tuple[str, bytes, str | None]
-#: An outcome and the warnings of the name it is for.
-Checked = tuple[str, bytes, str | None, str | None]
+#: An outcome, the warnings of the name it is for, and the identifiers screened (as text).
+Checked = tuple[str, bytes, str | None, str | None, str | None]
+#: What a row asks: its name, its country and its numbers.
+_Asked = tuple[str | None, str | None, tuple[Asked, ...]]
 _CLEAR: Outcome = (CLEAR, NO_MATCHES, None)
 K = TypeVar("K")
 V = TypeVar("V")
@@ -74,33 +79,42 @@ class _Screening:
             batch_min_threshold=0.0,
             batch_max_matches=limit,
         )
-        self.by_text: _Memo[tuple[str, str | None], Checked] = _Memo(MEMO_GENERATION)
-        self.by_form: _Memo[tuple[str, str | None], Outcome] = _Memo(MEMO_GENERATION)
+        self.by_text: _Memo[_Asked, Checked] = _Memo(MEMO_GENERATION)
+        self.by_form: _Memo[tuple[str, str | None, str], Outcome] = _Memo(MEMO_GENERATION)
 
-    def outcome(self, name: str, country: str | None) -> tuple[Outcome, str | None]:
-        """The row's outcome, and what was removed from its name (its warnings)."""
-        key = (name, country)
+    def outcome(self, row: InputRow) -> Checked:
+        """The row's outcome, what was removed from its name or left out of its numbers (its
+        warnings) and the identifiers screened."""
+        key = (row.name, row.country, row.identifiers)
         found = self.by_text.get(key)
         if found is None:
-            found = self._checked(name, country)
+            found = self._checked(*key)
             self.by_text.put(key, found)
-        return found[:3], found[3]
+        return found
 
-    def _checked(self, name: str, country: str | None) -> Checked:
+    def _checked(
+        self, name: str | None, country: str | None, identifiers: tuple[Asked, ...]
+    ) -> Checked:
         try:
-            query = check_query(name, country, self.parameters, self.limits)
+            query = check_query(
+                name, country, self.parameters, self.limits, identifiers, lenient=True
+            )
         except InvalidInput as exc:
-            return ERROR, NO_MATCHES, exc.message, None
-        key = (query.screened, query.country)
+            return ERROR, NO_MATCHES, exc.message, None, None
+        key = (query.screened, query.country, query.identifier_key)
         found = self.by_form.get(key)
         if found is None:
-            found = self._screened(query.screened, query.country)
+            found = self._screened(query.screened, query.country, query.identifiers)
             self.by_form.put(key, found)
-        return (*found, notices_text(query.notices))
+        return (*found, notices_text(query.notices), identifiers_text(query.identifiers))
 
-    def _screened(self, name: str, country: str | None) -> Outcome:
+    def _screened(
+        self, name: str, country: str | None, identifiers: tuple[QueryIdentifier, ...]
+    ) -> Outcome:
         p = self.parameters
-        matches = self.screener.screen(name, country=country, threshold=p.threshold, limit=p.limit)
+        matches = self.screener.weigh(
+            name, identifiers, country=country, threshold=p.threshold, limit=p.limit
+        )
         if not matches:
             return _CLEAR
         return HIT, render_matches(self.screener, matches), None
@@ -116,18 +130,18 @@ def screen_rows(
     max_name_length: int = DEFAULT_MAX_NAME_LENGTH,
 ) -> Iterator[ResultRow]:
     """A result per row, in input order (with `only_hits`, hits and errors only). A repeated
-    name, or one with the same normalised form and country, is screened once."""
+    name, or one with the same normalised form, country and numbers, is screened once."""
     screening = _Screening(screener, threshold, limit, max_name_length)
     for row in rows:
-        outcome: Outcome
-        warnings = None
-        if row.error is not None or row.name is None:
-            outcome = (ERROR, NO_MATCHES, row.error or "name is empty")
+        checked: Checked
+        if row.error is not None or (row.name is None and not row.identifiers):
+            checked = (ERROR, NO_MATCHES, row.error or "name is empty", None, None)
         else:
-            outcome, warnings = screening.outcome(row.name, row.country)
-        status, matches, error = outcome
+            checked = screening.outcome(row)
+        status, matches, error, warnings, identifiers = checked
         if only_hits and status == CLEAR:
             continue
         yield ResultRow(
-            row.number, row.supplier_id, row.name, row.country, status, matches, error, warnings
-        )
+            row.number, row.supplier_id, row.name, row.country, status, matches, error, warnings,
+            identifiers,
+        )  # fmt: skip

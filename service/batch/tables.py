@@ -1,5 +1,6 @@
 """Reading a supplier file as rows to screen: what the file is (format, encoding, delimiter,
-header, which columns hold the name, country and supplier id) from its first bytes, then every
+header, which columns hold the name, country, supplier id and registration or tax numbers) from
+its first bytes, then every
 row, streamed in constant memory within the bounds of `bounds`. A bad file raises `BadUpload`
 (`UploadTooLarge` past a bound); a bad row carries its error.
 
@@ -24,7 +25,9 @@ from typing import BinaryIO
 from service.batch import cells, columns, dialect, spreadsheet
 from service.batch.bounds import LABEL_CHARS, ReadBounds
 from service.batch.country import country_code
+from service.batch.numbers import cell_identifiers, header_scheme
 from service.errors import BadUpload, UploadTooLarge
+from service.watchlist.identifiers import Scheme
 
 #: Bytes of a file enough to tell what it is (the format, encoding; a JSON array's columns).
 HEAD_BYTES = 1 << 20
@@ -66,6 +69,8 @@ class TableOptions:
     name_column: str | None = None  # header text or 1-based position as text; None = detected
     country_column: str | None = None
     id_column: str | None = None
+    #: The column of registration or tax numbers; None = detected (any number of them).
+    identifier_column: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,9 @@ class TableInfo:
     id_column: str | None
     sheet: str | None = None  # XLSX: the sheet read
     header: bool = True  # whether the first row is a header (else it is screened too)
+    #: Columns of registration or tax numbers, each read as the scheme its header names (or
+    #: recognised value by value).
+    identifier_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +101,8 @@ class InputRow:
     #: The row could not be read from the file (too long, a quote never closed, a JSON line
     #: that is not JSON): its `error` says why, and nothing of it is screened.
     unread: bool = False
+    #: The registration or tax numbers of the row's identifier columns: (type or None, value).
+    identifiers: tuple[tuple[str | None, str], ...] = ()
 
 
 def inspect_file(
@@ -165,6 +175,10 @@ def read_rows(
         None if label is None else _position(info, label)
         for label in (info.country_column, info.id_column)
     ]
+    numbers = [
+        (_position(info, label), header_scheme(label) if info.header else None)
+        for label in info.identifier_columns
+    ]
     xlsx = info.format is TableFormat.XLSX
     with path.open("rb", buffering=0) as raw:
         reader = cells.ProgressReader(raw, path.stat().st_size, None if xlsx else progress)
@@ -174,7 +188,9 @@ def read_rows(
             if xlsx
             else cells.text_records(stream, info, bounds)
         )
-        yield from _input_rows(records, positions, info.encoding or "utf-8", bounds.max_rows)
+        yield from _input_rows(
+            records, positions, numbers, info.encoding or "utf-8", bounds.max_rows
+        )
 
 
 def _position(info: TableInfo, label: str) -> int:
@@ -253,11 +269,14 @@ def _table_info(
         id_column=label(found.id),
         sheet=sheet,
         header=found.header,
+        identifier_columns=tuple(found.labels[p] for p in found.identifiers),
     )
 
 
 def _requested(options: TableOptions) -> columns.Requested:
-    return columns.Requested(options.name_column, options.country_column, options.id_column)
+    return columns.Requested(
+        options.name_column, options.country_column, options.id_column, options.identifier_column
+    )
 
 
 def _labels(first: Sequence[str], width: int) -> list[str]:
@@ -275,13 +294,14 @@ def _labels(first: Sequence[str], width: int) -> list[str]:
 def _input_rows(
     records: Iterator[cells.Record],
     positions: Sequence[int | None],
+    numbers: Sequence[tuple[int, Scheme | None]],
     encoding: str,
     max_rows: int,
 ) -> Iterator[InputRow]:
     """Rows to screen from records: blank records are numbered but not given; a row with no
-    name, or with bytes that are not `encoding` in its name, carries an error; the country is
-    an ISO code (None when the cell names no country known: screened without one). Past
-    `max_rows` records, `UploadTooLarge`."""
+    name and no number, or with bytes that are not `encoding` in its name, carries an error;
+    the country is an ISO code (None when the cell names no country known: screened without
+    one). Past `max_rows` records, `UploadTooLarge`."""
     name_at, country_at, id_at = positions
     assert name_at is not None
     for number, (values, problem) in enumerate(records, start=1):
@@ -294,8 +314,13 @@ def _input_rows(
         name = values[name_at].strip() if name_at < len(values) else ""
         country = country_code(_cell(values, country_at))
         supplier_id = _cell(values, id_at)
+        identifiers = tuple(
+            found
+            for at, scheme in numbers
+            for found in cell_identifiers(scheme, _cell(values, at) or "")
+        )
         error = problem
-        if not name:
+        if not name and not identifiers:
             if problem is None and not any(value.strip() for value in values):
                 continue
             error = error or "name is empty"
@@ -303,7 +328,7 @@ def _input_rows(
             name = _SURROGATES.sub("\ufffd", name)
             error = f"undecodable bytes in the name: the file is not all {encoding}"
         unread = problem is not None
-        yield InputRow(number, name or None, country, supplier_id, error, unread)
+        yield InputRow(number, name or None, country, supplier_id, error, unread, identifiers)
 
 
 def _cell(values: Sequence[str], position: int | None) -> str | None:

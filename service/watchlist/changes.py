@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from service.watchlist.model import Entity
 
-#: Fields compared besides the names; a difference in any is reported by field name.
-_COMPARED = ("schema_", "country", "addresses", "listings", "defence", "notes")
+#: Fields compared besides the names; a difference in any is reported by field name
+#: (identifiers too: an entity's numbers make hits and conflicts in screening).
+_COMPARED = ("schema_", "country", "addresses", "identifiers", "listings", "defence", "notes")
 
 
 @dataclass(frozen=True, slots=True)

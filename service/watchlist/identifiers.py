@@ -9,7 +9,7 @@ only in its normal form and, where the scheme has check digits, when they hold.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -52,6 +52,9 @@ class Found:
 
     scheme: Scheme
     value: str
+    #: Written after its label (`УНП 100230519`), not recognised by its length and check
+    #: digits alone; not part of what the identifier is (equality, hashing).
+    labelled: bool = field(default=False, compare=False)
 
 
 def scheme_of(name: str) -> Scheme | None:
@@ -69,6 +72,23 @@ def normalize(scheme: Scheme, value: str) -> str:
     return text.upper()
 
 
+#: The schemes an untyped value is read as, in this order: those with a known shape.
+RECOGNISED = (Scheme.UNP, Scheme.INN, Scheme.OGRN, Scheme.OKPO, Scheme.EDRPOU, Scheme.LEI)
+
+
+def readings(value: str) -> list[Found]:
+    """An identifier given without its scheme, read as each scheme of `RECOGNISED` whose shape
+    and check digits it has (in normal form); none when it has no such reading. More than one
+    reading is common: an 8-digit OKPO code and an EDRPOU share their check digit, a 10-digit
+    number may be an INN and an OKPO code."""
+    found: dict[Found, None] = {}
+    for scheme in RECOGNISED:
+        normal = normalize(scheme, value)
+        if valid(scheme, normal):
+            found.setdefault(Found(scheme, normal), None)
+    return list(found)
+
+
 def valid(scheme: Scheme, value: str) -> bool:
     """Whether a value in normal form has the scheme's shape and check digits (schemes without
     a known shape: any value of letters and digits)."""
@@ -84,6 +104,23 @@ def valid(scheme: Scheme, value: str) -> bool:
     if not (value.isdigit() and value.isascii()):
         return False
     return _CHECKS[scheme](value)
+
+
+def problem(scheme: Scheme, value: str) -> str | None:
+    """Why a value in normal form is not `valid` for the scheme, in words; None if it is."""
+    if valid(scheme, value):
+        return None
+    lengths = _LENGTHS.get(scheme)
+    if lengths is None:
+        return "only letters and digits (and separators between them) make a number"
+    if len(value) not in lengths:
+        wanted = " or ".join(map(str, lengths))
+        return f"it has {len(value)} characters; {scheme.value.upper()} numbers have {wanted}"
+    if scheme is Scheme.LEI:
+        return "its check digits do not hold"
+    if not (value.isdigit() and value.isascii()):
+        return "it is not all digits"
+    return "its check digit does not hold"
 
 
 def _unp(value: str) -> bool:
@@ -184,7 +221,7 @@ def find_identifiers(text: str) -> list[Found]:
             continue
         value = normalize(scheme, match["value"])
         if valid(scheme, value):
-            found.setdefault(Found(scheme, value), None)
+            found.setdefault(Found(scheme, value, labelled=True), None)
             spans.append(match.span())
     for match in _NUMBER_RE.finditer(text):
         if any(start <= match.start() < end for start, end in spans):

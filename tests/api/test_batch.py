@@ -139,7 +139,7 @@ def test_a_query_that_cannot_be_screened_has_its_own_error(client: TestClient[Li
         ({"queries": []}, 422, "batch_empty"),
         ({"queries": [{"id": "a", "name": "MAZ"}], "threshold": 2}, 422, "threshold_out_of_range"),
         ({"queries": [{"id": "a", "name": "MAZ"}], "limit": 0}, 422, "limit_out_of_range"),
-        ({"queries": [{"id": "a"}]}, 422, "invalid_body"),
+        ({"queries": [{"id": "a", "identifiers": [{"value": 5}]}]}, 422, "invalid_body"),
         ({"queries": [{"name": "MAZ"}]}, 422, "invalid_body"),
         ({"queries": [{"id": "", "name": "MAZ"}]}, 422, "invalid_body"),
         ({"queries": [{"id": 1, "name": "MAZ"}]}, 422, "invalid_body"),

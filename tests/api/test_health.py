@@ -123,10 +123,14 @@ def test_openapi_document_and_page(client: TestClient[Litestar]) -> None:
     assert screen["summary"]
     assert {"200", "400", "413", "415", "422"} <= set(screen["responses"])
     request = screen["requestBody"]["content"]["application/json"]["schema"]
-    assert request["required"] == ["name"]
-    assert request["properties"]["name"]["examples"] == ["ОАО «БЕЛАЗ»"]
+    # A name, identifiers, or both: neither is required by itself.
+    assert "required" not in request
+    assert request["properties"]["name"]["examples"] == ["ОАО «Пеленг»"]
+    assert request["properties"]["identifiers"]["examples"] == [
+        [{"type": "unp", "value": "100230519"}]
+    ]
     batch = operations["screenBatch"]["requestBody"]["content"]["application/json"]["schema"]
     query = batch["properties"]["queries"]["items"]
-    assert set(query["properties"]) == {"id", "name", "country"}
+    assert set(query["properties"]) == {"id", "name", "country", "identifiers"}
     assert "$ref" not in json.dumps(batch)
     assert "MatchOut" in document["components"]["schemas"]

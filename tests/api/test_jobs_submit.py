@@ -38,7 +38,7 @@ def test_multipart_upload_with_options(jobs_client: Client) -> None:
     assert job["table"] == {
         "format": "csv", "encoding": "utf-8", "delimiter": ";", "sheet": None, "header": True,
         "columns": ["Vendor no.", "Supplier name", "Country"], "name_column": "Supplier name",
-        "country_column": "Country", "id_column": "Vendor no.",
+        "country_column": "Country", "id_column": "Vendor no.", "identifier_columns": [],
     }  # fmt: skip
     assert (job["threshold"], job["limit"], job["only_hits"]) == (0.8, 2, False)
     assert job["results"] == f"/v1/jobs/{job['id']}/results"

@@ -14,6 +14,8 @@ def test_page_is_served_self_contained(client: TestClient[Litestar]) -> None:
     assert "<form" in html
     assert 'fetch("/v1/screen"' in html
     assert "explanation" in html.lower()
+    # A registration or tax number may be screened with the name, or alone.
+    assert 'id="identifier"' in html and "body.identifiers" in html
     # No build step and no CDN: nothing is loaded from elsewhere.
     assert "<script src" not in html
     assert "https://" not in html

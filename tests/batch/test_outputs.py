@@ -81,7 +81,7 @@ def test_json_lines(rows: list[ResultRow]) -> None:
     assert lines[0]["matches"][0]["explanation"]["matched_tokens"]
     assert lines[2] == {"row": 3, "supplier_id": "=1+2", "name": None, "country": "BY",
                         "status": "error", "error": "name is empty", "warnings": None,
-                        "matches": []}  # fmt: skip
+                        "identifiers": None, "matches": []}  # fmt: skip
     assert lines[-1] == {"summary": {
         "rows": 4, "screened": 3, "hits": 1, "errors": 1, "watchlist_version": "0a27",
         "threshold": 0.75, "only_hits": False, "started_at": STARTED.isoformat(),

@@ -92,7 +92,11 @@ def test_the_enforced_limits_are_in_the_document(client: TestClient[Litestar]) -
     operations = _operations(_document(client))
     screen = operations[("POST", "/v1/screen")]["requestBody"]["content"]["application/json"]
     properties = screen["schema"]["properties"]
-    assert (properties["name"]["minLength"], properties["name"]["maxLength"]) == (1, 300)
+    name = _nullable(properties["name"])  # null or left out: a query by identifiers alone
+    assert (name["minLength"], name["maxLength"]) == (1, 300)
+    identifiers = _nullable(properties["identifiers"])
+    assert identifiers["maxItems"] == 20
+    assert identifiers["items"]["properties"]["value"]["maxLength"] == 64
     country = _nullable(properties["country"])
     assert (country["minLength"], country["maxLength"]) == (1, 100)  # a code or a name
     batch = operations[("POST", "/v1/screen/batch")]["requestBody"]["content"]
@@ -101,7 +105,7 @@ def test_the_enforced_limits_are_in_the_document(client: TestClient[Litestar]) -
     assert (queries["minItems"], queries["maxItems"]) == (1, 10_000)
     assert body["threshold"]["minimum"] == 0.5
     # A batch's names are checked one by one (each query its own error), not by the body.
-    assert "maxLength" not in queries["items"]["properties"]["name"]
+    assert "maxLength" not in _nullable(queries["items"]["properties"]["name"])
     audit = {p["name"]: p["schema"] for p in operations[("GET", "/v1/audit")]["parameters"]}
     assert set(audit["outcome"]["enum"]) == {"hit", "clear", "error", None}
     assert set(audit["kind"]["enum"]) == {"single", "batch", "job", "file", None}

@@ -49,3 +49,12 @@ def test_identical_lists_have_no_changes() -> None:
     same = [entity("a", "Peleng")]
     changes = compare(same, same)
     assert (changes.added, changes.removed, changes.changed) == ((), (), ())
+
+
+def test_a_new_identifier_is_a_change() -> None:
+    """An entity's numbers make hits and conflicts in screening: a list update that only adds
+    a UNP changes what the service answers, and says so."""
+    old = [entity("a", "Peleng")]
+    new = [entity("a", "Peleng", identifiers=[{"type": "unp", "value": "100230519"}])]
+    [change] = compare(old, new).changed
+    assert change.fields == ("identifiers",)
