@@ -15,7 +15,14 @@ from service.matching.normalize import Token, is_initials
 from service.matching.translations import stem
 from service.matching.translit import phonetic_key
 from service.matching.typos import max_edits
-from service.matching.vocabulary import COUNTRY_WORDS, FUNCTION, NOISE, distinctive_parts, generic
+from service.matching.vocabulary import (
+    COUNTRY_WORDS,
+    FUNCTION,
+    NOISE,
+    PLACES,
+    distinctive_parts,
+    generic,
+)
 
 #: Similarity of two spellings with one phonetic key (Grodno/Hrodna, Minskii/Minsky); from
 #: this many letters on (shorter words must be spelt alike in Latin: OAAO is not A).
@@ -68,6 +75,8 @@ GENERIC_ONLY = 0.5  # only generic words of a distinctive name matched
 WEAK_ALIAS = 0.9  # the list itself calls the alias weak
 #: The caller's country, or a country the query names, is none of the entity's.
 COUNTRY_MISMATCH = 0.7
+#: The name's place (a town) is missing from the query, which has an unknown word instead.
+OTHER_PLACE = 0.85
 #: A name that scores this much on its own is (nearly) the listed name: a country that does
 #: not fit costs it at most NEAR_EXACT_COUNTRY_MISMATCH and never takes it below the
 #: threshold (front companies abroad are what screening must catch); it is ranked lower and
@@ -359,6 +368,8 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
     penalties = _penalties(query, name, alias_sim)
     if _names_other_country(query, explained, countries):
         penalties["country_in_query"] = COUNTRY_MISMATCH
+    elif _other_place(index, query, name, alias_sim, explained):
+        penalties["other_place"] = OTHER_PLACE
     score = alias_coverage * (floor + (1.0 - floor) * query_coverage)
     for factor in penalties.values():
         score *= factor
@@ -401,6 +412,33 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
     # A weak alias of one distinctive word is weak evidence inside a longer name: "Sirius Star
     # Shipping" is most likely not the entity the list also calls "Sirius".
     return floor * SINGLE_WORD_FLOOR if name.kind == "weak" and len(distinctive) == 1 else floor
+
+
+_PLACE_STEMS = frozenset(stem(key) for key in PLACES)
+
+
+def _place(key: str) -> bool:
+    """A town or region of the vocabulary, in any inflected form (Гомельский, Minsk)."""
+    return key in PLACES or stem(key) in _PLACE_STEMS
+
+
+def _other_place(
+    index: NameIndex, query: Query, name: IndexedName, alias_sim: list[float], explained: list[bool]
+) -> bool:
+    """The name holds a place (Minsk Bearing Plant, Gomel Radio Plant) that the query does not,
+    and the query a word the watchlist does not know where the place would be (Srednevolzhsky
+    Bearing Plant): most likely the same kind of company elsewhere."""
+    if not any(s == 0.0 and _place(t.key) for t, s in zip(name.tokens, alias_sim, strict=True)):
+        return False
+    return any(
+        not e
+        and not t.number
+        and t.key not in index.weights
+        and t.key not in NOISE
+        and not generic(t.key)
+        and len(t.latin) > 2
+        for t, e in zip(query.tokens, explained, strict=True)
+    )
 
 
 def _names_other_country(query: Query, explained: list[bool], countries: tuple[str, ...]) -> bool:

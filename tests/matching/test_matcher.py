@@ -223,3 +223,18 @@ def test_one_word_names_do_not_match_on_a_generic_ending() -> None:
     for query in ["ЧУП «Агросервис»", "ЗАО «Дорсервис»", "OOO Agroservis"]:
         assert matcher.screen(query) == [], query
     assert [m.entity_id for m in matcher.screen("ООО «Гардсервс»")] == ["gard"]
+
+
+def test_the_same_kind_of_plant_in_another_town_is_lowered() -> None:
+    engine = Matcher(
+        [
+            ListedEntity(
+                "mpz", "Minsk Bearing Plant", (("Минский подшипниковый завод", "aka"),), ("BY",)
+            )
+        ]
+    )
+    listed = top(engine, "Minskiy Bearing Plant")
+    assert listed is not None and listed.score >= DEFAULT_THRESHOLD
+    elsewhere = top(engine, "Srednevolzhsky Bearing Plant", threshold=0.0)
+    assert elsewhere is None or elsewhere.score < DEFAULT_THRESHOLD
+    assert elsewhere is None or "other_place" in elsewhere.explanation.penalties
