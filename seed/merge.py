@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from seed.curated import CURATED, Curated
 from seed.records import Record
-from service.watchlist.model import Alias, Entity, Schema, Source
+from service.watchlist.model import Alias, Entity, Identifier, Schema, Source
 
 #: Record key prefixes, most trusted names first: the EU transcription keeps the printed
 #: mixed-case and Cyrillic forms; OFAC's legacy CSV is upper case.
@@ -79,6 +79,7 @@ def merge_entity(seed_id: str, records: list[Record]) -> Entity:
         ),
         addresses=tuple(dict.fromkeys(a for r in records for a in r.addresses)),
         listings=tuple(dict.fromkeys(li for r in records for li in r.listings)),
+        identifiers=_identifiers(records),
         defence=bool(evidence) if curated.defence is None else curated.defence,
         sources=_sources(records),
         notes=curated.notes,
@@ -100,6 +101,14 @@ def _names(records: list[Record], curated: Curated) -> list[Alias]:
     for alias in (*(n for r in records for n in r.names), *curated.extra_names):
         unique.setdefault(alias.name, alias)
     return list(unique.values())
+
+
+def _identifiers(records: list[Record]) -> tuple[Identifier, ...]:
+    """Each (scheme, number) once, with the first source by priority that gives it."""
+    unique: dict[tuple[str, str], Identifier] = {}
+    for identifier in (i for r in records for i in r.identifiers):
+        unique.setdefault((identifier.type, identifier.value), identifier)
+    return tuple(unique.values())
 
 
 def _sources(records: list[Record]) -> tuple[Source, ...]:

@@ -12,6 +12,9 @@ Keys: `eu/<CELEX of the act>/<annex>/<recordId or rowN>`, `jp/<entry>`,
 
 from __future__ import annotations
 
+from seed.merges import lists as _lists
+from seed.merges import ua as _ua
+
 _765 = "eu/32006R0765"
 _269 = "eu/32014R0269/I.ENTITIES"
 _833 = "eu/32014R0833/XLIV"
@@ -164,20 +167,33 @@ _OTHER = {
     "article/zki": "by-zki",
 }
 
+
+def _union(*tables: dict[str, str]) -> dict[str, str]:
+    """The tables as one; a record key in two of them is a mistake."""
+    union: dict[str, str] = {}
+    for table in tables:
+        twice = union.keys() & table.keys()
+        if twice:
+            raise ValueError(f"record keys in two merge tables: {sorted(twice)}")
+        union.update(table)
+    return union
+
+
 #: Record key -> seed entity id.
-MERGE: dict[str, str] = {
-    **_EU_765_IB, **_EU_765_V, **_EU_765_BANKS, **_EU_OTHER, **_JP, **_OFAC_SDN,
-    **_OFAC_CONS, **_OTHER,
-}  # fmt: skip
+MERGE: dict[str, str] = _union(
+    _EU_765_IB, _EU_765_V, _EU_765_BANKS, _EU_OTHER, _JP, _OFAC_SDN, _OFAC_CONS, _OTHER,
+    _ua.MERGE, _lists.MERGE,
+)  # fmt: skip
 
 #: Record key -> why the record is not in the seed (read by the build, listed in the README).
-EXCLUDED: dict[str, str] = {
+_EXCLUDED: dict[str, str] = {
     f"{_269}/100": "Russian plant (Odintsovo); the reason mentions Belarusian personnel only",
     f"{_269}/803": "Russian company (Moscow) representing Izovac in Russia, not Belarusian",
     f"{_833}/3": "Shanghai branch of Russia's VTB Bank, no link to Belarus",
     f"{_833}/7": "VTB Bank (Kazakhstan), no link to Belarus",
     f"{_833}/8": "Yelo Bank (Azerbaijan), no link to Belarus",
 }
+EXCLUDED: dict[str, str] = _union(_EXCLUDED, _ua.EXCLUDED, _lists.EXCLUDED)
 
 #: Names (compared case-insensitively) that the sources give for more than one seed entity;
 #: the build fails on any other. Each entity's notes say which other entity shares the name.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from service.watchlist.model import Address, Alias, Listing, Schema, Source
+from service.watchlist.model import Address, Alias, Identifier, Listing, Schema, Source
 
 #: The date of each file, as SOURCES.md gives it (the commit that last changed the file, which
 #: for these scraped or vendored copies is the date of capture). Keys are paths relative to the
@@ -54,6 +54,8 @@ class Record:
     addresses: tuple[Address, ...] = ()
     listings: tuple[Listing, ...] = ()
     sources: tuple[Source, ...] = ()
+    #: Register numbers the record gives (UNP, INN, OGRN, ...), each with the list that gives it.
+    identifiers: tuple[Identifier, ...] = ()
     #: Why this record says the party belongs to a military-industrial complex, if it does
     #: (e.g. "EU Annex V", "EU reason: military"). Empty when it says nothing of the kind.
     defence_evidence: tuple[str, ...] = ()

@@ -33,11 +33,13 @@ class Curated:
 
 def _entries() -> dict[str, Curated]:
     from seed.curated.industry import INDUSTRY
+    from seed.curated.lists import LISTS
     from seed.curated.state import STATE
     from seed.curated.trade import TRADE
+    from seed.curated.ua import UA
 
     entries: dict[str, Curated] = {}
-    for table in (INDUSTRY, STATE, TRADE):
+    for table in (INDUSTRY, STATE, TRADE, UA, LISTS):
         overlap = entries.keys() & table.keys()
         if overlap:
             raise ValueError(f"curated twice: {sorted(overlap)}")
