@@ -30,6 +30,9 @@ from service.matching.vocabulary import FUNCTION, generic
 
 #: Weight, on the 0..1 rarity scale, above which a generic word never counts (Minsk, zavod).
 GENERIC_WEIGHT = 0.1
+#: The share of a name's generic words' weight that a query naming all its distinctive words
+#: may leave out at no cost ("Belorusneft" for State Production Association "Belorusneft").
+GENERIC_LEFT_OUT = 0.5
 #: Words this short (letters) weigh no more than generic words: mostly initials.
 INITIALS_LEN = 2
 #: Weight of function words (of, the, named after).
@@ -219,6 +222,16 @@ class NameIndex:
         #: weight of each name's generic words: the most generic words can add to its coverage
         self.generic_totals = [
             sum(self.weights[t.key] for t in n.tokens if is_generic(t.key)) for n in self.names
+        ]
+        #: the least a name's coverage denominator can be: its total, less the share of its
+        #: generic words a query may leave out once it names all the distinctive ones
+        self.lean_totals = [
+            total - GENERIC_LEFT_OUT * generic
+            if any(not is_generic(t.key) for t in name.tokens)
+            else total
+            for total, generic, name in zip(
+                self.totals, self.generic_totals, self.names, strict=True
+            )
         ]
         self.typos = TypoIndex(self.postings.keys() | self.compounds.keys())
         #: per entity, the stems of its places' words (a query's "Orsha" or "Zhodino")

@@ -408,7 +408,7 @@ class Matcher:
         shares: dict[int, float] = {}
         candidates = []
         for name_id, found in evidence.items():
-            total = self.index.totals[name_id]
+            total = self.index.lean_totals[name_id]
             if total <= 0:
                 continue
             extra = min(generic_slack, self.index.generic_totals[name_id]) + common_slack

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA
 
-from service.matching.index import IndexedName, NameIndex, compound_spans
+from service.matching.index import (
+    GENERIC_LEFT_OUT,
+    IndexedName,
+    NameIndex,
+    compound_spans,
+    is_generic,
+)
 from service.matching.legal_forms import LegalForm
 from service.matching.normalize import Token, is_initials
 from service.matching.translations import stem
@@ -75,6 +81,9 @@ GENERIC_ONLY = 0.5  # only generic words of a distinctive name matched
 WEAK_ALIAS = 0.9  # the list itself calls the alias weak
 #: The caller's country, or a country the query names, is none of the entity's.
 COUNTRY_MISMATCH = 0.7
+#: A query leaves out a name's descriptors only when the name explains this much of it (not
+#: when it names another company beside the words it shares: "Oil and Gas Company Slavneft").
+LEFT_OUT_QUERY_COVERAGE = 0.75
 #: The name's place (a town) is missing from the query, which has an unknown word instead.
 OTHER_PLACE = 0.85
 #: A name that scores this much on its own is (nearly) the listed name: a country that does
@@ -353,16 +362,18 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
             alias_sim[i] = pair.similarity
         for i in pair.query:
             explained[i] = True
-    total = index.totals[name_id]
-    alias_coverage = (
-        sum(index.weights[t.key] * s for t, s in zip(name.tokens, alias_sim, strict=True)) / total
-        if total > 0
-        else 0.0
-    )
     query_total = sum(query.weights)
     query_coverage = (
         sum(w for w, e in zip(query.weights, explained, strict=True) if e) / query_total
         if query_total > 0
+        else 0.0
+    )
+    total = index.totals[name_id]
+    if query_coverage >= LEFT_OUT_QUERY_COVERAGE:
+        total -= _left_out(index, name, alias_sim)
+    alias_coverage = (
+        sum(index.weights[t.key] * s for t, s in zip(name.tokens, alias_sim, strict=True)) / total
+        if total > 0
         else 0.0
     )
     penalties = _penalties(query, name, alias_sim)
@@ -376,6 +387,22 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
     return NameScore(
         name_id, min(score, 1.0), alias_coverage, query_coverage, floor, penalties, tuple(pairs)
     )
+
+
+def _left_out(index: NameIndex, name: IndexedName, alias_sim: list[float]) -> float:
+    """What the name's unmatched generic words weigh less once every distinctive word of the
+    name is matched: the query gives the name without its descriptors (management company,
+    production association), which says nothing against it."""
+    left_out = 0.0
+    distinctive = False
+    for token, sim in zip(name.tokens, alias_sim, strict=True):
+        if not is_generic(token.key):
+            if sim == 0.0:
+                return 0.0
+            distinctive = True
+        elif sim == 0.0:
+            left_out += index.weights[token.key]
+    return GENERIC_LEFT_OUT * left_out if distinctive else 0.0
 
 
 def _locations(

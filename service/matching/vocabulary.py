@@ -74,6 +74,7 @@ neft khim gaz energo avto auto
 """
 _GENERIC_BEGINNINGS = """
 energo agro avto auto neft nefte gaz khim prom stroi stroy torg tekhno techno elektro electro
+belarus belorus byelorus
 """
 #: Letters a word keeps beside a generic part for the part to count as one.
 _MIN_REST = 2

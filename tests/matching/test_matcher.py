@@ -238,3 +238,43 @@ def test_the_same_kind_of_plant_in_another_town_is_lowered() -> None:
     elsewhere = top(engine, "Srednevolzhsky Bearing Plant", threshold=0.0)
     assert elsewhere is None or elsewhere.score < DEFAULT_THRESHOLD
     assert elsewhere is None or "other_place" in elsewhere.explanation.penalties
+
+
+def test_the_distinctive_word_alone_finds_a_long_official_name() -> None:
+    engine = Matcher(
+        [
+            ListedEntity(
+                "bkm",
+                "Open Joint Stock Company ‘Managing Company of Holding ‘Belkommunmash’’",
+                (("ОАО «Управляющая компания холдинга «Белкоммунмаш»", "aka"),),
+                ("BY",),
+            ),
+            ListedEntity(
+                "bn",
+                "State Production Association ‘Belorusneft’",
+                (("Дзяржаўнае вытворчае аб'яднанне ‘Беларуснафта’", "aka"),),
+                ("BY",),
+            ),
+            ListedEntity("nnk", "Novaia naftavaia kampania", (), ("BY",)),
+        ]
+    )
+    for query, expected in [
+        ("Belkommunmash", "bkm"),
+        ("Belkomunmash", "bkm"),
+        ("ВАТ «Білкомунмаш»", "bkm"),
+        ("Belorusneft", "bn"),
+        ("Білоруснафта", "bn"),
+    ]:
+        found = top(engine, query)
+        assert found is not None and found.entity_id == expected, query
+        assert found.score >= 0.8, query
+    # Another company beside the shared words leaves the name's descriptors in the count.
+    other = top(engine, "PJSC Oil and Gas Company “Slavneft”", threshold=0.0)
+    assert other is None or other.score < DEFAULT_THRESHOLD
+
+
+def test_a_shared_country_beginning_alone_is_no_typo() -> None:
+    engine = Matcher([ListedEntity("bk", "Belaruskali", (), ("BY",))])
+    other = top(engine, "Belaruskabel", threshold=0.0)
+    assert other is None or other.score < DEFAULT_THRESHOLD
+    assert top(engine, "Belaruskalii") is not None
