@@ -26,7 +26,7 @@ from service.matching.scripts import syllables
 from service.matching.translations import MEANINGS, stem
 from service.matching.translit import phonetic_key, to_latin
 from service.matching.typos import TypoIndex
-from service.matching.vocabulary import FUNCTION, generic
+from service.matching.vocabulary import FUNCTION, PLACES, generic
 
 #: Weight, on the 0..1 rarity scale, above which a generic word never counts (Minsk, zavod).
 GENERIC_WEIGHT = 0.1
@@ -98,6 +98,14 @@ class IndexedName:
         #: (start, end, key) of each run of two or three adjacent words, one of them
         #: distinctive, read as one word (Volat avto / Volatavto, Nord Tek Trans / Nordtektrans).
         self.compounds = compounds
+
+
+_PLACE_STEMS = frozenset(stem(key) for key in PLACES)
+
+
+def is_place(key: str) -> bool:
+    """A town or region of the vocabulary, in any inflected form."""
+    return key in PLACES or stem(key) in _PLACE_STEMS
 
 
 def is_generic(key: str) -> bool:
@@ -217,6 +225,8 @@ class NameIndex:
         #: Plant"): the only names a generic word alone may retrieve
         self.generic_postings = _generic_postings(self.names)
         self.generic_keys = frozenset(key for key in self.postings if is_generic(key))
+        #: listed keys that name a town or region, in any inflected form (Гомельский, Minsk)
+        self.place_keys = frozenset(key for key in self.postings if is_place(key))
         #: total weight of each name's words: the denominator of its coverage
         self.totals = [sum(self.weights[t.key] for t in n.tokens) for n in self.names]
         #: weight of each name's generic words: the most generic words can add to its coverage

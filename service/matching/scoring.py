@@ -25,7 +25,6 @@ from service.matching.vocabulary import (
     COUNTRY_WORDS,
     FUNCTION,
     NOISE,
-    PLACES,
     distinctive_parts,
     generic,
 )
@@ -441,21 +440,14 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
     return floor * SINGLE_WORD_FLOOR if name.kind == "weak" and len(distinctive) == 1 else floor
 
 
-_PLACE_STEMS = frozenset(stem(key) for key in PLACES)
-
-
-def _place(key: str) -> bool:
-    """A town or region of the vocabulary, in any inflected form (Гомельский, Minsk)."""
-    return key in PLACES or stem(key) in _PLACE_STEMS
-
-
 def _other_place(
     index: NameIndex, query: Query, name: IndexedName, alias_sim: list[float], explained: list[bool]
 ) -> bool:
     """The name holds a place (Minsk Bearing Plant, Gomel Radio Plant) that the query does not,
     and the query a word the watchlist does not know where the place would be (Srednevolzhsky
     Bearing Plant): most likely the same kind of company elsewhere."""
-    if not any(s == 0.0 and _place(t.key) for t, s in zip(name.tokens, alias_sim, strict=True)):
+    places = index.place_keys
+    if not any(s == 0.0 and t.key in places for t, s in zip(name.tokens, alias_sim, strict=True)):
         return False
     return any(
         not e
