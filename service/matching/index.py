@@ -30,6 +30,9 @@ from service.matching.vocabulary import FUNCTION, PLACES, generic
 
 #: Weight, on the 0..1 rarity scale, above which a generic word never counts (Minsk, zavod).
 GENERIC_WEIGHT = 0.1
+#: Most a word of the translation table weighs (steel, youth, security, electromechanical):
+#: rare on a list of Belarusian enterprises, common in the names of the world.
+DESCRIPTIVE_WEIGHT = 0.5
 #: The share of a name's generic words' weight that a query naming all its distinctive words
 #: may leave out at no cost ("Belorusneft" for State Production Association "Belorusneft").
 GENERIC_LEFT_OUT = 0.5
@@ -264,10 +267,7 @@ class NameIndex:
         first = len(self.names)
         by_words: dict[tuple[str, ...], int] = {}
         for alias, kind in [(entity.name, "primary"), *entity.aliases]:
-            for variant in _variants(alias):
-                name = _indexed(number, alias, variant, kind, interned)
-                if name is None:
-                    continue
+            for name in _names_of(number, alias, kind, interned):
                 words = tuple(t.text for t in name.tokens)
                 existing = by_words.get(words)
                 if existing is None:
@@ -315,6 +315,8 @@ class NameIndex:
             ):
                 # Initials of a person a plant is named after (S.I. Vavilov) say little.
                 weight = min(weight, GENERIC_WEIGHT)
+            elif stem(key) in MEANINGS:
+                weight = min(weight, DESCRIPTIVE_WEIGHT)
             weights[key] = weight
         return weights
 
@@ -337,6 +339,26 @@ def _variants(alias: str) -> list[str]:
     expanded = [e for n in names if (e := expand_initialisms(n)) is not None]
     read = [r for n in names if (r := syllables(n)) is not None]
     return [*names, *expanded, *read]
+
+
+def _names_of(entity: int, alias: str, kind: str, interned: dict[str, Token]) -> list[IndexedName]:
+    """The indexed names of one list entry. A part of a combined name made of nothing but
+    descriptive words ("Electromechanical Plant" of AGAT - Electromechanical Plant) is not a
+    name on its own: the world has many such plants."""
+    names = [
+        name
+        for variant in _variants(alias)
+        if (name := _indexed(entity, alias, variant, kind, interned)) is not None
+    ]
+    if len(names) < 2:
+        return names
+    kept = [n for n in names if not all(_descriptive(t.key) for t in n.tokens)]
+    return kept or names
+
+
+def _descriptive(key: str) -> bool:
+    """A word that describes what an organisation is or does, not which one it is."""
+    return is_generic(key) or stem(key) in MEANINGS
 
 
 def _indexed(

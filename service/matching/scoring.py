@@ -225,7 +225,11 @@ def _word_pair(q: Token, a: Token, qi: int, ai: int, distance: int) -> Pair | No
         if q.latin == a.latin:
             return Pair((qi,), (ai,), "transliterated", 1.0)
         # One phonetic key for spellings this short says little (OAAO and A both fold to "a").
-        if min(len(q.latin), len(a.latin)) < TRANSLIT_MIN_LEN:
+        shorter, longer = sorted((len(q.latin), len(a.latin)))
+        if shorter < TRANSLIT_MIN_LEN:
+            return None
+        # Nor for a short spelling against a much longer one (CEIEC is not CEC).
+        if shorter <= TRANSLIT_MIN_LEN and longer - shorter > 1:
             return None
         return Pair((qi,), (ai,), "transliterated", TRANSLIT_SIM)
     if distance == TRANSLATION:
@@ -443,19 +447,26 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
 def _other_place(
     index: NameIndex, query: Query, name: IndexedName, alias_sim: list[float], explained: list[bool]
 ) -> bool:
-    """The name holds a place (Minsk Bearing Plant, Gomel Radio Plant) that the query does not,
-    and the query a word the watchlist does not know where the place would be (Srednevolzhsky
-    Bearing Plant): most likely the same kind of company elsewhere."""
+    """The name holds a place or country (Minsk Bearing Plant, Belarusian Youth Union) that the
+    query does not, and the query a word the watchlist does not know, or a plant number, where
+    the place would be (Srednevolzhsky Bearing Plant, Eurasian Youth Union, 810 Aircraft Repair
+    Plant): most likely the same kind of company elsewhere."""
     places = index.place_keys
-    if not any(s == 0.0 and t.key in places for t, s in zip(name.tokens, alias_sim, strict=True)):
+    if not any(
+        s == 0.0 and (t.key in places or t.key in COUNTRY_WORDS)
+        for t, s in zip(name.tokens, alias_sim, strict=True)
+    ):
         return False
     return any(
         not e
-        and not t.number
-        and t.key not in index.weights
-        and t.key not in NOISE
-        and not generic(t.key)
-        and len(t.latin) > 2
+        and (
+            len(t.key) < LONG_NUMBER_LEN
+            if t.number
+            else t.key not in index.weights
+            and t.key not in NOISE
+            and not generic(t.key)
+            and len(t.latin) > 2
+        )
         for t, e in zip(query.tokens, explained, strict=True)
     )
 

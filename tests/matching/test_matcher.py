@@ -278,3 +278,52 @@ def test_a_shared_country_beginning_alone_is_no_typo() -> None:
     other = top(engine, "Belaruskabel", threshold=0.0)
     assert other is None or other.score < DEFAULT_THRESHOLD
     assert top(engine, "Belaruskalii") is not None
+
+
+@pytest.fixture(scope="module")
+def plants() -> Matcher:
+    return Matcher(
+        [
+            ListedEntity(
+                "agat",
+                "AGAT - Electromechanical Plant JSC",
+                (("JSC AGAT (Electromechanical Plant)", "aka"),),
+                ("BY",),
+            ),
+            ListedEntity(
+                "orsha", "Open Joint Stock Company ‘Orsha Aircraft Repair Plant’", (), ("BY",)
+            ),
+            ListedEntity("brsm", "Belarusian Republican Youth Union", (), ("BY",)),
+            ListedEntity("cec", "CEC", (("Central Election Commission", "aka"),), ("BY",)),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Kovrov Electromechanical Plant JSC",  # a descriptive part of a combined name
+        "Joint Stock Company 810 Aircraft Repair Plant",  # a plant number for the town
+        "Kizlyarsky Electromechanical Plant",
+        "CEIEC",  # a short spelling against a longer one
+    ],
+)
+def test_the_same_kind_of_organisation_elsewhere_is_no_hit(plants: Matcher, query: str) -> None:
+    found = top(plants, query, threshold=0.0)
+    assert found is None or found.score < DEFAULT_THRESHOLD, found
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("AGAT Electromechanical Plant", "agat"),
+        ("AGAT", "agat"),
+        ("Orsha Aircraft Repair Plant", "orsha"),
+        ("OAO Orsha Aircraft Repair Plant", "orsha"),
+        ("CEC", "cec"),
+        ("BRSM Belarusian Republican Youth Union", "brsm"),
+    ],
+)
+def test_the_listed_ones_still_match(plants: Matcher, query: str, expected: str) -> None:
+    found = top(plants, query)
+    assert found is not None and found.entity_id == expected
