@@ -31,6 +31,7 @@ FILE_DATES: dict[str, date] = {
     "ofac_consolidated_nonsdn_2025-12-19/cons_alt.csv": date(2025, 12, 19),
     "ofac_consolidated_nonsdn_2025-12-19/cons_comments.csv": date(2025, 12, 19),
     "us_bis_dpl_2022-09/dpl.txt": date(2022, 9, 7),
+    "ua_sanctions_companies_export_2025-09/sanctioned_companies.json": date(2025, 9, 25),
 }
 
 

@@ -21,6 +21,7 @@ FTM = FIXTURES / "opensanctions_ftm" / "entities.ftm.json"
 OS_CSV = FIXTURES / "opensanctions_csv" / "targets.simple.csv"
 EU = FIXTURES / "eu_xml" / "eu_fsf.xml"
 UK = FIXTURES / "uk_csv" / "ConList.csv"
+UA = FIXTURES / "ua_json" / "sanctioned_companies.json"
 REAL_DATA = ROOT / ".." / "shared" / "data"
 BELMASH = "opensanctions-NK-7Bq4FJtYbT8zVxKd3hWc2m"
 
@@ -50,6 +51,7 @@ def imported(path: Path) -> dict[str, Entity]:
         ("opensanctions-csv", [OS_CSV, OS_CSV.with_name("gb_targets.simple.csv")], BELMASH, 5),
         ("eu-xml", [EU], "eu-140021", 4),
         ("uk-csv", [UK], "uk-15001", 3),
+        ("ua-sanctions-json", [UA], "ua-90004", 6),
     ],
 )
 def test_each_format_is_written_as_a_watchlist(
@@ -180,3 +182,20 @@ def test_the_real_sdn_list_and_its_belarus_linked_entities(tmp_path: Path) -> No
     # The files are pinned by blob id (shared/data/SOURCES.md), so the figures are exact.
     assert len(imported(tmp_path / "by.jsonl")) == 250
     assert "2,111 ent_nums of the companion files have no row" in everything.stderr
+
+
+def test_the_ukrainian_register_filtered_to_belarus_by_address_and_unp(tmp_path: Path) -> None:
+    out = tmp_path / "by.jsonl"
+    done = import_watchlist("ua-sanctions-json", UA, "--country", "BY", "-o", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(imported(out)) == ["ua-90001", "ua-90003", "ua-90004"]
+    assert "filtered out: 3 entities (kept: country BY)" in done.stderr
+
+
+def test_malformed_register_json_is_refused_with_status_2(tmp_path: Path) -> None:
+    bad = tmp_path / "companies.json"
+    bad.write_text('[{"person_id": 1, "name": "X"', "utf-8")
+    done = import_watchlist("ua-sanctions-json", bad, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{bad}, line 1, column" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -19,7 +19,8 @@ from seed.addresses import parse_address, split_addresses
 from seed.evidence import evidence
 from seed.languages import cyrillic_language
 from seed.records import Record, file_source
-from service.watchlist.model import Address, Alias, AliasKind, Listing
+from service.watchlist.importers.numbers import identifiers_in
+from service.watchlist.model import Address, Alias, AliasKind, Identifier, Listing
 
 FOLDER = "eu_oj_transcription_opensanctions"
 FILES: tuple[str, ...] = (
@@ -38,6 +39,9 @@ _ACTS = {
     "32026R1846": "Impl. Reg. 2026/1846",
 }
 _NOT_ORGANISATIONS = {"Person", "Asset", "Vessel"}
+#: Columns holding company numbers, read with the scheme their name says (`kppCode`, a Russian
+#: branch code, names no company).
+_NUMBER_COLUMNS = ("registrationNumber", "taxNumber", "innCode", "ogrnCode", "okpoCode", "leiCode")
 _BELARUS = re.compile(
     r"Belarus|Byelorus|Беларус|Белорус|Minsk|Минск|Мінск|Gomel|Vitebsk|Grodno|Mogil|Borisov|Orsha"
 )
@@ -90,10 +94,23 @@ def _record(path: str, row: dict[str, str], row_number: int) -> Record:
         names=_names(row),
         countries=_countries(addresses),
         addresses=addresses,
+        identifiers=_identifiers(row, addresses),
         listings=(_listing(row, celex, reference),),
         sources=(file_source(path, f"Annex {annex}, {label}"),),
         defence_evidence=_defence(row, celex),
     )
+
+
+def _identifiers(row: dict[str, str], addresses: tuple[Address, ...]) -> tuple[Identifier, ...]:
+    """The numbers of the number columns; the first address country issued them unless a note
+    beside a number names another."""
+    country = next((a.country for a in addresses if a.country), None)
+    found = (
+        one
+        for column in _NUMBER_COLUMNS
+        for one in identifiers_in(column, row[column], country=country, source="EU")
+    )
+    return tuple(dict.fromkeys(found))
 
 
 def _listing(row: dict[str, str], celex: str, reference: str) -> Listing:

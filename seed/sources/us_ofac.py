@@ -136,6 +136,7 @@ def _record(key: str, entity: Entity, extra: tuple[Alias, ...], used: list[str])
         addresses=entity.addresses,
         listings=entity.listings,
         sources=tuple(_source(path, ent_num) for path in dict.fromkeys(used)),
+        identifiers=entity.identifiers,
         defence_evidence=evidence("OFAC remarks", entity.notes or "")
         + evidence("OFAC name", entity.name),
     )

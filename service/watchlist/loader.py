@@ -21,6 +21,7 @@ from service.watchlist.importers.filters import EntityFilter
 from service.watchlist.importers.ofac_csv import read_ofac_csv
 from service.watchlist.importers.opensanctions_csv import read_opensanctions_csv
 from service.watchlist.importers.opensanctions_ftm import read_opensanctions_ftm
+from service.watchlist.importers.ua_json import read_ua_sanctions_json
 from service.watchlist.importers.uk_csv import read_uk_csv
 from service.watchlist.merge import MergeResult, merge_entities
 from service.watchlist.model import Entity, dump_jsonl, watchlist_version
@@ -190,6 +191,7 @@ _READERS: dict[SourceFormat, Callable[[Sequence[Path]], list[Entity]]] = {
     SourceFormat.OPENSANCTIONS_CSV: read_opensanctions_csv,
     SourceFormat.EU_XML: read_eu_xml,
     SourceFormat.UK_CSV: read_uk_csv,
+    SourceFormat.UA_SANCTIONS_JSON: read_ua_sanctions_json,
 }
 
 

@@ -20,6 +20,7 @@ class SourceFormat(StrEnum):
     OPENSANCTIONS_CSV = "opensanctions-csv"  # targets.simple.csv
     EU_XML = "eu-xml"  # EU Financial Sanctions Files, XML
     UK_CSV = "uk-csv"  # UK OFSI ConList.csv
+    UA_SANCTIONS_JSON = "ua-sanctions-json"  # Ukraine's sanctions register, companies (JSON)
 
 
 FORMAT_NAMES = tuple(f.value for f in SourceFormat)

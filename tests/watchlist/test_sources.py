@@ -28,6 +28,10 @@ OFFICIAL = {
     ),
     SourceFormat.EU_XML: (FIXTURES / "eu_xml" / "eu_fsf.xml", "eu-140021"),
     SourceFormat.UK_CSV: (FIXTURES / "uk_csv" / "ConList.csv", "uk-15001"),
+    SourceFormat.UA_SANCTIONS_JSON: (
+        FIXTURES / "ua_json" / "sanctioned_companies.json",
+        "ua-90004",
+    ),
 }
 BELMASH = "opensanctions-NK-7Bq4FJtYbT8zVxKd3hWc2m"
 

@@ -17,7 +17,17 @@ from pydantic import ValidationError
 
 from service.errors import ImportFormatError
 from service.watchlist.countries import country_code
-from service.watchlist.model import Address, Alias, AliasKind, Entity, Listing, Schema, Source
+from service.watchlist.importers.numbers import identifiers_in, label_scheme
+from service.watchlist.model import (
+    Address,
+    Alias,
+    AliasKind,
+    Entity,
+    Identifier,
+    Listing,
+    Schema,
+    Source,
+)
 
 AUTHORITY = "EU"
 LIST_NAME = "EU Financial Sanctions Files"
@@ -118,6 +128,7 @@ def _entity(path: Path, record: str, element: ET.Element, list_date: date | None
             schema_=_SCHEMAS.get(subject, Schema.OTHER),
             country=_countries(element, addresses),
             addresses=addresses,
+            identifiers=_identifiers(element),
             listings=_listings(path, record, element, regulations, reference),
             sources=(
                 Source(name=path.name, reference=reference or logical_id, date=list_date, url=url),
@@ -191,6 +202,21 @@ def _address(element: ET.Element) -> Address | None:
     if not full:
         return None
     return Address(full=full, city=_attr(element, "city") or None, country=_country(element))
+
+
+def _identifiers(element: ET.Element) -> tuple[Identifier, ...]:
+    """The registration and tax numbers among the `identification` elements (by type code, else
+    by description); passports and other documents are not company numbers."""
+    found: dict[Identifier, None] = {}
+    for document in _children(element, "identification"):
+        label = _attr(document, "identificationTypeCode")
+        if label_scheme(label) is None:
+            label = _attr(document, "identificationTypeDescription")
+        number = _attr(document, "number") or _attr(document, "latinNumber")
+        country = _country(document)
+        for one in identifiers_in(label, number, country=country, source=AUTHORITY):
+            found.setdefault(one, None)
+    return tuple(found)
 
 
 def _countries(element: ET.Element, addresses: Sequence[Address]) -> tuple[str, ...]:

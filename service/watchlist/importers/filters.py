@@ -24,8 +24,9 @@ def filter_entities(
 ) -> list[Entity]:
     """The entities that pass every criterion given; None means "any", an empty set "none".
 
-    `countries`: ISO alpha-2 codes, matched against the entity's countries and its address
-    countries; "BY" also matches a programme containing BELARUS or the code BLR, in any case.
+    `countries`: ISO alpha-2 codes, matched against the entity's countries, its address
+    countries and the countries of its register numbers (a UNP is Belarusian); "BY" also
+    matches a programme containing BELARUS or the code BLR, in any case.
     `programmes`: whole programme names, in any case.
     """
     codes = None if countries is None else {code.upper() for code in countries}
@@ -116,12 +117,17 @@ def schemas_named(values: Iterable[str]) -> frozenset[Schema]:
 
 
 def is_belarus_linked(entity: Entity) -> bool:
-    """A Belarus address or country (BY), or a listing under a Belarus programme."""
+    """A Belarus address, country (BY) or register number (a UNP), or a listing under a Belarus
+    programme."""
     return _linked_to(entity, {"BY"})
 
 
 def _linked_to(entity: Entity, codes: set[str]) -> bool:
-    countries = {*entity.country, *(a.country for a in entity.addresses if a.country)}
+    countries = {
+        *entity.country,
+        *(a.country for a in entity.addresses if a.country),
+        *(i.country for i in entity.identifiers if i.country),
+    }
     if not codes.isdisjoint(countries):
         return True
     patterns = [_PROGRAMME_WORDS[code] for code in codes if code in _PROGRAMME_WORDS]

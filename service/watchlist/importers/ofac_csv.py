@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from service.errors import ImportFormatError
 from service.watchlist.countries import country_code
+from service.watchlist.importers.numbers import remark_identifiers
 from service.watchlist.importers.records import (
     csv_records,
     decode_text,
@@ -268,6 +269,7 @@ def _build_entity(
         schema_=schema,
         country=_countries(unique_addresses, remarks),
         addresses=unique_addresses,
+        identifiers=tuple(remark_identifiers(remarks or "", source=AUTHORITY)),
         listings=tuple(
             Listing(authority=AUTHORITY, list=list_name, programme=programme, reference=ent_num)
             for programme in (programmes or (None,))

@@ -15,16 +15,19 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from service.errors import ImportFormatError
+from service.watchlist.identifiers import Scheme
 
 # The same data as the FtM export in another shape: the same ids, schemas, countries, listings.
+from service.watchlist.importers.numbers import identifier
 from service.watchlist.importers.opensanctions_ftm import (
     _SCHEMAS,
+    AUTHORITY,
     ID_PREFIX,
     _country,
     _dataset_listings,
 )
 from service.watchlist.importers.records import csv_records, describe_validation, format_error
-from service.watchlist.model import Address, Alias, Entity, Source
+from service.watchlist.model import Address, Alias, Entity, Identifier, Source
 
 # The exporter's columns have grown (first_seen and last_seen swapped, then last_change, then
 # program_ids): the ones read are looked up by name, and these must be there.
@@ -81,7 +84,7 @@ def _entity(path: Path, line: int, row: dict[str, str]) -> Entity:
         raise format_error(path, line, "the id is empty")
     if not name:
         raise format_error(path, line, f"entity {entity_id}: the name is empty")
-    codes = (_country(code) for code in _values(row["countries"]))
+    codes = tuple(dict.fromkeys(c for c in map(_country, _values(row["countries"])) if c))
     sanctions = _values(row.get("sanctions", ""))
     try:
         return Entity(
@@ -89,8 +92,9 @@ def _entity(path: Path, line: int, row: dict[str, str]) -> Entity:
             name=name,
             aliases=tuple(Alias(name=a) for a in _values(row["aliases"]) if a != name),
             schema_=_SCHEMAS[row["schema"].strip()],
-            country=tuple(dict.fromkeys(code for code in codes if code)),
+            country=codes,
             addresses=tuple(Address(full=a) for a in _values(row.get("addresses", ""))),
+            identifiers=_identifiers(_values(row.get("identifiers", "")), codes),
             listings=tuple(
                 _dataset_listings(_values(row["dataset"]), _values(row.get("program_ids", "")))
             ),
@@ -99,6 +103,15 @@ def _entity(path: Path, line: int, row: dict[str, str]) -> Entity:
         )
     except ValidationError as exc:
         raise format_error(path, line, f"entity {entity_id}: {describe_validation(exc)}") from None
+
+
+def _identifiers(values: Iterable[str], countries: Sequence[str]) -> tuple[Identifier, ...]:
+    """The `identifiers` column gives numbers without their kind: each is read as a registration
+    number of the entity's one country (a national scheme when its check digits hold there),
+    as a generic registration number when the entity has several countries or none."""
+    country = countries[0] if len(countries) == 1 else None
+    found = (identifier(Scheme.REGISTRATION, v, country=country, source=AUTHORITY) for v in values)
+    return tuple(dict.fromkeys(one for one in found if one))
 
 
 def _values(field_text: str) -> list[str]:
@@ -124,6 +137,7 @@ def _merge(first: Entity, second: Entity) -> Entity:
             "aliases": tuple(aliases.values()),
             "country": _unique(first.country, second.country),
             "addresses": _unique(first.addresses, second.addresses),
+            "identifiers": _unique(first.identifiers, second.identifiers),
             "listings": _unique(first.listings, second.listings),
             "sources": _unique(first.sources, second.sources),
             "notes": notes or None,

@@ -19,8 +19,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from service.errors import ImportFormatError
+from service.watchlist.importers.numbers import identifiers_in
 from service.watchlist.importers.records import describe_validation, format_error
-from service.watchlist.model import Address, Alias, AliasKind, Entity, Listing, Schema, Source
+from service.watchlist.model import (
+    Address,
+    Alias,
+    AliasKind,
+    Entity,
+    Identifier,
+    Listing,
+    Schema,
+    Source,
+)
 
 AUTHORITY = "OpenSanctions"
 ID_PREFIX = "opensanctions-"
@@ -43,6 +53,10 @@ _ALIAS_PROPERTIES = (
 )
 # A vessel's flag is left out, as in the OFAC importer: it is not a link to the flag state.
 _COUNTRY_PROPERTIES = ("mainCountry", "nationality", "citizenship", "jurisdiction", "country")
+#: Properties holding company numbers, read with the scheme their name says.
+_NUMBER_PROPERTIES = (
+    "registrationNumber", "taxNumber", "innCode", "ogrnCode", "okpoCode", "leiCode",
+)  # fmt: skip
 # FtM country codes beyond ISO alpha-2: "zz" (global), "eu", historic ones ("suhh") and regions
 # written "ua-cri" (Crimea), which belong to their country for screening.
 _NOT_COUNTRIES = {"zz", "eu"}
@@ -179,6 +193,7 @@ def _build_entity(
             schema_=_SCHEMAS[record.schema],
             country=tuple(dict.fromkeys(c for c in codes if c)),
             addresses=entity_addresses,
+            identifiers=_identifiers(record, next((c for c in codes if c), None)),
             listings=tuple(dict.fromkeys(_listings(record, sanctions))),
             sources=tuple(Source(name=f, reference=record.id, url=url) for f in record.files),
             notes="\n".join(record.values("notes")) or None,
@@ -186,6 +201,17 @@ def _build_entity(
     except ValidationError as exc:
         problem = f"entity {record.id}: {describe_validation(exc)}"
         raise format_error(record.path, record.line, problem) from None
+
+
+def _identifiers(record: _Record, country: str | None) -> tuple[Identifier, ...]:
+    """The company numbers of the number properties; `country`, the entity's main country, is
+    the issuer's (FtM does not say which country issued a number)."""
+    found: dict[Identifier, None] = {}
+    for prop in _NUMBER_PROPERTIES:
+        for value in record.values(prop):
+            for one in identifiers_in(prop, value, country=country, source=AUTHORITY):
+                found.setdefault(one, None)
+    return tuple(found)
 
 
 def _addresses(record: _Record, addresses: dict[str, _Record]) -> tuple[Address, ...]:

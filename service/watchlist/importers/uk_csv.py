@@ -16,12 +16,22 @@ from pydantic import ValidationError
 
 from service.errors import ImportFormatError
 from service.watchlist.countries import country_code
+from service.watchlist.importers.numbers import bracketed_fields, identifiers_in
 from service.watchlist.importers.records import (
     csv_records,
     decode_text,
     format_error,
 )
-from service.watchlist.model import Address, Alias, AliasKind, Entity, Listing, Schema, Source
+from service.watchlist.model import (
+    Address,
+    Alias,
+    AliasKind,
+    Entity,
+    Identifier,
+    Listing,
+    Schema,
+    Source,
+)
 
 AUTHORITY = "UK"
 LIST_NAME = "OFSI Consolidated List"
@@ -119,6 +129,7 @@ def _entity(path: Path, group_id: str, rows: Sequence[_Row], list_date: date | N
         c for column in ("Nationality", "Country") for r in rows for c in _countries(r.get(column))
     ]
     notes = dict.fromkeys(info for r in rows if (info := r.get("Other Information")))
+    home = dict.fromkeys(c for r in rows for c in _countries(r.get("Country")))
     try:
         return Entity(
             id=f"uk-{group_id}",
@@ -127,6 +138,7 @@ def _entity(path: Path, group_id: str, rows: Sequence[_Row], list_date: date | N
             schema_=_SCHEMAS.get(primary.get("Group Type").lower(), Schema.OTHER),
             country=tuple(dict.fromkeys(countries)),
             addresses=tuple(dict.fromkeys(a for r in rows if (a := _address(r)))),
+            identifiers=_identifiers(notes, next(iter(home)) if len(home) == 1 else None),
             listings=tuple(_listings(path, group_id, rows)),
             sources=(Source(name=path.name, reference=group_id, date=list_date),),
             notes="\n".join(notes) or None,
@@ -137,6 +149,16 @@ def _entity(path: Path, group_id: str, rows: Sequence[_Row], list_date: date | N
         raise format_error(
             path, primary.line, f"Group ID {group_id}: {where}: {first['msg']}"
         ) from None
+
+
+def _identifiers(notes: Iterable[str], country: str | None) -> tuple[Identifier, ...]:
+    """The company numbers of the "(Business Reg No):..." kind of fields in "Other
+    Information"; `country` is the one country of the addresses, if they name one."""
+    found: dict[Identifier, None] = {}
+    for label, value in (field for note in notes for field in bracketed_fields(note)):
+        for one in identifiers_in(label, value, country=country, source=AUTHORITY):
+            found.setdefault(one, None)
+    return tuple(found)
 
 
 def _name(row: _Row) -> str:

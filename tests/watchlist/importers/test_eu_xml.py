@@ -207,3 +207,25 @@ def test_belarus_filter_by_address_citizenship_or_programme(entities: dict[str, 
 
     # eu-140024 lives in Belgrade: only its programme, BLR, links it to Belarus.
     assert linked == ["eu-140021", "eu-140022", "eu-140024"]
+
+
+def test_registration_and_tax_numbers_become_identifiers(tmp_path: Path) -> None:
+    documents = (
+        '<identification number="100230519" countryIso2Code="BY" '
+        'identificationTypeCode="regnumber" identificationTypeDescription="Registration Number"/>'
+        '<identification number="7707083893" countryIso2Code="RU" '
+        'identificationTypeCode="tax" identificationTypeDescription="Tax Identification Number"/>'
+        '<identification number="12-34" countryIso2Code="00" '
+        'identificationTypeCode="other" identificationTypeDescription="Registration Number"/>'
+        '<identification number="MP1234567" countryIso2Code="BY" '
+        'identificationTypeCode="passport" identificationTypeDescription="Passport"/>'
+    )
+    path = write(tmp_path / "eu.xml", export(sanction_entity("1", documents)))
+
+    (entity,) = read_eu_xml([path])
+
+    assert [(i.type, i.value, i.country, i.source) for i in entity.identifiers] == [
+        ("unp", "100230519", "BY", "EU"),
+        ("inn", "7707083893", "RU", "EU"),
+        ("registration", "1234", None, "EU"),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from service.watchlist.identifiers import Scheme
 from service.watchlist.importers.filters import EntityFilter, filter_entities, is_belarus_linked
-from service.watchlist.model import Address, Entity, Listing, Schema
+from service.watchlist.model import Address, Entity, Identifier, Listing, Schema
 
 
 def entity(
@@ -43,6 +44,13 @@ def test_is_belarus_linked(candidate: Entity, linked: bool) -> None:
 
 def test_belarus_programme_in_any_case_links_to_belarus() -> None:
     assert is_belarus_linked(entity("eu", programme="eu-belarus"))
+
+
+def test_a_register_number_of_belarus_links_to_belarus() -> None:
+    unp = Identifier(type=Scheme.UNP, value="100230519", country="BY")
+    inn = Identifier(type=Scheme.INN, value="7707083893", country="RU")
+    assert is_belarus_linked(entity("by-unp").model_copy(update={"identifiers": (unp,)}))
+    assert not is_belarus_linked(entity("ru-inn").model_copy(update={"identifiers": (inn,)}))
 
 
 def test_no_criteria_keeps_everything_in_order() -> None:

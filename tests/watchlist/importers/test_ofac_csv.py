@@ -109,6 +109,23 @@ def test_remarks_continue_in_the_comments_file(sdn: dict[str, Entity]) -> None:
     )
 
 
+def test_register_numbers_in_the_remarks_become_identifiers(tmp_path: Path) -> None:
+    remarks = (
+        '"Registration ID 100230519 (Belarus) issued 16 Oct 2009; Tax ID No. 7707083893 '
+        '(Russia); Passport MP1234567 (Belarus); Registration Number 100123456 (Belarus)."'
+    )
+    write(tmp_path, "sdn.csv", primary_row("1", "OAO PELENG", remarks=remarks))
+
+    (entity,) = read_ofac_csv([tmp_path]).entities
+
+    assert [(i.type, i.value, i.country, i.source) for i in entity.identifiers] == [
+        ("unp", "100230519", "BY", "US-OFAC"),
+        ("inn", "7707083893", "RU", "US-OFAC"),
+        # nine digits of Belarus whose check digit does not hold: not called a UNP
+        ("registration", "100123456", "BY", "US-OFAC"),
+    ]
+
+
 def test_a_continuation_the_remarks_already_end_with_is_not_repeated(
     sdn: dict[str, Entity],
 ) -> None:
@@ -438,6 +455,7 @@ def test_real_remarks_continuations(real_sdn: tuple[OfacImport, float]) -> None:
     alfa = by_id["ofac-34682"].notes or ""
     assert alfa.endswith("Registration Number 1027700067328 (Russia).")
     assert alfa.count("67328 (Russia).") == 1
+    assert ("ogrn", "1027700067328") in {(i.type, i.value) for i in by_id["ofac-34682"].identifiers}
 
 
 @needs_real_data

@@ -147,3 +147,22 @@ def test_belarus_filter() -> None:
         "opensanctions-ofac-air-ew123",
         "opensanctions-gb-hmt-15001",
     ]
+
+
+def test_untyped_identifiers_read_in_the_entitys_one_country(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "targets.simple.csv",
+        '"id","schema","name","aliases","countries","dataset","identifiers"\n'
+        '"a","Company","OAO Peleng","","by","eu_fsf","100230519;100230518"\n'
+        '"b","Company","Two Countries","","by;ru","eu_fsf","100230519"\n',
+    )
+
+    found = {e.id: e.identifiers for e in read_opensanctions_csv([path])}
+
+    assert [(i.type, i.value, i.country) for i in found["opensanctions-a"]] == [
+        ("unp", "100230519", "BY"),
+        ("registration", "100230518", "BY"),
+    ]
+    assert [(i.type, i.value, i.country) for i in found["opensanctions-b"]] == [
+        ("registration", "100230519", None)
+    ]

@@ -239,3 +239,22 @@ def test_belarus_filter() -> None:
     linked = [e.id for e in filter_entities(entities, countries={"BY"})]
 
     assert linked == [BELMASH, IVANOU, "opensanctions-ofac-air-ew123"]
+
+
+def test_number_properties_become_identifiers_of_the_main_country(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "entities.ftm.json",
+        thing(
+            "by-1", "OAO Peleng", country=["by"], registrationNumber=["100230519"],
+            taxNumber=["100230518"], innCode=["7707083893"], leiCode=["253400V1H6ART1UQ0N98"],
+        ),
+    )  # fmt: skip
+
+    (entity,) = read_opensanctions_ftm([path])
+
+    assert [(i.type, i.value, i.country, i.source) for i in entity.identifiers] == [
+        ("unp", "100230519", "BY", "OpenSanctions"),
+        ("tax", "100230518", "BY", "OpenSanctions"),  # its check digit does not hold
+        ("inn", "7707083893", "RU", "OpenSanctions"),
+        ("lei", "253400V1H6ART1UQ0N98", "BY", "OpenSanctions"),
+    ]

@@ -174,3 +174,19 @@ def test_belarus_filter_by_nationality_address_or_regime(tmp_path: Path) -> None
     # uk-15001 by address and regime, uk-14200 by nationality; the ship under Russia is not.
     assert filter_entities(entities, countries={"BY"}) == entities[:2]
     assert filter_entities([relisted], countries={"BY"}) == [relisted]
+
+
+def test_company_numbers_in_other_information_become_identifiers(tmp_path: Path) -> None:
+    numbered = ROWS[0].replace(
+        "(Phone number):+375 17 000 00 00",
+        "(Business Reg No):100230519 (Tax Identification Number):INN 7707083893 "
+        "(Phone number):+375 17 000 00 00",
+    )
+    path = write(tmp_path / "ConList.csv", BANNER, HEADER, numbered)
+
+    (entity,) = read_uk_csv([path])
+
+    assert [(i.type, i.value, i.country, i.source) for i in entity.identifiers] == [
+        ("unp", "100230519", "BY", "UK"),
+        ("inn", "7707083893", "RU", "UK"),
+    ]
