@@ -85,6 +85,8 @@ COUNTRY_MISMATCH = 0.7
 LEFT_OUT_QUERY_COVERAGE = 0.75
 #: The name's place (a town) is missing from the query, which has an unknown word instead.
 OTHER_PLACE = 0.85
+#: The name's town is missing from the query, which names no other instead.
+PLACE_MISSING = 0.9
 #: A name that scores this much on its own is (nearly) the listed name: a country that does
 #: not fit costs it at most NEAR_EXACT_COUNTRY_MISMATCH and never takes it below the
 #: threshold (front companies abroad are what screening must catch); it is ranked lower and
@@ -384,6 +386,8 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
         penalties["country_in_query"] = COUNTRY_MISMATCH
     elif _other_place(index, query, name, alias_sim, explained):
         penalties["other_place"] = OTHER_PLACE
+    elif _without_place(index, name, alias_sim):
+        penalties["place_missing"] = PLACE_MISSING
     score = alias_coverage * (floor + (1.0 - floor) * query_coverage)
     for factor in penalties.values():
         score *= factor
@@ -442,6 +446,13 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
     # A weak alias of one distinctive word is weak evidence inside a longer name: "Sirius Star
     # Shipping" is most likely not the entity the list also calls "Sirius".
     return floor * SINGLE_WORD_FLOOR if name.kind == "weak" and len(distinctive) == 1 else floor
+
+
+def _without_place(index: NameIndex, name: IndexedName, alias_sim: list[float]) -> bool:
+    """The name holds a town (Gomel Radio Plant, Svetlogorsk Khimvolokno) that the query leaves
+    out: many towns have such a plant."""
+    places = index.place_keys
+    return any(s == 0.0 and t.key in places for t, s in zip(name.tokens, alias_sim, strict=True))
 
 
 def _other_place(

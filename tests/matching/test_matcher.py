@@ -327,3 +327,12 @@ def test_the_same_kind_of_organisation_elsewhere_is_no_hit(plants: Matcher, quer
 def test_the_listed_ones_still_match(plants: Matcher, query: str, expected: str) -> None:
     found = top(plants, query)
     assert found is not None and found.entity_id == expected
+
+
+def test_a_name_without_its_town_is_lowered_and_says_so() -> None:
+    engine = Matcher([ListedEntity("gkh", "Svetlogorsk Khimvolokno", (), ("BY",))])
+    full = top(engine, "OAO Svetlogorsk Khimvolokno")
+    bare = top(engine, "Khimvolokno OAO", threshold=0.0)
+    assert full is not None and bare is not None
+    assert bare.score < full.score
+    assert "place_missing" in bare.explanation.penalties
