@@ -330,8 +330,8 @@ def test_the_listed_ones_still_match(plants: Matcher, query: str, expected: str)
 
 
 def test_a_name_without_its_town_is_lowered_and_says_so() -> None:
-    engine = Matcher([ListedEntity("gkh", "Svetlogorsk Khimvolokno", (), ("BY",))])
-    full = top(engine, "OAO Svetlogorsk Khimvolokno")
+    engine = Matcher([ListedEntity("gkh", "Grodno Khimvolokno", (), ("BY",))])
+    full = top(engine, "OAO Grodno Khimvolokno")
     bare = top(engine, "Khimvolokno OAO", threshold=0.0)
     assert full is not None and bare is not None
     assert bare.score < full.score
