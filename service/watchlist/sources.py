@@ -20,6 +20,7 @@ class SourceFormat(StrEnum):
     OPENSANCTIONS_CSV = "opensanctions-csv"  # targets.simple.csv
     EU_XML = "eu-xml"  # EU Financial Sanctions Files, XML
     UK_CSV = "uk-csv"  # UK OFSI ConList.csv
+    AU_DFAT_XLSX = "au-dfat-xlsx"  # Australia's DFAT Consolidated List, XLSX
 
 
 FORMAT_NAMES = tuple(f.value for f in SourceFormat)
