@@ -4,7 +4,11 @@ its language and, for some, the listing reason as "function"), addresses, regist
 and the regulations that listed it.
 
 Which records count as Belarus-linked was decided when the files were kept (programme BLR, or a
-Belarus address); every organisation here is read.
+Belarus address); every organisation here is read. Names are taken in English, Russian,
+Belarusian and Ukrainian (and those without a language, which are English or Cyrillic): the
+other EU languages are the Commission's word-for-word translations of the English name
+("Offene Aktiengesellschaft 'Grodno Azot'"), not names the organisation uses, and as aliases
+they cost matching quality (a Russian namesake of the Central Election Commission scored 0.88).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from service.watchlist.model import Address, Alias, Identifier, Listing, Schema
 FOLDER = "eu_fsf_ammitto_derived_2026-05-01/processed/"
 AUTHORITY = "EU"
 LIST_NAME = "EU Financial Sanctions Files"
+#: The languages whose names are kept (lower case); names without a language are kept too.
+LANGUAGES = frozenset({"en", "ru", "be", "uk"})
 _SCHEMAS = {"enterprise": Schema.ORGANIZATION, "person": Schema.PERSON}
 #: Identification types and the scheme a number of them is, by the country that issued it.
 _SCHEMES = {
@@ -62,7 +68,7 @@ def _names(document: dict[str, Any]) -> tuple[Alias, ...]:
     for entry in entries:
         name = clean(entry["whole_name"])
         language = (entry.get("name_language") or "").lower() or None
-        if name:
+        if name and (language is None or language in LANGUAGES):
             names.setdefault(name, alias(name, language))
     return tuple(names.values())
 

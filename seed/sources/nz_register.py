@@ -1,6 +1,8 @@
 """New Zealand's Russia Sanctions Register (MFAT), the entities listed as linked to the
 Belarusian government or military, as the Ammitto project wrote them: one YAML file per entity
 with its name, alternate spellings (semicolon-separated), sometimes an address, and the date.
+The one rationale all give ("linked to the Belarusian government or military") is no evidence
+of defence work, so it gives none.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from seed.addresses import parse_address
-from seed.evidence import evidence
 from seed.records import Record
 from seed.sources.derived import (
     alias,
@@ -36,7 +37,6 @@ def _record(path: str, document: dict[str, Any]) -> Record:
     names = [alias(document["name"])]
     names += [alias(n) for n in split_names(document.get("alias_alternate_spellings") or "")]
     addresses = tuple(parse_address(a) for a in split_names(document.get("address") or ""))
-    rationale = document.get("general_rationale_for_sanction") or ""
     return Record(
         key=f"nz/{reference}",
         names=tuple(names),
@@ -46,5 +46,4 @@ def _record(path: str, document: dict[str, Any]) -> Record:
             listing(AUTHORITY, LIST_NAME, PROGRAMME, reference, document["date_of_sanction"]),
         ),
         sources=(record_source(FOLDER, path, reference),),
-        defence_evidence=evidence("NZ rationale", rationale),
     )
