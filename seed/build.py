@@ -21,7 +21,20 @@ if __package__ in (None, ""):  # run as a script: make `seed` importable from th
 from seed import merge_table
 from seed.merge import MergeError, group_records, merge_entity
 from seed.records import Record
-from seed.sources import article, eu_oj, jp_meti, ua_register, us_bis, us_ofac
+from seed.sources import (
+    article,
+    au_dfat,
+    ca_sema,
+    ch_seco,
+    eu_fsf,
+    eu_oj,
+    jp_meti,
+    nz_register,
+    ua_register,
+    uk_list,
+    us_bis,
+    us_ofac,
+)
 from service.watchlist.loader import write_watchlist
 from service.watchlist.model import Entity
 
@@ -37,6 +50,12 @@ def read_records(data: Path) -> list[Record]:
         *jp_meti.read_records(data),
         *us_ofac.read_records(data, merge_table.ORPHAN_PERSONS),
         *us_bis.read_records(data),
+        *eu_fsf.read_records(data),
+        *uk_list.read_records(data),
+        *ca_sema.read_records(data),
+        *au_dfat.read_records(data),
+        *nz_register.read_records(data),
+        *ch_seco.read_records(data),
         *ua_register.read_records(data),
         *article.read_records(),
     ]

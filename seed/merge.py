@@ -19,7 +19,8 @@ from service.watchlist.model import Alias, Entity, Identifier, Schema, Source
 PRIORITY: tuple[str, ...] = (
     "eu/32006R0765/I.B/", "eu/32014R0269/", "eu/32026R1817/", "eu/32006R0765/V/",
     "eu/32026R1846/", "eu/32006R0765/IX/", "eu/32006R0765/XV/", "eu/32014R0833/", "jp/",
-    "ofac-sdn/", "ofac-cons/", "bis-dpl/", "ua/", "article/",
+    "ofac-sdn/", "ofac-cons/", "bis-dpl/", "eu-fsf/", "uk/", "ca/", "au/", "nz/", "ch/",
+    "ua/", "article/",
 )  # fmt: skip
 
 

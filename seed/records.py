@@ -32,6 +32,13 @@ FILE_DATES: dict[str, date] = {
     "ofac_consolidated_nonsdn_2025-12-19/cons_comments.csv": date(2025, 12, 19),
     "us_bis_dpl_2022-09/dpl.txt": date(2022, 9, 7),
     "ua_sanctions_companies_export_2025-09/sanctioned_companies.json": date(2025, 9, 25),
+    # The folders of per-record files (SOURCES.md section 9): the date each was fetched.
+    "ca_sema_ammitto_derived_2026-08-22/processed/": date(2026, 8, 22),
+    "uk_sanctions_list_ammitto_derived_2026-08-22/processed/": date(2026, 8, 22),
+    "eu_fsf_ammitto_derived_2026-05-01/processed/": date(2026, 5, 1),
+    "nz_russia_register_ammitto_derived_2026-03-08/processed/": date(2026, 3, 8),
+    "ch_seco_ammitto_harmonized_2026-02-26/api/v1/node/": date(2026, 2, 26),
+    "au_dfat_consolidated_2026-04/Australian_Sanctions_Consolidated_List.xlsx": date(2026, 4, 27),
 }
 
 

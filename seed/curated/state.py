@@ -13,7 +13,10 @@ STATE: dict[str, Curated] = {
         "crossings into the EU."),
     "by-belaeronavigatsia": Curated(
         "State air traffic control enterprise, listed by the EU for the forced diversion of "
-        "Ryanair flight FR4978 to Minsk in May 2021."),
+        "Ryanair flight FR4978 to Minsk in May 2021.",
+        defence=False,
+        why="'defence' in the UK reason names the forces it acted with in that diversion, not "
+        "work for them"),
     "by-belteleradio": Curated(
         "National state television and radio company, listed by the EU for propaganda and "
         "for dismissing striking staff."),

@@ -29,7 +29,10 @@ BANKS: dict[str, Curated] = {
     "by-development-bank": Curated("Development Bank of Belarus, under EU financial "
                                     "restrictions (Annexes IX, XV)."),
     "by-onerbank": Curated(
-        "Minsk bank (Honorbank) designated under OFAC's Iran programme."),
+        "Minsk bank (Honorbank) designated under OFAC's Iran programme.",
+        defence=False,
+        why="'weapons' in the UK reason are Iran's nuclear weapons its financial services could "
+        "help; a bank, not a defence maker"),
     "by-sber-bank-belarus": Curated(
         "Minsk bank of Russia's Sberbank group, listed by OFAC as BPS-Sberbank and by the EU "
         "as Sber Bank (Belarus)."),

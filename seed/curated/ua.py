@@ -22,20 +22,6 @@ def _ua(what: str, *, defence: bool | None = None, why: str | None = None) -> Cu
 
 
 UA: dict[str, Curated] = {
-    # Also in the Canadian, UK, EU, New Zealand or Swiss lists (the same id there).
-    "by-minsk-tractor-works": _ua("Tractor maker in Minsk (MTZ)."),
-    "by-gomel-radio-plant": _ua("Radio plant in Gomel."),
-    "by-gomselmash": _ua("Maker of combine harvesters and farm machinery in Gomel."),
-    "by-minsk-bearing-plant": _ua("Bearing maker in Minsk."),
-    "by-belarusian-railway": _ua("The state railway of Belarus, based in Minsk."),
-    "by-gomel-design-bureau-luch": _ua("Design bureau Luch in Gomel."),
-    "by-tetraedr": _ua(
-        "Private research and production enterprise in Minsk.",
-        defence=True,
-        why="Tetraedr develops and upgrades air-defence systems (the T38 Stilet, upgrades of "
-        "the Pechora and Osa) for the Belarusian forces and for export.",
-    ),
-    "by-aktualnye-resheniya": _ua("Limited company in Minsk whose name means security solutions."),
     # Industry.
     "by-bobruisk-machine-building-plant": _ua("Machine-building plant in Bobruisk."),
     "by-prombur-vod": _ua("Plant Prombur-vod in Minsk (drilling equipment, by its name)."),

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from service.errors import ImportFormatError, WatchlistError, WatchlistFileError
+from service.watchlist.importers.au_xlsx import read_au_dfat_xlsx
 from service.watchlist.importers.eu_xml import read_eu_xml
 from service.watchlist.importers.filters import EntityFilter
 from service.watchlist.importers.ofac_csv import read_ofac_csv
@@ -192,6 +193,7 @@ _READERS: dict[SourceFormat, Callable[[Sequence[Path]], list[Entity]]] = {
     SourceFormat.EU_XML: read_eu_xml,
     SourceFormat.UK_CSV: read_uk_csv,
     SourceFormat.UA_SANCTIONS_JSON: read_ua_sanctions_json,
+    SourceFormat.AU_DFAT_XLSX: read_au_dfat_xlsx,
 }
 
 

@@ -21,6 +21,7 @@ class SourceFormat(StrEnum):
     EU_XML = "eu-xml"  # EU Financial Sanctions Files, XML
     UK_CSV = "uk-csv"  # UK OFSI ConList.csv
     UA_SANCTIONS_JSON = "ua-sanctions-json"  # Ukraine's sanctions register, companies (JSON)
+    AU_DFAT_XLSX = "au-dfat-xlsx"  # Australia's DFAT Consolidated List, XLSX
 
 
 FORMAT_NAMES = tuple(f.value for f in SourceFormat)

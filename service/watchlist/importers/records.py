@@ -5,12 +5,51 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from service.errors import ImportFormatError
+from service.watchlist.model import Entity, Listing
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of a list file, by column name, with the line (or sheet row) it starts on."""
+
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+
+def keep_once(
+    found: dict[str, tuple[Entity, Path]], entity: Entity, path: Path, row: Row, what: str
+) -> None:
+    """Add an entity read from `path`; the same id read before (`what` says whose) is refused."""
+    if entity.id in found:
+        raise format_error(path, row.line, f"{what} is also in {found[entity.id][1]}")
+    found[entity.id] = entity, path
+
+
+def listings_by_programme(
+    template: Listing, designations: Iterable[tuple[str | None, date | None]]
+) -> Iterator[Listing]:
+    """One listing per programme of the (programme, date) pairs of an entity's rows, like
+    `template` and dated by the programme's earliest date."""
+    programmes: dict[str | None, list[date]] = {}
+    for programme, listed in designations:
+        dates = programmes.setdefault(programme, [])
+        if listed:
+            dates.append(listed)
+    for programme, dates in programmes.items():
+        yield template.model_copy(
+            update={"programme": programme, "listed_on": min(dates, default=None)}
+        )
 
 
 def format_error(path: Path, line: int, problem: str) -> ImportFormatError:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,9 +17,12 @@ from service.errors import ImportFormatError
 from service.watchlist.countries import country_code
 from service.watchlist.importers.numbers import bracketed_fields, identifiers_in
 from service.watchlist.importers.records import (
+    Row,
     csv_records,
     decode_text,
     format_error,
+    keep_once,
+    listings_by_programme,
 )
 from service.watchlist.model import (
     Address,
@@ -53,32 +55,18 @@ _NUMBERING = re.compile(r"\(\d+\)")
 _UK_REFERENCE = re.compile(r"\(UK Sanctions List Ref\):\s*([A-Za-z]+\d+)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    line: int
-    values: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return self.values.get(column, "").strip()
-
-
 def read_uk_csv(paths: Sequence[Path]) -> list[Entity]:
     """Read OFSI ConList.csv files into entities, one per Group ID; a repeated group is refused."""
-    entities: dict[str, Entity] = {}
-    files: dict[str, Path] = {}
+    found: dict[str, tuple[Entity, Path]] = {}
     for path in map(Path, paths):
         list_date, groups = _read(path)
         for group_id, rows in groups.items():
             entity = _entity(path, group_id, rows, list_date)
-            if entity.id in entities:
-                raise format_error(
-                    path, rows[0].line, f"Group ID {group_id} is also in {files[entity.id]}"
-                )
-            entities[entity.id], files[entity.id] = entity, path
-    return list(entities.values())
+            keep_once(found, entity, path, rows[0], f"Group ID {group_id}")
+    return [entity for entity, _ in found.values()]
 
 
-def _read(path: Path) -> tuple[date | None, dict[str, list[_Row]]]:
+def _read(path: Path) -> tuple[date | None, dict[str, list[Row]]]:
     """The list date and the rows of each group, in file order."""
     records = _records(path)
     line, first = next(records, (1, []))
@@ -88,11 +76,11 @@ def _read(path: Path) -> tuple[date | None, dict[str, list[_Row]]]:
         list_date = _date(path, line, "Last Updated", given)
         line, first = next(records, (line + 1, []))
     header = _header(path, line, first)
-    groups: dict[str, list[_Row]] = {}
+    groups: dict[str, list[Row]] = {}
     for line, fields in records:
         if len(fields) != len(header):
             raise format_error(path, line, f"expected {len(header)} fields, found {len(fields)}")
-        row = _Row(line, dict(zip(header, fields, strict=True)))
+        row = Row(line, dict(zip(header, fields, strict=True)))
         if not row.get("Group ID"):
             raise format_error(path, line, "Group ID is empty")
         groups.setdefault(row.get("Group ID"), []).append(row)
@@ -119,7 +107,7 @@ def _header(path: Path, line: int, header: list[str]) -> list[str]:
     return columns
 
 
-def _entity(path: Path, group_id: str, rows: Sequence[_Row], list_date: date | None) -> Entity:
+def _entity(path: Path, group_id: str, rows: Sequence[Row], list_date: date | None) -> Entity:
     primary = next((r for r in rows if r.get("Alias Type").lower() == _PRIMARY), rows[0])
     name = _name(primary)
     if not name:
@@ -161,11 +149,11 @@ def _identifiers(notes: Iterable[str], country: str | None) -> tuple[Identifier,
     return tuple(found)
 
 
-def _name(row: _Row) -> str:
+def _name(row: Row) -> str:
     return " ".join(part for column in _NAME_COLUMNS if (part := row.get(column)))
 
 
-def _aliases(name: str, rows: Iterable[_Row]) -> tuple[Alias, ...]:
+def _aliases(name: str, rows: Iterable[Row]) -> tuple[Alias, ...]:
     """Every name of every row but the primary one, its non-Latin script one included."""
     unique: dict[str, Alias] = {}
     for row in rows:
@@ -178,14 +166,14 @@ def _aliases(name: str, rows: Iterable[_Row]) -> tuple[Alias, ...]:
     return tuple(unique.values())
 
 
-def _kind(row: _Row) -> AliasKind:
+def _kind(row: Row) -> AliasKind:
     """Weak for "Low" quality ("Low quality" in some files), else by the alias type."""
     if row.get("Alias Quality").lower().startswith("low"):
         return AliasKind.WEAK
     return _ALIAS_KINDS.get(row.get("Alias Type").lower(), AliasKind.AKA)
 
 
-def _address(row: _Row) -> Address | None:
+def _address(row: Row) -> Address | None:
     parts = [row.get(column) for column in _ADDRESS_COLUMNS]
     country = row.get("Country")
     full = ", ".join(p for p in (*parts, country) if p)
@@ -201,24 +189,19 @@ def _countries(text: str) -> list[str]:
     return [code for n in names if n and (code := country_code(n))]
 
 
-def _listings(path: Path, group_id: str, rows: Sequence[_Row]) -> Iterator[Listing]:
+def _listings(path: Path, group_id: str, rows: Sequence[Row]) -> Iterator[Listing]:
     """One listing per regime, dated by its earliest "Listed On"."""
     reference = next(
         (m[1] for r in rows if (m := _UK_REFERENCE.search(r.get("Other Information")))), group_id
     )
-    regimes: dict[str | None, list[date]] = {}
-    for row in rows:
-        dates = regimes.setdefault(row.get("Regime") or None, [])
-        if listed := _date(path, row.line, "Listed On", row.get("Listed On")):
-            dates.append(listed)
-    for regime, dates in regimes.items():
-        yield Listing(
-            authority=AUTHORITY,
-            list=LIST_NAME,
-            programme=regime,
-            reference=reference,
-            listed_on=min(dates, default=None),
-        )
+    template = Listing(authority=AUTHORITY, list=LIST_NAME, reference=reference)
+    yield from listings_by_programme(
+        template,
+        (
+            (row.get("Regime") or None, _date(path, row.line, "Listed On", row.get("Listed On")))
+            for row in rows
+        ),
+    )
 
 
 def _date(path: Path, line: int, column: str, text: str) -> date | None:
