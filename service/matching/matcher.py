@@ -71,6 +71,11 @@ LOOKUP_CACHE_SIZE = 100_000
 #: Names of one entity scored per query part: the names are tried best bound first, and an
 #: entity with dozens of aliases needs no more.
 NAMES_PER_ENTITY = 4
+#: ... and names with a bound this high are tried up to this many: an entity with many aliases
+#: that share the query's words (Grodno Azot, «Khimvolokno Plant» JSC «Grodno Azot») must not
+#: lose the name that scores best to the ones that bound higher.
+STRONG_BOUND = 0.85
+STRONG_NAMES_PER_ENTITY = 12
 #: Rounding allowance of the score bound used to skip names.
 BOUND_EPSILON = 1e-9
 #: What a match of one of two fields of a query scores, relative to the field alone, when the
@@ -233,7 +238,8 @@ class Matcher:
         tried: dict[int, int] = defaultdict(int)
         for bound, name_id in self._candidates(query, threshold):
             entity = self.index.names[name_id].entity
-            if tried[entity] >= NAMES_PER_ENTITY or (
+            limit = NAMES_PER_ENTITY if bound < STRONG_BOUND else STRONG_NAMES_PER_ENTITY
+            if tried[entity] >= limit or (
                 entity in best and bound <= best[entity][0] + BOUND_EPSILON
             ):
                 continue  # this name cannot, or is unlikely to, beat the entity's best one
