@@ -18,6 +18,8 @@ LEGAL = set(
     unitary unitarnoe unitarnoye unitarnae unitarnaye unitarne enterprise predpriyatie
     predpriyatiye predprivatie pradpryemstva pidpryiemstvo sirketi limitada sa sas sociedad
     sovmestnoye sumesnaye szao szat npp nvtaa npooo splc spllc
+    vidkrite vidkryte akcionerne aktsionerne privatne pryvatne publichne prat pat vat tzov
+    pidpriyemstvo pidpryiemstvo spilne inozemne dodatkovoyu
     """.split()
 )
 
