@@ -273,12 +273,16 @@ def _starts(seed: Seed, eid: str) -> list[tuple[Name, str, str]]:
     return out
 
 
+#: A Belarusian legal form the families do not hold, as written back from Latin.
+_BELARUSIAN_FORM = re.compile(r"^тавар[ыи]ства з (?:дадатковай|абмежаванай) адказнасцю\s+", re.I)
+
+
 def render(
     seed: Seed, eid: str, start: tuple[Name, str, str], rng: random.Random
 ) -> tuple[str, str]:
     """One Ukrainian rendering of a start name: respelt core, a Ukrainian legal form, quotes."""
     _, cyrillic, how = start
-    core = split_legal_form(cyrillic)[0]
+    core = _BELARUSIAN_FORM.sub("", split_legal_form(cyrillic)[0])
     bel = rng.random() < 0.5 and core.lower().startswith("бел")
     ua_core = to_ukrainian(core, ye_after_bel=bel)
     notes = [f"Ukrainian rendering of {how}" + ("; Бєл- for Бел-" if bel else "")]
