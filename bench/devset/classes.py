@@ -56,7 +56,7 @@ PLACE_SUFFIXES = ("{name} {CITY} {cc}", "{name}, {city}, {cc}", "{name} {cc}", "
                   "{name} - {city} ({cc})")  # fmt: skip
 
 #: Look-alike letters for digits, and digits for letters (as OCR and careless typing swap them).
-DIGIT_TO_LETTER = {"0": "O", "1": "l", "2": "Z", "5": "S", "6": "b", "8": "B", "4": "A", "7": "T"}
+DIGIT_TO_LETTER = {"0": "O", "1": "l", "2": "Z", "5": "S", "6": "b", "8": "B"}
 LETTER_TO_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1", "i": "1", "S": "5", "B": "8",
                    "Z": "2", "G": "6", "s": "5", "О": "0", "З": "3", "б": "6"}  # fmt: skip
 OCR_PAIRS = (("m", "rn"), ("rn", "m"), ("d", "cl"), ("I", "l"), ("l", "I"), ("O", "Q"))
