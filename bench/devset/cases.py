@@ -12,6 +12,8 @@ from textnorm import casefold_key
 POSITIVE_CATEGORIES = (
     "translit_cyr_query", "translit_lat_query", "legal_form", "typo", "word_order",
     "noise_words", "punctuation", "acronym", "supplier_line", "combined", "other_script",
+    "ukrainian", "compound", "abbreviation", "digit_letter", "single_letters", "long_name_typo",
+    "translated_acronym", "corruption",
 )  # fmt: skip
 NEGATIVE_CATEGORIES = ("negative_clean", "negative_namesake")
 CATEGORIES = POSITIVE_CATEGORIES + NEGATIVE_CATEGORIES
@@ -19,7 +21,9 @@ PREFIX = {
     "translit_cyr_query": "cyr", "translit_lat_query": "lat", "legal_form": "lf", "typo": "typo",
     "word_order": "order", "noise_words": "noise", "punctuation": "punct", "acronym": "acr",
     "supplier_line": "supp", "combined": "comb", "other_script": "script", "negative_clean": "negc",
-    "negative_namesake": "negn",
+    "negative_namesake": "negn", "ukrainian": "ukr", "compound": "cmpd", "abbreviation": "abbr",
+    "digit_letter": "digit", "single_letters": "letter", "long_name_typo": "ltypo",
+    "translated_acronym": "tacr", "corruption": "corr",
 }  # fmt: skip
 COLUMNS = ("case_id", "query", "country", "expected_entity_id", "category", "split",
            "source_note")  # fmt: skip

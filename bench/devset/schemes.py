@@ -81,7 +81,7 @@ def fold_diacritics(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _caps_mask(text: str) -> list[bool]:
+def caps_mask(text: str) -> list[bool]:
     """True for each letter that stands in an all-capitals word of two or more letters."""
     mask = [False] * len(text)
     for match in re.finditer(r"[^\W\d_]{2,}", text):
@@ -125,7 +125,7 @@ def _letter(text: str, i: int, table: dict[str, str], rules: str) -> str | None:
 
 def apply_table(text: str, table: dict[str, str], rules: str = "") -> str:
     """Letter-by-letter transliteration; capitals follow the source letter or word."""
-    caps = _caps_mask(text)
+    caps = caps_mask(text)
     out: list[str] = []
     for i, char in enumerate(text):
         latin = _letter(text, i, table, rules)

@@ -18,6 +18,8 @@ LEGAL = set(
     unitary unitarnoe unitarnoye unitarnae unitarnaye unitarne enterprise predpriyatie
     predpriyatiye predprivatie pradpryemstva pidpryiemstvo sirketi limitada sa sas sociedad
     sovmestnoye sumesnaye szao szat npp nvtaa npooo splc spllc
+    vidkrite vidkryte akcionerne aktsionerne privatne pryvatne publichne prat pat vat tzov
+    pidpriyemstvo pidpryiemstvo spilne inozemne dodatkovoyu
     """.split()
 )
 
@@ -37,6 +39,7 @@ PLACES = set(
     zhlobinskiy bobruiskiy novopolotskiy novopolotskoe novopolotskoye mozyrskiy mozyrskii
     rogachevskiy rogachevsky smolevichskii svetlogorskiy polotskoe polotskiy oblispolkoma
     mingorispolkoma minharvykankama brestoblispolkom belorusskii belorusskogo
+    bilorus bilorusi biloruskiy biloruska biloruske biloruskogo ukrayini ukrayina ukrainy
     """.split()
 )
 
@@ -76,6 +79,14 @@ NOUNS = set(
     gosudarstvenno vychislitelnykh oboronnye planet snpo npo nii zavod ltd plc astra
     olympic lines investigative east west middle far centr televideniya chelyabinsk
     gosudarstvennyy gosudarstvennyi gosudarstvennoe gosudarstvennoye dzyarzhauny dzyarzhaunaye
+    zavodu traktorniy traktornyy traktornyi avtomobilniy kolisnih tyagachiv remontniy
+    aviaremontniy keruyucha kompaniyi holdingu virobnicho respublikanske naftova
+    nafti naftopererobniy naftopererobnyi mashinobudivniy verstatobudivniy radiozavod
+    mehanichniy elektromehanichniy elektrotehnichniy ministerstvo oboroni derzhavnoyi
+    derzhavniy derzhavna derzhavne bezpeki vnutrishnih sprav upravlinnya golovne nacionalniy
+    konstruktorske metalurgiyniy metalurgiyna pidshipnikoviy vagonobudivniy zaliznicya railway
+    railways rozvitku banku yednannya obyednannya torgovelne zovnishnotorgovelne doslidne
+    doslidniy pidpriyemstva slidchiy liniy nova oschadniy oschadnyi
     """.split()
 )
 
