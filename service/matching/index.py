@@ -26,7 +26,7 @@ from service.matching.scripts import syllables
 from service.matching.translations import MEANINGS, stem
 from service.matching.translit import phonetic_key, to_latin
 from service.matching.typos import TypoIndex
-from service.matching.vocabulary import FUNCTION, PLACES, generic
+from service.matching.vocabulary import FUNCTION, TOWNS, generic
 
 #: Weight, on the 0..1 rarity scale, above which a generic word never counts (Minsk, zavod).
 GENERIC_WEIGHT = 0.1
@@ -103,12 +103,12 @@ class IndexedName:
         self.compounds = compounds
 
 
-_PLACE_STEMS = frozenset(stem(key) for key in PLACES)
+_TOWN_STEMS = frozenset(stem(key) for key in TOWNS)
 
 
-def is_place(key: str) -> bool:
-    """A town or region of the vocabulary, in any inflected form."""
-    return key in PLACES or stem(key) in _PLACE_STEMS
+def is_town(key: str) -> bool:
+    """A town of the vocabulary, in any inflected form (Гомельский, Minsk)."""
+    return key in TOWNS or stem(key) in _TOWN_STEMS
 
 
 def is_generic(key: str) -> bool:
@@ -228,8 +228,8 @@ class NameIndex:
         #: Plant"): the only names a generic word alone may retrieve
         self.generic_postings = _generic_postings(self.names)
         self.generic_keys = frozenset(key for key in self.postings if is_generic(key))
-        #: listed keys that name a town or region, in any inflected form (Гомельский, Minsk)
-        self.place_keys = frozenset(key for key in self.postings if is_place(key))
+        #: listed keys that name a town, in any inflected form (Гомельский, Minsk)
+        self.town_keys = frozenset(key for key in self.postings if is_town(key))
         #: total weight of each name's words: the denominator of its coverage
         self.totals = [sum(self.weights[t.key] for t in n.tokens) for n in self.names]
         #: weight of each name's generic words: the most generic words can add to its coverage

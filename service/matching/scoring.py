@@ -18,7 +18,7 @@ from service.matching.index import (
 )
 from service.matching.legal_forms import LegalForm
 from service.matching.normalize import Token, is_initials
-from service.matching.translations import stem
+from service.matching.translations import MEANINGS, stem
 from service.matching.translit import phonetic_key
 from service.matching.typos import max_edits
 from service.matching.vocabulary import (
@@ -356,7 +356,7 @@ def score_name(index: NameIndex, query: Query, name_id: int, floor: float) -> Na
     name = index.names[name_id]
     countries = index.entities[name.entity].countries
     pairs = align(index, query, name_id)
-    pairs.extend(_locations(query, pairs, countries, index.places[name.entity]))
+    pairs.extend(_locations(query, pairs, name, countries, index.places[name.entity]))
     pairs.extend(_initials(query, pairs))
     alias_sim = [0.0] * len(name.tokens)
     # A query word is explained by the name once it is paired with one of its words, however
@@ -413,17 +413,43 @@ def _left_out(index: NameIndex, name: IndexedName, alias_sim: list[float]) -> fl
 
 
 def _locations(
-    query: Query, pairs: list[Pair], countries: tuple[str, ...], places: frozenset[str]
+    query: Query,
+    pairs: list[Pair],
+    name: IndexedName,
+    countries: tuple[str, ...],
+    places: frozenset[str],
 ) -> list[Pair]:
     """Query words naming a country the entity is linked to ("Belarus", "RB") or a place of its
-    addresses ("Orsha") are explained by the entity even when its name does not hold them."""
+    addresses ("Orsha") are explained by the entity even when its name does not hold them; a
+    country the name spells out ("of the Republic of Belarus") is then matched by it."""
     used = {i for pair in pairs for i in pair.query}
-    return [
-        Pair((i,), (), "location", 1.0)
-        for i, token in enumerate(query.tokens)
-        if i not in used
-        and (COUNTRY_WORDS.get(token.key) in countries or stem(token.key) in places)
-    ]
+    used_alias = {i for pair in pairs for i in pair.alias}
+    found = []
+    for i, token in enumerate(query.tokens):
+        if i in used:
+            continue
+        code = COUNTRY_WORDS.get(token.key)
+        if code is not None and code in countries:
+            found.append(Pair((i,), _country_words(name, code, used_alias), "location", 1.0))
+        elif stem(token.key) in places:
+            found.append(Pair((i,), (), "location", 1.0))
+    return found
+
+
+def _country_words(name: IndexedName, code: str, used: set[int]) -> tuple[int, ...]:
+    """The name's words that spell the country out: its name and a "republic" before it."""
+    words: list[int] = []
+    for i, token in enumerate(name.tokens):
+        if i in used or COUNTRY_WORDS.get(token.key) != code:
+            continue
+        if i > 0 and i - 1 not in used and MEANINGS.get(stem(name.tokens[i - 1].key)) == _REPUBLIC:
+            words.append(i - 1)
+        words.append(i)
+        used.update(words)
+    return tuple(words)
+
+
+_REPUBLIC = MEANINGS.get(stem("republic"))
 
 
 def _initials(query: Query, pairs: list[Pair]) -> list[Pair]:
@@ -451,8 +477,8 @@ def query_floor(index: NameIndex, name: IndexedName) -> float:
 def _without_place(index: NameIndex, name: IndexedName, alias_sim: list[float]) -> bool:
     """The name holds a town (Gomel Radio Plant, Svetlogorsk Khimvolokno) that the query leaves
     out: many towns have such a plant."""
-    places = index.place_keys
-    return any(s == 0.0 and t.key in places for t, s in zip(name.tokens, alias_sim, strict=True))
+    towns = index.town_keys
+    return any(s == 0.0 and t.key in towns for t, s in zip(name.tokens, alias_sim, strict=True))
 
 
 def _other_place(
@@ -462,9 +488,9 @@ def _other_place(
     query does not, and the query a word the watchlist does not know, or a plant number, where
     the place would be (Srednevolzhsky Bearing Plant, Eurasian Youth Union, 810 Aircraft Repair
     Plant): most likely the same kind of company elsewhere."""
-    places = index.place_keys
+    towns = index.town_keys
     if not any(
-        s == 0.0 and (t.key in places or t.key in COUNTRY_WORDS)
+        s == 0.0 and (t.key in towns or t.key in COUNTRY_WORDS)
         for t, s in zip(name.tokens, alias_sim, strict=True)
     ):
         return False

@@ -35,17 +35,22 @@ mashinostroitelnyi automobile avtomobilnyi tractor traktornyi plant bank control
 upravlenie upravleniya economic aviakompaniya airline airlines aviatsionnaya executive
 ispolkom oblispolkom gorispolkom vykankam directorate main glavnoe headquarters
 capital kapital invest investment finance financial credit leasing insurance ticaret sanayi
-co cia cie
+co cia cie trans transit
 derzhavne pidpryiemstvo tovarystvo obiednannia naukovo vyrobnyche kompaniia keruiucha
 upravlinnia natsionalnyi respublikanske
 """
 
-_PLACES = """
-minsk mensk minskii minskaya minskiy belarus belarusi belarusian belorusskii belorusskaya
-belaruski belaruskaya byelorussian belorussia byelorussia brest gomel homel homyel grodno hrodna
+# Towns: a name that holds one is that town's plant or office (other towns have theirs).
+_TOWNS = """
+minsk mensk minskii minskaya minskiy brest gomel homel homyel grodno hrodna
 vitebsk viciebsk mogilev mahilyow mogilyov
 orsha borisov barysau zhodino baranovichi bobruisk babruisk pinsk lida slutsk soligorsk
 salihorsk novopolotsk navapolatsk polotsk mozyr mazyr zhlobin molodechno maladzyechna
+moscow moskva petersburg
+"""
+_PLACES = """
+belarus belarusi belarusian belorusskii belorusskaya
+belaruski belaruskaya byelorussian belorussia byelorussia
 region oblast district raion rayon city street str ul prospekt avenue ave russia rossiya russian
 rossiiskaya federation moscow moskva st petersburg saint china kitai ukraine european euro
 eurasian asia asian east west north south middle vostok zapad sever yug
@@ -91,8 +96,10 @@ def _keys(words: str) -> frozenset[str]:
     return frozenset(t.key for w in words.split() for t in tokenize(w))
 
 
-#: Places: Belarusian cities and regions, a few foreign ones, address words.
-PLACES = _keys(_PLACES)
+#: Towns of Belarus and a few abroad.
+TOWNS = _keys(_TOWNS)
+#: Places: towns, countries and regions, address words.
+PLACES = TOWNS | _keys(_PLACES)
 #: Organisation words, places and initialisms of organisation words (NPO, OKB): present in
 #: many names, never enough for a match.
 GENERIC = _keys(_ORGANISATION) | PLACES | _keys(" ".join(INITIALISMS))
