@@ -23,10 +23,8 @@ _LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{GLUED_REST_MIN + 3},}}")
 # A word of letters and digits: the letters typed for digits inside a number, or the digits
 # typed for letters inside a word.
 _MIXED_RE = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]{2,}\b")
-_AS_DIGITS = str.maketrans("OoОоIl|Зз", "000011133")
-_AS_LETTERS = str.maketrans("0134578", "oieastb")
-_DIGIT_LOOKALIKES = frozenset("OoОоIl|Зз")
-_LETTER_LOOKALIKES = frozenset("0134578")
+_AS_DIGITS = str.maketrans("OoОоIl|ЗзZzSsbGB", "0000111332255668")
+_AS_LETTERS = str.maketrans("01345678", "oieasgtb")
 # Symbols typed for letters inside a word.
 _SYMBOLS_RE = re.compile(r"(?<![@$€])(?<!\w)[@$€](?=[^\W\d_]{2})|(?<=[^\W\d_])[@$€](?=[^\W\d_])")
 _SYMBOLS = str.maketrans("@$€", "ase")
@@ -77,8 +75,6 @@ def _unmix(match: re.Match[str]) -> str:
     word = match[0]
     digits = sum(c.isdigit() for c in word)
     letters = len(word) - digits
-    if digits >= letters and all(c.isdigit() or c in _DIGIT_LOOKALIKES for c in word):
-        return word.translate(_AS_DIGITS)
-    if letters > digits and all(not c.isdigit() or c in _LETTER_LOOKALIKES for c in word):
-        return word.translate(_AS_LETTERS)
-    return word
+    # Mostly digits: a number with letters typed for digits (4O7, 55B, Z566); letters that
+    # look like no digit stay (24x7). Mostly letters: a word with digits for letters (A6AT).
+    return word.translate(_AS_DIGITS if digits >= letters else _AS_LETTERS)
