@@ -54,6 +54,7 @@ from service.matching.scoring import (
 from service.matching.scripts import readings, reread
 from service.matching.translations import MEANINGS, inflects, stem
 from service.matching.translit import phonetic_key
+from service.matching.typos import FUZZY_MIN_LEN
 from service.matching.vocabulary import (
     COUNTRY_WORDS,
     GENERIC,
@@ -317,6 +318,8 @@ class Matcher:
                     bound = self._typo_bound(key, latin, other) if distance else 1.0
                     if bound >= least and other not in found:
                         found[other] = (distance, bound)
+            if not found:
+                self._spelling_slips(key, latin, found)
         if single:
             word_stem = stem(key)
             for other in self.index.by_stem.get(word_stem, ()):
@@ -341,6 +344,27 @@ class Matcher:
         if not longer:
             return found
         return {**{k: (TRUNCATED, TRUNCATED_SIM_MAX) for k in longer}, **found}
+
+    def _spelling_slips(self, key: str, latin: str, found: dict[str, tuple[int, float]]) -> None:
+        """Listed words one stray or swapped letter away in the spelling, which the phonetic key
+        may turn into two edits (trolops / troops, cahm / cham, luxch / luch)."""
+        if len(latin) < FUZZY_MIN_LEN or latin.isdigit():
+            return
+        # A stray letter only in words that keep FUZZY_MIN_LEN without it (БЛМЗ is not БМЗ).
+        slips = (
+            {latin[:i] + latin[i + 1 :] for i in range(len(latin))}
+            if len(latin) > FUZZY_MIN_LEN
+            else set()
+        )
+        slips.update(
+            latin[:i] + latin[i + 1] + latin[i] + latin[i + 2 :] for i in range(len(latin) - 1)
+        )
+        for slip in slips:
+            other = phonetic_key(slip)
+            if other != key and other not in found and self.index.knows(other):
+                bound = self._typo_bound(key, latin, other)
+                if bound >= FUZZY_MIN_SIM:
+                    found[other] = (1, bound)
 
     def _typo_bound(self, key: str, latin: str, other: str) -> float:
         """The best typo similarity of a query word with any listed spelling of `other`."""

@@ -336,3 +336,24 @@ def test_a_name_without_its_town_is_lowered_and_says_so() -> None:
     assert full is not None and bare is not None
     assert bare.score < full.score
     assert "place_missing" in bare.explanation.penalties
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Internal Trolops of the Ministry", "Internal Troops of the Ministry"),
+        ("Cahm Wings Airlines", "Cham Wings Airlines"),
+        ("Sports Club Shovck", "Sports Club Shock"),
+    ],
+)
+def test_a_stray_or_swapped_letter_the_phonetic_key_doubles_is_one_typo(
+    query: str, listed: str
+) -> None:
+    engine = Matcher([ListedEntity("x", listed, (), ("BY",))])
+    assert top(engine, query) is not None
+
+
+def test_a_stray_letter_in_a_short_acronym_is_another_acronym() -> None:
+    engine = Matcher([ListedEntity("bmz", "ОАО «БМЗ»", (), ("BY",))])
+    other = top(engine, "ОАО БЛМЗ", threshold=0.0)
+    assert other is None or other.score < DEFAULT_THRESHOLD
