@@ -17,7 +17,7 @@ GLUED_FORMS = (
     "ojsc", "cjsc", "pjsc", "jsc", "ooo", "oao", "zao", "pao", "llc", "ltd", "gmbh", "ооо",
     "оао", "зао", "пао", "тов", "ват", "пат", "аат", "зат", "таа",
 )  # fmt: skip
-GLUED_REST_MIN = 4
+GLUED_REST_MIN = 3
 # A word long enough to hold a glued form and a name (`_unglue` looks at its ends).
 _LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{GLUED_REST_MIN + 3},}}")
 # A word of letters and digits: the letters typed for digits inside a number, or the digits
@@ -73,8 +73,16 @@ def _unglue(match: re.Match[str]) -> str:
 
 def _unmix(match: re.Match[str]) -> str:
     word = match[0]
-    digits = sum(c.isdigit() for c in word)
-    letters = len(word) - digits
     # Mostly digits: a number with letters typed for digits (4O7, 55B, Z566); letters that
-    # look like no digit stay (24x7). Mostly letters: a word with digits for letters (A6AT).
-    return word.translate(_AS_DIGITS if digits >= letters else _AS_LETTERS)
+    # look like no digit stay (24x7), and so does an ordinal's ending (55BTH is 558TH). Mostly
+    # letters: a word with digits for letters (A6AT).
+    number, ending = word, ""
+    if word[-2:].casefold() in _ORDINAL_ENDINGS and len(word) > 3:
+        number, ending = word[:-2], word[-2:]
+    digits = sum(c.isdigit() for c in number)
+    if digits >= len(number) - digits:
+        return number.translate(_AS_DIGITS) + ending
+    return word.translate(_AS_LETTERS)
+
+
+_ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})

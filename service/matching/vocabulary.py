@@ -88,7 +88,7 @@ _MIN_REST = 2
 _NOISE = """
 supplier vendor customer client contractor tel phone fax email www http https com by ru
 unp inn vat tax id no nr number reg registration address addr country contact invoice
-co head office branch filial representative predstavitelstvo головной офис филиал
+co head office hq branch filial representative predstavitelstvo головной офис филиал
 """
 
 
