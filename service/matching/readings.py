@@ -63,12 +63,22 @@ def _unglue(match: re.Match[str]) -> str:
     lower = word.casefold()
     if not (lower.startswith(GLUED_FORMS) or lower.endswith(GLUED_FORMS)):
         return word
+    if lower.startswith(_WORDS_NOT_GLUED):
+        return word
+    # A glued form is written in capitals (ZAOPLANAR, CJSCDinamo): a word that merely begins
+    # or ends with its letters (Paoletti, Товариство) is no form.
     for form in GLUED_FORMS:
-        if lower.startswith(form) and len(word) - len(form) >= GLUED_REST_MIN:
-            return f"{word[: len(form)]} {word[len(form) :]}"
-        if lower.endswith(form) and len(word) - len(form) >= GLUED_REST_MIN:
-            return f"{word[: -len(form)]} {word[-len(form) :]}"
+        size = len(form)
+        if lower.startswith(form) and len(word) - size >= GLUED_REST_MIN and word[:size].isupper():
+            return f"{word[:size]} {word[size:]}"
+        if lower.endswith(form) and len(word) - size >= GLUED_REST_MIN and word[-size:].isupper():
+            return f"{word[:-size]} {word[-size:]}"
     return word
+
+
+# Words that begin with the letters of a form (ТОВАРИСТВО, the Ukrainian for company, is not
+# ТОВ + АРИСТВО).
+_WORDS_NOT_GLUED = ("товар",)
 
 
 def _unmix(match: re.Match[str]) -> str:

@@ -357,3 +357,11 @@ def test_a_stray_letter_in_a_short_acronym_is_another_acronym() -> None:
     engine = Matcher([ListedEntity("bmz", "ОАО «БМЗ»", (), ("BY",))])
     other = top(engine, "ОАО БЛМЗ", threshold=0.0)
     assert other is None or other.score < DEFAULT_THRESHOLD
+
+
+def test_a_word_that_begins_with_a_form_is_not_read_as_one() -> None:
+    from service.matching.readings import other_reading
+
+    assert other_reading('Товариство з обмеженою відповідальністю "Камволь"') is None
+    assert other_reading("Paoletti Trading") is None
+    assert other_reading("ZAOPLANAR") == "ZAO PLANAR"
