@@ -54,7 +54,7 @@ from service.matching.scoring import (
 from service.matching.scripts import readings, reread
 from service.matching.translations import MEANINGS, inflects, stem
 from service.matching.translit import phonetic_key
-from service.matching.typos import FUZZY_MIN_LEN
+from service.matching.typos import FUZZY_MIN_LEN, MAX_EDITS
 from service.matching.vocabulary import (
     COUNTRY_WORDS,
     GENERIC,
@@ -314,11 +314,14 @@ class Matcher:
             # Gasprom Neft), so its close neighbours are looked up too.
             least = FUZZY_MIN_SIM if not found else KNOWN_WORD_TYPO_SIM
             if not found or len(latin) >= KNOWN_WORD_TYPO_MIN_LEN:
-                for other, distance in self.index.typos.similar(key).items():
+                # Words read as one (a space moved) are looked up for one typo at most: on a
+                # large list, a long key's full budget costs more than the rest of the query.
+                most = MAX_EDITS if single else 1
+                for other, distance in self.index.typos.similar(key, most).items():
                     bound = self._typo_bound(key, latin, other) if distance else 1.0
                     if bound >= least and other not in found:
                         found[other] = (distance, bound)
-            if not found:
+            if not found and single:
                 self._spelling_slips(key, latin, found)
         if single:
             word_stem = stem(key)

@@ -49,27 +49,28 @@ class TypoIndex:
         # A key within the edit budget of another shares at least one of its (budget + 1)
         # segments, near the same place (pass-join): (length, segment number) -> segment -> keys.
         self.segments = dict(table)
-        self._cache: dict[str, dict[str, int]] = {}
+        self._cache: dict[tuple[str, int], dict[str, int]] = {}
 
-    def similar(self, key: str) -> dict[str, int]:
-        """Known keys within the edit budget of `key`, with their distance (itself included)."""
-        found = self._cache.get(key)
+    def similar(self, key: str, most: int = MAX_EDITS) -> dict[str, int]:
+        """Known keys within the edit budget of `key` (and at most `most` edits), with their
+        distance (itself included)."""
+        found = self._cache.get((key, most))
         if found is None:
-            found = self._find(key)
+            found = self._find(key, most)
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
-            self._cache[key] = found
+            self._cache[key, most] = found
         return found
 
-    def _find(self, key: str) -> dict[str, int]:
+    def _find(self, key: str, most: int) -> dict[str, int]:
         found: dict[str, int] = {key: 0} if key in self.keys else {}
         if len(key) < FUZZY_MIN_LEN - 1 or key.isdigit():
             return found
-        widest = max_edits(len(key) + MAX_EDITS)
+        widest = min(max_edits(len(key) + MAX_EDITS), most)
         for length in range(max(len(key) - widest, 1), len(key) + widest + 1):
             # The budget of a pair is that of its longer key ("pinG" may be "pilinG"), within
             # what the listed key's segments can guarantee.
-            allowed = min(max_edits(max(length, len(key))), max_edits(length))
+            allowed = min(max_edits(max(length, len(key))), max_edits(length), most)
             delta = len(key) - length
             if abs(delta) > allowed or allowed == 0:
                 continue
