@@ -213,6 +213,8 @@ class NameIndex:
             self._add_entity(number, entity, interned)
         #: key -> the spellings (readable Latin) of the listed words with that key
         self.spellings: dict[str, tuple[str, ...]] = _spellings(interned.values())
+        #: readable Latin spelling of a listed word -> its key
+        self.spelled = {s: key for key, spelt in self.spellings.items() for s in spelt}
         #: key -> names holding a word with that key, once per occurrence
         self.postings: dict[str, list[int]] = _postings(self.names)
         #: initials of a long name -> names

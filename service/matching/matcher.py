@@ -286,8 +286,13 @@ class Matcher:
         next queries share most words)."""
         single = len(unit.indices) == 1
         # Two words read as one are looked up for typos only when one of them is unknown: a
-        # space moved or slipped into a word ("Industria lgroup", "Traff icking").
-        fuzzy = single or any(not self.index.knows(tokens[i].key) for i in unit.indices)
+        # space moved or slipped into a word ("Industria lgroup", "Traff icking"). Three words
+        # read as one are only looked up as they are: on a large list their typo neighbours
+        # cost more than the rest of the query and found none on the development set.
+        known = self.index.knows
+        fuzzy = single or (
+            len(unit.indices) == 2 and not all(known(tokens[i].key) for i in unit.indices)
+        )
         found = self._lookups.get((unit.latin, single, fuzzy))
         if found is None:
             found = self._find(unit.key, unit.latin, single, fuzzy)
@@ -350,7 +355,9 @@ class Matcher:
 
     def _spelling_slips(self, key: str, latin: str, found: dict[str, tuple[int, float]]) -> None:
         """Listed words one stray or swapped letter away in the spelling, which the phonetic key
-        may turn into two edits (trolops / troops, cahm / cham, luxch / luch)."""
+        may turn into two edits (trolops / troops, cahm / cham, luxch / luch). The slips are
+        looked up as listed spellings: a phonetic key for each would cost more than the rest of
+        the word's lookup."""
         if len(latin) < FUZZY_MIN_LEN or latin.isdigit():
             return
         # A stray letter only in words that keep FUZZY_MIN_LEN without it (БЛМЗ is not БМЗ).
@@ -362,9 +369,10 @@ class Matcher:
         slips.update(
             latin[:i] + latin[i + 1] + latin[i] + latin[i + 2 :] for i in range(len(latin) - 1)
         )
+        spelled = self.index.spelled
         for slip in slips:
-            other = phonetic_key(slip)
-            if other != key and other not in found and self.index.knows(other):
+            other = spelled.get(slip)
+            if other is not None and other != key and other not in found:
                 bound = self._typo_bound(key, latin, other)
                 if bound >= FUZZY_MIN_SIM:
                     found[other] = (1, bound)
@@ -439,29 +447,32 @@ class Matcher:
         generic_slack, common_slack, slack_mask = slack
         query_total = sum(query.weights) or 1.0
         shares: dict[int, float] = {}
-        candidates = []
+        # Highest bound first; on equal bounds names in the query's script first, so that the
+        # name shown is the one written as the query was; then in the order they were found.
+        cyrillic = _mostly_cyrillic(query.tokens)
+        ranked: list[tuple[float, bool, int, int]] = []
+        lean_totals, generic_totals = self.index.lean_totals, self.index.generic_totals
         for name_id, found in evidence.items():
-            total = self.index.lean_totals[name_id]
+            total = lean_totals[name_id]
             if total <= 0:
                 continue
-            extra = min(generic_slack, self.index.generic_totals[name_id]) + common_slack
-            alias_bound = (found + extra) / total
+            extra = generic_totals[name_id]
+            if generic_slack < extra:
+                extra = generic_slack
+            alias_bound = (found + extra + common_slack) / total
             if alias_bound < threshold - BOUND_EPSILON:
                 continue
             mask = covered[name_id] | slack_mask
             share = shares.get(mask)
             if share is None:
-                share = sum(w for i, w in enumerate(query.weights) if mask >> i & 1) / query_total
+                share = _share(query.weights, mask) / query_total
                 shares[mask] = share
             floor = self.floors[name_id]
-            bound = min(1.0, alias_bound) * (floor + (1.0 - floor) * share)
+            bound = (alias_bound if alias_bound < 1.0 else 1.0) * (floor + (1.0 - floor) * share)
             if bound >= threshold - BOUND_EPSILON:
-                candidates.append((bound, name_id))
-        # Highest bound first; on equal bounds names in the query's script first, so that the
-        # name shown is the one written as the query was.
-        cyrillic = _mostly_cyrillic(query.tokens)
-        candidates.sort(key=lambda c: (-c[0], self.cyrillic[c[1]] != cyrillic))
-        return candidates
+                ranked.append((-bound, self.cyrillic[name_id] != cyrillic, len(ranked), name_id))
+        ranked.sort()
+        return [(-bound, name_id) for bound, _, _, name_id in ranked]
 
     def _country_factor(self, entity: int, country: str | None) -> float:
         countries = self.index.entities[entity].countries
@@ -616,6 +627,15 @@ def _how_read(
         "apart, digits typed for letters (and letters for digits) read as meant, spaced-out "
         "letters and punctuation inside words taken out"
     )
+
+
+def _share(weights: list[float], mask: int) -> float:
+    """The weight of the query words in `mask` (bit i: word i)."""
+    total = 0.0
+    for i, weight in enumerate(weights):
+        if mask >> i & 1:
+            total += weight
+    return total
 
 
 def _mostly_cyrillic(tokens: Sequence[Token]) -> bool:

@@ -8,10 +8,10 @@ Pure; imports nothing from the service.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 #: Keys shorter than this are only matched exactly (no typo tolerance for MAZ, BNK, 558).
@@ -41,14 +41,17 @@ class TypoIndex:
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = frozenset(keys)
         self.sorted = sorted(self.keys)
-        table: dict[tuple[int, int], dict[str, list[str]]] = defaultdict(dict)
+        longest = max(map(len, self.keys), default=0)
+        # A key within the edit budget of another shares at least one of its (budget + 1)
+        # segments, near the same place (pass-join): [length][segment number] -> segment -> keys.
+        self.segments: list[list[dict[str, list[str]]]] = [
+            [{} for _ in segment_bounds(length)] for length in range(longest + 1)
+        ]
         for key in self.keys:
             if len(key) >= FUZZY_MIN_LEN and not key.isdigit():
+                tables = self.segments[len(key)]
                 for number, (start, size) in enumerate(segment_bounds(len(key))):
-                    table[len(key), number].setdefault(key[start : start + size], []).append(key)
-        # A key within the edit budget of another shares at least one of its (budget + 1)
-        # segments, near the same place (pass-join): (length, segment number) -> segment -> keys.
-        self.segments = dict(table)
+                    tables[number].setdefault(key[start : start + size], []).append(key)
         self._cache: dict[tuple[str, int], dict[str, int]] = {}
 
     def similar(self, key: str, most: int = MAX_EDITS) -> dict[str, int]:
@@ -64,30 +67,48 @@ class TypoIndex:
 
     def _find(self, key: str, most: int) -> dict[str, int]:
         found: dict[str, int] = {key: 0} if key in self.keys else {}
+        longest = len(self.segments) - 1
         if len(key) < FUZZY_MIN_LEN - 1 or key.isdigit():
             return found
         widest = min(max_edits(len(key) + MAX_EDITS), most)
-        for length in range(max(len(key) - widest, 1), len(key) + widest + 1):
+        # The keys sharing a segment (a key may share several) are gathered first and measured
+        # in one call: the loop then runs in rapidfuzz's C code, and a common segment of a
+        # large list brings thousands of keys.
+        shared: list[str] = []
+        budgets: dict[int, int] = {}
+        for length in range(max(len(key) - widest, 1), min(len(key) + widest, longest) + 1):
             # The budget of a pair is that of its longer key ("pinG" may be "pilinG"), within
-            # what the listed key's segments can guarantee.
-            allowed = min(max_edits(max(length, len(key))), max_edits(length), most)
+            # what the listed key's segments can guarantee. (Comparisons, not min and max: the
+            # compiled loop calls those as Python builtins.)
+            allowed = max_edits(length if length > len(key) else len(key))
+            if max_edits(length) < allowed:
+                allowed = max_edits(length)
+            if most < allowed:
+                allowed = most
             delta = len(key) - length
             if abs(delta) > allowed or allowed == 0:
                 continue
+            budgets[length] = allowed
+            tables = self.segments[length]
             for number, (start, size) in enumerate(segment_bounds(length)):
-                pieces = self.segments.get((length, number))
+                pieces = tables[number]
                 if not pieces:
                     continue
                 # Where the segment can start in `key`, given the edits left for the others.
                 spare = allowed - number
-                low = max(start - number, start + delta - spare, 0)
-                high = min(start + number, start + delta + spare, len(key) - size)
-                for at in range(low, high + 1):
-                    for other in pieces.get(key[at : at + size], ()):
-                        if other not in found:
-                            distance = OSA.distance(key, other, score_cutoff=allowed)
-                            if distance <= allowed:
-                                found[other] = distance
+                low = start - number if number < spare - delta else start + delta - spare
+                high = start + number if number < spare + delta else start + delta + spare
+                for at in range(low if low > 0 else 0, min(high, len(key) - size) + 1):
+                    keys = pieces.get(key[at : at + size])
+                    if keys is not None:
+                        shared.extend(keys)
+        if shared:
+            cutoff = max(budgets.values())
+            for other, distance, _ in process.extract(
+                key, shared, scorer=OSA.distance, score_cutoff=cutoff, limit=None
+            ):
+                if distance <= budgets[len(other)] and other not in found:
+                    found[other] = int(distance)
         # Two letters swapped may cut across every segment of a short key (RDEUT / REDUT).
         for i in range(len(key) - 1):
             swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]
