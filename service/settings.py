@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from service.files.bounds import ReadBounds
 from service.matching.matcher import DEFAULT_THRESHOLD
 from service.watchlist.importers.filters import (
     EntityFilter,
@@ -264,6 +265,20 @@ class Settings(BaseSettings):
         """Which entities of the merged sources to keep: every one unless a filter is set."""
         return EntityFilter.of(
             self.watchlist_countries, self.watchlist_programmes, self.watchlist_schemas
+        )
+
+    @property
+    def read_bounds(self) -> ReadBounds:
+        """How much of a supplier file is read at most (the batch jobs section above)."""
+        return ReadBounds(
+            max_rows=self.job_max_rows,
+            max_row_chars=self.upload_max_row_chars,
+            max_cell_chars=self.upload_max_cell_chars,
+            max_columns=self.upload_max_columns,
+            max_unzipped_bytes=self.upload_max_unzipped_bytes,
+            max_zip_ratio=self.upload_max_zip_ratio,
+            max_shared_strings=self.upload_max_shared_strings,
+            max_shared_string_bytes=self.upload_max_shared_string_bytes,
         )
 
 
