@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from tests.conftest import http_ready, wait_until
 
-SEED = Path(__file__).resolve().parents[2] / "seed" / "watchlist.jsonl"
+SEED = Path(__file__).resolve().parents[2] / "service" / "watchlist" / "seed" / "watchlist.jsonl"
 
 
 @pytest.fixture
