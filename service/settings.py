@@ -1,8 +1,9 @@
 """Every knob of the service, typed, with its unit and default: read from `SCREENING_*`
 environment variables and a `.env` file, built once by `load_settings()` and passed down.
 
-Nothing here runs at import time. Imports only the engine's default threshold and the
-watchlist's source and filter types.
+Nothing here runs at import time. Imports only the engine's default threshold, the watchlist's
+source and filter types and the read bounds of `files`. docs/configuration.md is written from
+this model and its comments (scripts/configuration_page.py).
 """
 
 from __future__ import annotations
