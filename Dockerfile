@@ -10,11 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 screening
 WORKDIR /app
 
-# The package stays in /app (an editable install) because the seed watchlist is found beside
-# it, in /app/seed. The matching engine is compiled with mypyc (setup.py), by the exact mypy
-# and setuptools pinned in pyproject.toml's [build-system] (the versions of constraints.txt):
-# the compiler is installed for the build and removed in the same layer. The image has a
-# compiler, so a build fallen back to pure Python (about half as fast) is an error here.
+# The package stays in /app (an editable install, the seed watchlist inside it): a non-editable
+# one would be shadowed by the sources in the working directory. The matching engine is
+# compiled with mypyc (setup.py), by the exact mypy and setuptools pinned in pyproject.toml's
+# [build-system] (the versions of constraints.txt): the compiler is installed for the build and
+# removed in the same layer. The image has a compiler, so a build fallen back to pure Python
+# (about half as fast) is an error here.
 COPY pyproject.toml setup.py README.md constraints.txt ./
 COPY service/ service/
 RUN apt-get update \
@@ -24,7 +25,6 @@ RUN apt-get update \
         'the matching engine was not compiled'" \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
     && rm -rf /var/lib/apt/lists/* build
-COPY seed/ seed/
 # The embedded defaults write here (the SQLite store without DATABASE_URL); mount a volume, or
 # better set DATABASE_URL to PostgreSQL.
 RUN mkdir -p /app/data && chown screening:screening /app/data

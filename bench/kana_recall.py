@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service.matching.matcher import DEFAULT_THRESHOLD, Matcher  # noqa: E402
-from service.screening import listed  # noqa: E402
+from service.screening.screener import listed  # noqa: E402
 from service.watchlist.loader import load_watchlist  # noqa: E402
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")

@@ -30,7 +30,7 @@ from rigour.names.org_types import remove_org_types  # noqa: E402
 import service.matching.normalize as normalize  # noqa: E402
 from service.matching.legal_forms import split_legal_forms  # noqa: E402
 from service.matching.matcher import DEFAULT_THRESHOLD  # noqa: E402
-from service.screening import Screener  # noqa: E402
+from service.screening.screener import Screener  # noqa: E402
 from service.watchlist.loader import load_watchlist  # noqa: E402
 
 CASES = ROOT / "bench" / "legal_forms.csv"

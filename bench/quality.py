@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service.matching.matcher import DEFAULT_THRESHOLD  # noqa: E402
-from service.screening import Screener  # noqa: E402
+from service.screening.screener import Screener  # noqa: E402
 from service.watchlist.loader import Watchlist, load_watchlist  # noqa: E402
 
 DEVSET = ROOT / "bench" / "devset" / "devset.csv"

@@ -38,7 +38,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-SEED = ROOT / "seed" / "watchlist.jsonl"
+SEED = ROOT / "service" / "watchlist" / "seed" / "watchlist.jsonl"
 PROBES = {"A": "Quarzwerk Vyshnivetska Ptarmigan", "B": "Yarrowmill Oxbridge Vexillum Optics"}
 COMMON = ["Minsk Wheeled Tractor Plant", "ОАО «БЕЛАЗ»", "Legmash Orsha", "Zavod SVT"]
 BASES = ["Orsha Instrument Plant", "Gomel Radio Factory", "Brest Lamp Works", "Mogilev Optics"]

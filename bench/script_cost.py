@@ -28,7 +28,7 @@ def latin_or_cyrillic(query: str) -> bool:
 def measure(root: Path, devset: Path) -> float:
     """Median over rounds of the mean time per query, in microseconds (run in a subprocess)."""
     sys.path.insert(0, str(root))
-    from service.screening import Screener
+    from service.screening.screener import Screener
     from service.watchlist.loader import load_watchlist
 
     screener = Screener.build(load_watchlist())

@@ -30,7 +30,7 @@ from quality import read_cases  # noqa: E402
 
 from service.matching.index import ListedEntity  # noqa: E402
 from service.matching.matcher import Matcher  # noqa: E402
-from service.screening import listed  # noqa: E402
+from service.screening.screener import listed  # noqa: E402
 from service.watchlist.importers.ofac_csv import entity_from_orphan, read_ofac_csv  # noqa: E402
 from service.watchlist.loader import load_watchlist  # noqa: E402
 

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from quality import read_cases  # noqa: E402
 from supplier_words import company_name, contact, place  # noqa: E402
 
-from service.screening import normalized_query  # noqa: E402
+from service.screening.screener import normalized_query  # noqa: E402
 from service.watchlist.loader import Watchlist, load_watchlist  # noqa: E402
 
 COLUMNS = ["Supplier ID", "Supplier name", "Country", "City", "Street", "Postal code",

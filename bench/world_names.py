@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service.matching.matcher import DEFAULT_THRESHOLD, Matcher  # noqa: E402
-from service.screening import listed  # noqa: E402
+from service.screening.screener import listed  # noqa: E402
 from service.watchlist.loader import load_watchlist  # noqa: E402
 
 SDN = Path("ofac_sdn_csv") / "sdn_2024-05-03" / "sdn.csv"

@@ -44,7 +44,8 @@ BATCHES = {
 def long_names(seed: int) -> list[dict[str, str]]:
     """10,000 names of 300 characters, of words taken from the listed names."""
     words: list[str] = []
-    for line in (ROOT / "seed" / "watchlist.jsonl").open(encoding="utf-8"):
+    seed = ROOT / "service" / "watchlist" / "seed" / "watchlist.jsonl"
+    for line in seed.open(encoding="utf-8"):
         entity = json.loads(line)
         for name in [entity["name"], *(a["name"] for a in entity.get("aliases", []))]:
             words += [w.strip("«»‘’\"'(),.") for w in name.split() if len(w) > 2]

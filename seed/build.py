@@ -1,4 +1,4 @@
-"""Rebuild `seed/watchlist.jsonl` from the official list files in `../shared/data`.
+"""Rebuild the seed (`service/watchlist/seed/watchlist.jsonl`) from the official list files.
 
     python seed/build.py [--data DIR] [-o FILE]
 
@@ -40,7 +40,7 @@ from service.watchlist.model import Entity
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO / ".." / "shared" / "data"
-DEFAULT_OUTPUT = REPO / "seed" / "watchlist.jsonl"
+DEFAULT_OUTPUT = REPO / "service" / "watchlist" / "seed" / "watchlist.jsonl"
 
 
 def read_records(data: Path) -> list[Record]:

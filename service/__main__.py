@@ -1,10 +1,10 @@
 """The command line: `python -m service serve` runs the API, `python -m service screen NAME`
 screens one name for a quick look, `python -m service import-watchlist FORMAT PATH...` turns
-official list files into a watchlist (`service.importing`), `python -m service screen-file
+official list files into a watchlist (`service.lifecycle.importing`), `python -m service screen-file
 FILE -o RESULTS` screens a supplier file locally (`service.batch.command`). Each command is a
 `Command`; adding one is adding an entry to `COMMANDS`. `keys`, `audit` and `migrate` manage
-API keys, the audit trail and the database (`service.admin`). `screen` and `screen-file` record
-their screenings in the audit trail (`service.operators`). Settings come from the environment,
+API keys, the audit trail and the database (`service.auth.admin`). `screen` and `screen-file` record
+their screenings in the audit trail (`service.batch.operators`). Settings come from the environment,
 as for the server.
 """
 
@@ -21,15 +21,16 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from service import admin, importing, operators
+from service.auth import admin
 from service.batch import command as screen_file
-from service.batch import worker
+from service.batch import operators, worker
 from service.errors import ServiceError
-from service.queries import Limits, ScreenQuery, check_parameters, check_query
-from service.query_identifiers import typed_value
-from service.results import MatchOut, describe_matches
+from service.lifecycle import importing
+from service.lifecycle.state import load_screener
+from service.screening.queries import Limits, ScreenQuery, check_parameters, check_query
+from service.screening.query_identifiers import typed_value
+from service.screening.results import MatchOut, describe_matches
 from service.settings import Settings, load_settings
-from service.state import load_screener
 from service.store.audit import new_screening_id
 
 DEFAULT_HOST = "127.0.0.1"

@@ -4,7 +4,7 @@ routes, start-up and shut-down, error handlers, OpenAPI, request logging and met
 Start-up opens the result cache and the version store, and in the background loads the
 watchlist in a worker thread and opens the durable store (trying again until its database
 answers): `/health` answers at once, `/ready` says 503 until both are in. SIGHUP reloads the
-watchlist (`service.reload`).
+watchlist (`service.lifecycle.reload`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from litestar.openapi.spec import Components
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.static_files import create_static_files_router
 
-from service import __version__, revocations
+from service import __version__
 from service.api.access import SECURITY_SCHEMES, Authorize
 from service.api.apikeys import KeysController
 from service.api.audit import AuditController
@@ -43,18 +43,19 @@ from service.api.screen import ScreenController
 from service.api.security import SecurityHeaders, cors_config
 from service.api.versions import VersionsController
 from service.api.watchlist import WatchlistController
-from service.cache import open_cache
+from service.auth import revocations
+from service.auth.ratelimit import open_rate_limiter
 from service.errors import StoreUnavailable
+from service.lifecycle.reload import Reloader
+from service.lifecycle.state import ScreenerHolder
+from service.lifecycle.versions import open_versions
 from service.logs import configure_logging
 from service.metrics import Metrics
-from service.ratelimit import open_rate_limiter
-from service.reload import Reloader
 from service.runtime import Runtime
-from service.screening import Screener
+from service.screening.cache import open_cache
+from service.screening.screener import Screener
 from service.settings import Settings, load_settings
-from service.state import ScreenerHolder
 from service.store import Store, connect_store, open_journal, open_when_reachable
-from service.versions import open_versions
 from service.watchlist.countries import load_country_names
 
 log = logging.getLogger(__name__)

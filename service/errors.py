@@ -90,7 +90,7 @@ class BadUpload(InvalidInput):
 
 
 class UploadTooLarge(BadUpload):
-    """A supplier file past one of the bounds of reading (`service.batch.bounds`), found
+    """A supplier file past one of the bounds of reading (`service.files.bounds`), found
     while reading it: `too_many_rows`, `zip_too_large` (bytes inflated), `zip_too_compressed`
     (inflated per compressed byte), `zip_too_many_parts`, `too_many_shared_strings`,
     `shared_strings_too_large`, `xml_token_too_large` (one XML tag or comment)."""

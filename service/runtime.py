@@ -13,14 +13,8 @@ from functools import partial
 
 import anyio.to_thread
 
-from service.auth import Authenticator, Caller
-from service.batch.status import JobRecord
-from service.cache import ResultCache
-from service.errors import RateLimited, Unavailable
-from service.keys import KeySpace
-from service.metrics import Metrics
-from service.queries import Limits
-from service.ratelimit import (
+from service.auth.callers import Authenticator, Caller
+from service.auth.ratelimit import (
     REQUESTS,
     REQUESTS_WINDOW_SECONDS,
     ROWS,
@@ -28,15 +22,20 @@ from service.ratelimit import (
     RateLimiter,
     effective_limit,
 )
-from service.reload import Reloader
-from service.results import ScreeningService
+from service.errors import RateLimited, Unavailable
+from service.keyspace import KeySpace
+from service.lifecycle.reload import Reloader
+from service.lifecycle.state import ScreenerHolder, load_screener
+from service.lifecycle.versions import VersionStore
+from service.metrics import Metrics
+from service.screening.cache import ResultCache
+from service.screening.queries import Limits
+from service.screening.results import ScreeningService
 from service.settings import Settings
-from service.state import ScreenerHolder, load_screener
 from service.store import Store
 from service.store.audit import ScreeningRecord
 from service.store.journal import AuditJournal, encode
 from service.store.writer import AuditWriter
-from service.versions import VersionStore
 
 #: Audit records of one answer appended to the journal on the event loop; more (a batch's) are
 #: encoded in a worker thread first.
@@ -147,22 +146,6 @@ class Runtime:
         """Before reading the audit trail: every record written so far is in the database."""
         if self._journal is not None:
             await self._journal.caught_up()
-
-    async def archive_job(self, record: JobRecord) -> None:
-        """Keep the job's record in the durable store (on submission, and once it ends)."""
-        await anyio.to_thread.run_sync(
-            partial(
-                self.store.jobs.save,
-                record.id,
-                key_id=record.key_id,
-                created_at=record.created_at,
-                filename=record.filename,
-                size=record.size,
-                fingerprint=record.fingerprint,
-                status=record.status.value,
-                record_json=record.model_dump_json(),
-            )
-        )
 
     async def limit(self, caller: Caller, *, rows: int = 0) -> None:
         """Count a request (or `rows` batch rows) against the caller's rate limit; raise

@@ -1,8 +1,9 @@
 """Every knob of the service, typed, with its unit and default: read from `SCREENING_*`
 environment variables and a `.env` file, built once by `load_settings()` and passed down.
 
-Nothing here runs at import time. Imports only the engine's default threshold and the
-watchlist's source and filter types.
+Nothing here runs at import time. Imports only the engine's default threshold, the watchlist's
+source and filter types and the read bounds of `files`. docs/configuration.md is written from
+this model and its comments (scripts/configuration_page.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from service.files.bounds import ReadBounds
 from service.matching.matcher import DEFAULT_THRESHOLD
 from service.watchlist.importers.filters import (
     EntityFilter,
@@ -264,6 +266,20 @@ class Settings(BaseSettings):
         """Which entities of the merged sources to keep: every one unless a filter is set."""
         return EntityFilter.of(
             self.watchlist_countries, self.watchlist_programmes, self.watchlist_schemas
+        )
+
+    @property
+    def read_bounds(self) -> ReadBounds:
+        """How much of a supplier file is read at most (the batch jobs section above)."""
+        return ReadBounds(
+            max_rows=self.job_max_rows,
+            max_row_chars=self.upload_max_row_chars,
+            max_cell_chars=self.upload_max_cell_chars,
+            max_columns=self.upload_max_columns,
+            max_unzipped_bytes=self.upload_max_unzipped_bytes,
+            max_zip_ratio=self.upload_max_zip_ratio,
+            max_shared_strings=self.upload_max_shared_strings,
+            max_shared_string_bytes=self.upload_max_shared_string_bytes,
         )
 
 

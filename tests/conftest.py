@@ -21,7 +21,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.app import create_app
-from service.screening import Screener
+from service.screening.screener import Screener
 from service.settings import Settings
 from service.watchlist.loader import load_watchlist
 

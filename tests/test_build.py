@@ -5,12 +5,14 @@ runs before the tests: Python imports a module's compiled file before its .py)."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
@@ -139,3 +141,54 @@ def test_a_failing_c_compiler_leaves_the_engine_pure_python(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "WARNING: the matching engine is not compiled (the C compiler failed" in done.stderr
     assert not list((root / ENGINE).glob(f"*{COMPILED}"))
+
+
+def test_a_wheel_serves_the_seed_and_has_the_command(tmp_path: Path) -> None:
+    """A wheel (pip install ., not editable) holds the seed watchlist, found from any working
+    directory, and the `sanctions-screening` command. Built pure Python, which is quicker."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "service",
+        source / "service",
+        ignore=shutil.ignore_patterns(f"*{COMPILED}", "__pycache__"),
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), "."],
+        cwd=source,
+        env=os.environ | {"SCREENING_PURE_PYTHON": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("sanctions_screening-*.whl")
+    installed = tmp_path / "installed"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(installed)
+        (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
+        assert "sanctions-screening = service.__main__:main" in archive.read(entry_points).decode()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "WATCHLIST_PATH"}
+    screened = subprocess.run(
+        [sys.executable, "-m", "service", "screen", "BelAZ", "--json"],
+        cwd=elsewhere,
+        env=env | {"PYTHONPATH": str(installed)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert screened.returncode == 0, screened.stderr
+    assert json.loads(screened.stdout)["matches"][0]["entity_id"] == "by-belaz"
+    where = subprocess.run(
+        [sys.executable, "-c", "import service.watchlist.loader as l; print(l.SEED_PATH)"],
+        cwd=elsewhere,
+        env=env | {"PYTHONPATH": str(installed)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert Path(where.stdout.strip()).is_relative_to(installed), where.stderr

@@ -119,7 +119,8 @@ def summary(seed: Seed, cases: list[Case]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=Path, default=REPO / "seed" / "watchlist.jsonl")
+    seed = REPO / "service" / "watchlist" / "seed" / "watchlist.jsonl"
+    parser.add_argument("--seed", type=Path, default=seed)
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--handwritten", type=Path, default=HERE / "handwritten.csv")
     parser.add_argument("--out", type=Path, default=HERE / "devset.csv")

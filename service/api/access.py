@@ -16,7 +16,7 @@ from litestar.openapi.spec import SecurityRequirement, SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.api.context import runtime_of
-from service.auth import Caller, Permission
+from service.auth.callers import Caller, Permission
 from service.logs import annotate
 
 #: `opt` key of a route: the permission a caller needs. Absent: a public route.

@@ -12,12 +12,12 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter
 from pydantic import BaseModel, ConfigDict, Field
 
-from service import revocations
 from service.api.access import KEY_REQUIRED, needs
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import runtime_of
 from service.api.responses import KEYED, errors
-from service.auth import Permission
+from service.auth import revocations
+from service.auth.callers import Permission
 from service.store.apikeys import ApiKey, Role
 
 KeyId = Annotated[str, PathParameter(description="The key's public id (`scr_<id>_...`).")]

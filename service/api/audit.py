@@ -28,9 +28,9 @@ from litestar.response import Stream
 from service.api.access import ANY_KEY, KEY_REQUIRED, caller_of, needs
 from service.api.context import runtime_of
 from service.api.responses import KEYED, JsonBytes, errors
-from service.auth import Permission
+from service.auth.callers import Permission
 from service.errors import InvalidInput, NotFound
-from service.spreadsheets import inert
+from service.files.formulas import inert
 from service.store.audit import AuditFilter, Kind, Outcome, ScreeningRecord
 
 log = logging.getLogger(__name__)

@@ -120,7 +120,7 @@ def documented_body(
 ) -> type[Operation]:
     """An OpenAPI operation that describes `model` as the JSON request body (litestar only
     describes bodies it reads itself). `rules` add to the schema of a property (dotted path;
-    into the items of a list) the checks made after parsing (`service.queries`), so the
+    into the items of a list) the checks made after parsing (`service.screening.queries`), so the
     document states every limit enforced; `multipart` is the schema of the same request as a
     `multipart/form-data` upload."""
     schema = _inline_definitions(model.model_json_schema())

@@ -25,8 +25,8 @@ from service.api.schemas import (
     WatchlistStatus,
 )
 from service.errors import StoreUnavailable, Unavailable
+from service.lifecycle.state import WatchlistState
 from service.runtime import Runtime
-from service.state import WatchlistState
 
 
 def _reload_status(runtime: Runtime) -> ReloadStatus:

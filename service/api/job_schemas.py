@@ -10,8 +10,8 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.api.schemas import IdentifierIn
+from service.batch.layout import TableFormat, TableOptions
 from service.batch.status import JobRecord, progress
-from service.batch.tables import TableFormat, TableOptions
 
 
 class _Lax(BaseModel):

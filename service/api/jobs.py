@@ -25,16 +25,15 @@ from service.api.context import runtime_of
 from service.api.job_schemas import JobOptions, JobOut, JobRowsRequest, job_out
 from service.api.responses import KEYED, errors
 from service.api.uploads import FILE_FIELD, read_submission
-from service.auth import Permission
-from service.batch.backend import JobsBackend
-from service.batch.bounds import ReadBounds
+from service.auth.callers import Permission
+from service.batch.backend import JobsBackend, archive_job
 from service.batch.download import MEDIA_TYPES, result_stream
 from service.batch.jobs import new_job_id
 from service.batch.outputs import ResultFormat
 from service.batch.status import JobRecord, JobStatus
 from service.batch.tables import estimate_rows, inspect_file
 from service.errors import BadRequest, NotFound
-from service.queries import check_parameters
+from service.screening.queries import check_parameters
 
 JOBS_KEY = "jobs"
 JobId = Annotated[str, PathParameter(description="The id `POST /v1/jobs` answered.")]
@@ -134,7 +133,7 @@ class JobsController(Controller):
         with tempfile.TemporaryDirectory(prefix="screening-upload-") as directory:
             upload = await read_submission(request, settings.job_upload_max_bytes, Path(directory))
             options = upload.options
-            bounds = ReadBounds.from_settings(settings)
+            bounds = settings.read_bounds
             table = await anyio.to_thread.run_sync(
                 inspect_file, upload.path, options.table_options(), upload.filename, bounds
             )
@@ -159,7 +158,7 @@ class JobsController(Controller):
             )
             record, created = await queue.store.submit(record, upload.path, key)
         if created:
-            await runtime.archive_job(record)
+            await archive_job(runtime.store, record)
         if created or record.status is JobStatus.QUEUED:
             # Again for a resubmission of a queued job: a no-op in saq unless the first
             # submission died between storing the job and queueing it.

@@ -1,5 +1,5 @@
 """`POST /v1/watchlist/reload`: load the configured watchlist again and serve it (SIGHUP does
-the same, see `service.reload`). For admin keys only."""
+the same, see `service.lifecycle.reload`). For admin keys only."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from service.api.access import KEY_REQUIRED, needs
 from service.api.context import runtime_of
 from service.api.responses import KEYED, errors
 from service.api.schemas import ReloadResponse
-from service.auth import Permission
-from service.reload import ReloadTrigger
+from service.auth.callers import Permission
+from service.lifecycle.reload import ReloadTrigger
 
 
 class ReloadController(Controller):

@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.evidence import QueryIdentifier
 from service.matching.matcher import DEFAULT_THRESHOLD
-from service.queries import Notice, RefusedQuery, ScreenQuery
-from service.query_identifiers import Asked
-from service.results import MatchOut, Result
+from service.screening.evidence import QueryIdentifier
+from service.screening.queries import Notice, RefusedQuery, ScreenQuery
+from service.screening.query_identifiers import Asked
+from service.screening.results import MatchOut, Result
 from service.watchlist.model import Entity
 
 

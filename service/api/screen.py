@@ -13,7 +13,6 @@ import anyio.to_thread
 from litestar import Controller, Request, post
 from litestar.openapi import ResponseSpec
 
-from service import auditing
 from service.api.access import KEY_REQUIRED, caller_of, needs
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import runtime_of
@@ -28,9 +27,10 @@ from service.api.schemas import (
     render_batch_results,
     render_screen,
 )
-from service.auth import Permission
+from service.auth.callers import Permission
 from service.logs import annotate, annotate_queries, current_request_id
-from service.queries import (
+from service.screening import auditing
+from service.screening.queries import (
     Limits,
     Parameters,
     RefusedQuery,
@@ -39,15 +39,15 @@ from service.queries import (
     check_parameters,
     check_query,
 )
-from service.query_identifiers import MAX_IDENTIFIER_CHARS, MAX_QUERY_IDENTIFIERS, Asked
-from service.results import Result
+from service.screening.query_identifiers import MAX_IDENTIFIER_CHARS, MAX_QUERY_IDENTIFIERS, Asked
+from service.screening.results import Result
 from service.settings import Settings
 from service.store.audit import ScreeningRecord, new_screening_id
 from service.timestamps import iso_utc
 from service.watchlist.countries import MAX_COUNTRY_LENGTH
 
-#: The checks of `service.queries` on a name and a country, in the request schema (with the
-#: default limits of `service.settings`).
+#: The checks of `service.screening.queries` on a name and a country, in the request schema
+#: (with the default limits of `service.settings`).
 _NAME_RULES = {"minLength": 1, "maxLength": Settings.model_fields["max_name_length"].default}
 _COUNTRY_RULES = {"minLength": 1, "maxLength": MAX_COUNTRY_LENGTH}
 _IDENTIFIER_RULES = {"minLength": 1, "maxLength": MAX_IDENTIFIER_CHARS}

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from service.api.body import parse_body, read_body
 from service.api.job_schemas import JobOptions, JobRowsRequest
 from service.api.schemas import IdentifierIn
-from service.batch.tables import TableFormat
+from service.batch.layout import TableFormat
 from service.errors import BadRequest, BodyTooLarge, InvalidInput, UnsupportedMediaType
 
 #: The multipart field that holds the file.

@@ -25,11 +25,11 @@ from service.api.schemas import (
     VersionOut,
     VersionsResponse,
 )
-from service.auth import Permission
+from service.auth.callers import Permission
 from service.errors import InvalidInput
+from service.lifecycle.versions import VersionStore
 from service.runtime import Runtime
-from service.screening import Screener
-from service.versions import VersionStore
+from service.screening.screener import Screener
 from service.watchlist.changes import Changes, compare
 from service.watchlist.model import Entity
 

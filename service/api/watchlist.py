@@ -17,10 +17,10 @@ from service.api.access import KEY_REQUIRED, needs
 from service.api.context import runtime_of
 from service.api.responses import KEYED, errors
 from service.api.schemas import WatchlistCounts, WatchlistPage
-from service.auth import Permission
+from service.auth.callers import Permission
 from service.errors import InvalidInput, NotFound
-from service.query_identifiers import MAX_IDENTIFIER_CHARS
-from service.screening import Screener
+from service.screening.query_identifiers import MAX_IDENTIFIER_CHARS
+from service.screening.screener import Screener
 from service.watchlist.identifiers import Scheme, scheme_of
 from service.watchlist.loader import Watchlist
 from service.watchlist.model import Entity

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 import anyio.to_thread
 from saq import Worker
 
-from service.auth import Caller
-from service.batch.bounds import ReadBounds
+from service.auth.callers import Caller
 from service.batch.private_redis import PrivateRedis
 from service.batch.processing import PinnedScreeners
 from service.batch.queue import JobQueue, make_worker
+from service.batch.status import JobRecord
 from service.batch.tasks import BatchContext, WorkerContext
 from service.errors import Unavailable
 from service.runtime import Runtime
+from service.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,23 @@ class JobsBackend:
             await self._private.stop()
 
 
+async def archive_job(store: Store, record: JobRecord) -> None:
+    """Keep the job's record in the durable store (on submission, and once it ends)."""
+    await anyio.to_thread.run_sync(
+        partial(
+            store.jobs.save,
+            record.id,
+            key_id=record.key_id,
+            created_at=record.created_at,
+            filename=record.filename,
+            size=record.size,
+            fingerprint=record.fingerprint,
+            status=record.status.value,
+            record_json=record.model_dump_json(),
+        )
+    )
+
+
 def worker_context(runtime: Runtime, queue: JobQueue) -> WorkerContext:
     """What the tasks of a worker (embedded, or a worker process) use, from its runtime."""
     settings = runtime.settings
@@ -135,10 +154,10 @@ def worker_context(runtime: Runtime, queue: JobQueue) -> WorkerContext:
         screeners=PinnedScreeners(runtime.holder),
         limits=runtime.limits,
         chunk_rows=settings.job_chunk_rows,
-        bounds=ReadBounds.from_settings(settings),
+        bounds=settings.read_bounds,
         heartbeat_seconds=settings.job_heartbeat_seconds,
         record=runtime.record,
-        archive=runtime.archive_job,
+        archive=partial(archive_job, runtime.store),
         charge_rows=charge_rows,
     )
 

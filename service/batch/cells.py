@@ -10,15 +10,16 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from service.batch import dialect, jsonrows, spreadsheet
-from service.batch.bounds import LABEL_CHARS, ReadBounds
+from service.batch import dialect, jsonrows
+from service.batch.layout import TableInfo
 from service.batch.records import CsvRecords
 from service.errors import BadUpload
+from service.files import spreadsheet
+from service.files.bounds import LABEL_CHARS, ReadBounds
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
-    from service.batch.tables import TableInfo
 
 #: A record: its cells, and the problem of the whole record (a JSON line that is not JSON).
 Record = tuple[list[str], str | None]

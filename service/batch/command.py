@@ -6,7 +6,7 @@ a results file, with a progress bar and a summary on standard error.
 The results file appears only when complete (written beside it, then renamed). Bad input is a
 `ServiceError`, which the command line reports with exit status 2; rows of the file that could
 not be read (reported in the results) end it with exit status 1. Every row screened is recorded
-in the audit trail (`service.operators`) before it is written. No web, no Redis.
+in the audit trail (`service.batch.operators`) before it is written. No web, no Redis.
 """
 
 from __future__ import annotations
@@ -25,16 +25,17 @@ from typing import BinaryIO, cast
 
 from tqdm import tqdm
 
-from service import operators
-from service.batch.bounds import ReadBounds
+from service.batch import operators
+from service.batch.layout import TableFormat, TableInfo, TableOptions
 from service.batch.outputs import ResultFormat, ResultRow, Summary, wanted, write_results
 from service.batch.runner import ERROR, HIT, screen_rows
-from service.batch.tables import InputRow, TableFormat, TableInfo, TableOptions, inspect_file
+from service.batch.tables import InputRow, inspect_file
 from service.batch.tables import read_rows as read_table
 from service.errors import InvalidInput
-from service.queries import Limits, Parameters, check_parameters
+from service.files.bounds import ReadBounds
+from service.lifecycle.state import load_screener
+from service.screening.queries import Limits, Parameters, check_parameters
 from service.settings import Settings
-from service.state import load_screener
 
 HELP = "screen every row of a supplier file (CSV, XLSX, JSON Lines, JSON) into a results file"
 _OUTPUT_SUFFIXES = {".csv": ResultFormat.CSV, ".jsonl": ResultFormat.JSONL,
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     limits = Limits.from_settings(settings)
     parameters = check_parameters(args.threshold, args.limit, limits)
     fmt = _output_format(args.output, args.output_format)
-    bounds = ReadBounds.from_settings(settings)
+    bounds = settings.read_bounds
     info = _inspect(args, bounds)
     print(describe(args.input, info), file=sys.stderr)
     audit = operators.CommandAudit.open(settings, args.key)

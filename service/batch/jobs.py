@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 from service.batch.scripts import CREATE, FAIL, RECORD, SPLIT, START
 from service.batch.status import ChunkCounts, JobRecord, JobStatus
 from service.errors import Conflict, NotFound, Unavailable
-from service.keys import KeySpace
+from service.keyspace import KeySpace
 
 #: The upload is kept as pieces of this many bytes (before compression) in a Redis list.
 UPLOAD_PIECE_BYTES = 4 * 1024 * 1024

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from service.query_identifiers import Asked, typed_value
+from service.screening.query_identifiers import Asked, typed_value
 from service.watchlist.identifiers import Scheme, normalize, readings, scheme_of, valid
 
 # Word beginnings of a header that names a scheme (casefolded), in the languages of `columns`.

@@ -15,8 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, BinaryIO
 
-from service.batch import workbook
-from service.spreadsheets import inert
+from service.files import workbook
+from service.files.formulas import inert
 
 #: Columns of the CSV and XLSX results, in order.
 COLUMNS = (

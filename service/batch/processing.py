@@ -13,17 +13,18 @@ from pathlib import Path
 
 import anyio.to_thread
 
-from service.batch.bounds import ReadBounds
 from service.batch.chunks import pack_input
+from service.batch.layout import TableInfo
 from service.batch.outputs import ResultRow
 from service.batch.status import ChunkCounts
-from service.batch.tables import InputRow, TableInfo, read_rows
+from service.batch.tables import InputRow, read_rows
 from service.errors import InvalidInput
-from service.queries import Limits, Parameters, ScreenQuery, check_query, notices_text
-from service.query_identifiers import identifiers_text
-from service.results import Result, ScreeningService
-from service.screening import Screener
-from service.state import ScreenerHolder
+from service.files.bounds import ReadBounds
+from service.lifecycle.state import ScreenerHolder
+from service.screening.queries import Limits, Parameters, ScreenQuery, check_query, notices_text
+from service.screening.query_identifiers import identifiers_text
+from service.screening.results import Result, ScreeningService
+from service.screening.screener import Screener
 
 HIT, CLEAR, ERROR = "hit", "clear", "error"
 #: A watchlist version this process no longer serves is dropped once no chunk has used it for

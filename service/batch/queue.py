@@ -32,8 +32,8 @@ from service.batch.tasks import (
     screen_chunk_task,
     split_upload,
 )
-from service.cache import redis_client
-from service.keys import KeySpace
+from service.keyspace import KeySpace
+from service.redis_client import redis_client
 from service.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from typing import Generic, TypeVar
 from service.batch.outputs import NO_MATCHES, ResultRow
 from service.batch.tables import InputRow
 from service.errors import InvalidInput
-from service.evidence import QueryIdentifier
-from service.queries import Limits, Parameters, check_query, notices_text
-from service.query_identifiers import Asked, identifiers_text
-from service.results import render_matches
-from service.screening import Screener
+from service.screening.evidence import QueryIdentifier
+from service.screening.queries import Limits, Parameters, check_query, notices_text
+from service.screening.query_identifiers import Asked, identifiers_text
+from service.screening.results import render_matches
+from service.screening.screener import Screener
 
 HIT, CLEAR, ERROR = "hit", "clear", "error"
 #: `Settings.max_name_length`'s default (a test keeps them equal), for callers without settings.

@@ -1,6 +1,6 @@
 """The Lua scripts of the job store (`service.batch.jobs`): each changes a job's keys as one
 atomic step, so that a worker dying at any point leaves a job either before or after the step.
-Keys and arguments are documented per script; the keys come from `service.keys`.
+Keys and arguments are documented per script; the keys come from `service.keyspace`.
 """
 
 #: Submit a job. KEYS: the job's record[, the Idempotency-Key's key]. ARGV: the retention in

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from service.batch.tables import TableInfo
+from service.batch.layout import TableInfo
 
 
 class JobStatus(StrEnum):

@@ -17,16 +17,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from service.batch import cells, columns, dialect, spreadsheet
-from service.batch.bounds import LABEL_CHARS, ReadBounds
+from service.batch import cells, columns, dialect
 from service.batch.country import country_code
+from service.batch.layout import TableFormat, TableInfo, TableOptions
 from service.batch.numbers import cell_identifiers, header_scheme
 from service.errors import BadUpload, UploadTooLarge
+from service.files import spreadsheet
+from service.files.bounds import LABEL_CHARS, ReadBounds
 from service.watchlist.identifiers import Scheme
 
 #: Bytes of a file enough to tell what it is (the format, encoding; a JSON array's columns).
@@ -36,13 +37,6 @@ DEFAULT_BOUNDS = ReadBounds()
 _READ_BYTES = 1 << 20
 #: What undecodable bytes become when read with "surrogateescape".
 _SURROGATES = re.compile("[\udc80-\udcff]")
-
-
-class TableFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-    JSONL = "jsonl"
-    JSON = "json"
 
 
 _EXTENSIONS = {
@@ -58,37 +52,6 @@ _UNSUPPORTED = {
 }  # fmt: skip
 _MAGIC = {b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls) or another OLE document",
           b"%PDF": "a PDF document"}  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class TableOptions:
-    format: TableFormat | None = None  # None: detected (magic bytes, extension, content)
-    encoding: str | None = None  # None: detected (BOM, UTF-8, else charset-normalizer)
-    delimiter: str | None = None  # None: detected among , ; \t |
-    sheet: str | None = None  # XLSX: None = the first sheet
-    name_column: str | None = None  # header text or 1-based position as text; None = detected
-    country_column: str | None = None
-    id_column: str | None = None
-    #: The column of registration or tax numbers; None = detected (any number of them).
-    identifier_column: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TableInfo:
-    """What was detected, reported back to the user and enough to read the whole file."""
-
-    format: TableFormat
-    encoding: str | None
-    delimiter: str | None
-    columns: tuple[str, ...]  # the header; "column 1", ... when the file has none
-    name_column: str
-    country_column: str | None
-    id_column: str | None
-    sheet: str | None = None  # XLSX: the sheet read
-    header: bool = True  # whether the first row is a header (else it is screened too)
-    #: Columns of registration or tax numbers, each read as the scheme its header names (or
-    #: recognised value by value).
-    identifier_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

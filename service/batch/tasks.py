@@ -16,23 +16,21 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import anyio.to_thread
 from saq.types import Context
 
-from service import auditing
-from service.batch.bounds import ReadBounds
+from service.batch import audit_rows
 from service.batch.chunks import pack_output, unpack_input
+from service.batch.jobs import JobStore
 from service.batch.processing import PinnedScreeners, packed_chunks, screen_chunk
 from service.batch.status import JobRecord, JobStatus
 from service.errors import BadUpload, Conflict, RateLimited, ServiceError
-from service.queries import Limits, Parameters
-from service.results import ScreeningService
+from service.files.bounds import ReadBounds
+from service.screening.queries import Limits, Parameters
+from service.screening.results import ScreeningService
 from service.store.audit import ScreeningRecord
-
-if TYPE_CHECKING:
-    from service.batch.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +40,20 @@ CHUNK_TASK = "screen_chunk"
 BEATS_PER_PERIOD = 3
 
 
+class TaskQueue(Protocol):
+    """What the tasks use of the job queue (`queue.JobQueue`, which runs them, so is not
+    imported here): its job store, and queueing a chunk."""
+
+    store: JobStore
+
+    async def enqueue_chunk(self, job_id: str, chunk: int) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerContext:
     """What the tasks of one worker use."""
 
-    jobs: JobQueue
+    jobs: TaskQueue
     screening: ScreeningService
     screeners: PinnedScreeners
     limits: Limits
@@ -206,7 +213,7 @@ async def screen_chunk_task(ctx: BatchContext, *, job_id: str, chunk: int) -> No
     results, counts = await screen_chunk(rows, screener, work.screening, parameters, work.limits)
     # Audited before the results count: a worker dying in between redoes the chunk, whose
     # records then exist already (fixed ids) and are not added twice.
-    audit = await anyio.to_thread.run_sync(auditing.job_rows, record, results, datetime.now(UTC))
+    audit = await anyio.to_thread.run_sync(audit_rows.job_rows, record, results, datetime.now(UTC))
     await work.record(audit)
     packed = await anyio.to_thread.run_sync(pack_output, results)
     if await store.record_chunk(job_id, chunk, packed, counts) == 2:  # the job's last chunk

@@ -16,20 +16,20 @@ from contextlib import suppress
 
 import anyio.to_thread
 
+from service.auth.ratelimit import open_rate_limiter
 from service.batch.backend import worker_context
 from service.batch.private_redis import PrivateRedis
 from service.batch.queue import JobQueue, make_worker
-from service.cache import open_cache
 from service.errors import Unavailable
+from service.lifecycle.reload import ReloadTrigger
+from service.lifecycle.state import ScreenerHolder
+from service.lifecycle.versions import open_versions
 from service.logs import configure_logging
 from service.metrics import Metrics
-from service.ratelimit import open_rate_limiter
-from service.reload import ReloadTrigger
 from service.runtime import Runtime
+from service.screening.cache import open_cache
 from service.settings import Settings
-from service.state import ScreenerHolder
 from service.store import connect_store, open_journal, open_when_reachable
-from service.versions import open_versions
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,10 @@
 """The durable store: a SQL database (SQLAlchemy, migrated by Alembic) holding what must
 outlive Redis and be kept for years: API keys, the audit trail of screenings, job records.
 
-No web framework and no Redis here; the API, the workers and the command line open it alike.
-The API and the workers start before their database answers (`open_when_reachable`): until it
-does, and during any outage, the store's calls raise `StoreUnavailable`.
+No web framework, no Redis, nothing of the service but the settings and the errors; the API,
+the workers and the command line open it alike. The API and the workers start before their
+database answers (`open_when_reachable`): until it does, and during any outage, the store's
+calls raise `StoreUnavailable`.
 """
 
 from __future__ import annotations

@@ -28,9 +28,9 @@ from service.watchlist.merge import MergeResult, merge_entities
 from service.watchlist.model import Entity, dump_jsonl, watchlist_version
 from service.watchlist.sources import SourceFormat, WatchlistSource
 
-#: The watchlist shipped with the service, used when none is configured. It lives beside the
-#: package in the source tree (the Docker image keeps that layout).
-SEED_PATH = Path(__file__).resolve().parents[2] / "seed" / "watchlist.jsonl"
+#: The watchlist shipped with the service, used when none is configured: package data, so it is
+#: found in an installed wheel as in the source tree (built by `seed/build.py`).
+SEED_PATH = Path(__file__).resolve().parent / "seed" / "watchlist.jsonl"
 
 
 @dataclass(frozen=True)

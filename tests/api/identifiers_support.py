@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from service.screening import Screener
+from service.screening.screener import Screener
 from service.watchlist.loader import load_watchlist
 
 IDENTIFIED = Path(__file__).parents[1] / "fixtures" / "identifiers.jsonl"

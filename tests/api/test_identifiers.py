@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.api.schemas import BatchResponse, ErrorBody, WatchlistPage
-from service.screening import IDENTIFIER_CONFLICT
+from service.screening.screener import IDENTIFIER_CONFLICT
 
 from .identifiers_support import (
     INTEGRAL_SPB_INN,

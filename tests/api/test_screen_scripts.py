@@ -10,7 +10,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from service.screening import Screener
+from service.screening.screener import Screener
 from service.watchlist.loader import load_watchlist
 
 

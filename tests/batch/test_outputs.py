@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from service.batch import workbook
 from service.batch.outputs import (
     COLUMNS,
     ResultFormat,
@@ -21,8 +20,9 @@ from service.batch.outputs import (
     wanted,
     write_results,
 )
-from service.results import render_matches
-from service.screening import Screener
+from service.files import workbook
+from service.screening.results import render_matches
+from service.screening.screener import Screener
 
 STARTED = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ import redis
 from saq import Job, Status
 
 from service.batch.queue import JobQueue
-from service.keys import KeySpace
+from service.keyspace import KeySpace
 from service.settings import Settings
 
 #: A task's heartbeat in these tests, in seconds: overdue soon after its worker died.

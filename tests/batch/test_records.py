@@ -9,9 +9,9 @@ import io
 
 import pytest
 
-from service.batch.bounds import ReadBounds
 from service.batch.jsonrows import line_values
 from service.batch.records import CsvRecords, Record, scan
+from service.files.bounds import ReadBounds
 from tests.conftest import make_settings
 
 
@@ -80,4 +80,4 @@ def test_a_json_line_too_long_is_reported_and_the_next_read() -> None:
 
 
 def test_the_default_bounds_are_the_settings_defaults() -> None:
-    assert ReadBounds() == ReadBounds.from_settings(make_settings())
+    assert ReadBounds() == make_settings().read_bounds

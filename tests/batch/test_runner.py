@@ -12,7 +12,7 @@ import pytest
 from service.batch import runner
 from service.batch.runner import DEFAULT_MAX_NAME_LENGTH, screen_rows
 from service.batch.tables import InputRow
-from service.screening import Screener
+from service.screening.screener import Screener
 from service.settings import Settings
 
 

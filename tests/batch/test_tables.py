@@ -10,15 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from service.batch.tables import (
-    InputRow,
-    TableFormat,
-    TableInfo,
-    TableOptions,
-    inspect_file,
-    inspect_table,
-    read_rows,
-)
+from service.batch.layout import TableFormat, TableInfo, TableOptions
+from service.batch.tables import InputRow, inspect_file, inspect_table, read_rows
 from service.errors import BadUpload, InvalidInput
 
 SUPPLIERS = [

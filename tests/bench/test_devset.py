@@ -15,7 +15,7 @@ from service.watchlist.loader import load_watchlist
 
 REPO = Path(__file__).resolve().parents[2]
 DEVSET = REPO / "bench" / "devset" / "devset.csv"
-SEED = REPO / "seed" / "watchlist.jsonl"
+SEED = REPO / "service" / "watchlist" / "seed" / "watchlist.jsonl"
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 COLUMNS = ["case_id", "query", "country", "expected_entity_id", "category", "split", "source_note"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from service.screening import normalized_query
+from service.screening.screener import normalized_query
 from service.watchlist.loader import load_watchlist
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from service.matching.matcher import DEFAULT_THRESHOLD
-from service.screening import Screener
+from service.screening.screener import Screener
 from service.watchlist.loader import load_watchlist
 
 DEVSET = Path(__file__).resolve().parents[2] / "bench" / "devset" / "devset.csv"

@@ -13,7 +13,7 @@ from service.matching.legal_forms import split_legal_forms
 from service.matching.matcher import Matcher
 from service.matching.normalize import tokenize
 from service.matching.scripts import MAX_READINGS, read_latin, readings
-from service.screening import Screener, listed
+from service.screening.screener import Screener, listed
 from service.watchlist.loader import load_watchlist
 
 CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")

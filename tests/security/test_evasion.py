@@ -13,7 +13,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from service.screening import Screener
+from service.screening.screener import Screener
 from service.watchlist.loader import Watchlist, load_watchlist
 from service.watchlist.model import Entity
 

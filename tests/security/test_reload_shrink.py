@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from tests.conftest import http_ready, wait_until
 
-SEED = Path(__file__).resolve().parents[2] / "seed" / "watchlist.jsonl"
+SEED = Path(__file__).resolve().parents[2] / "service" / "watchlist" / "seed" / "watchlist.jsonl"
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_a_small_change_is_loaded(
     client = make_client(preload=False, watchlist_path=str(watchlist), reload_max_shrink=0.05)
     entities = wait_ready(client)["watchlist"]["entities"]
     cut(watchlist, entities - 3)
-    with caplog.at_level(logging.INFO, logger="service.reload"):
+    with caplog.at_level(logging.INFO, logger="service.lifecycle.reload"):
         response = client.post("/v1/watchlist/reload")
     assert response.status_code == 200, response.text
     [loaded] = [r for r in caplog.records if "removed" in r.__dict__]

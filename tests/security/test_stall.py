@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from service.screening import Screener
+from service.screening.screener import Screener
 from service.watchlist.loader import load_watchlist
 
 #: Generous for a shared machine; a stalled loop took seconds.

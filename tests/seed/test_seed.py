@@ -14,7 +14,7 @@ from service.watchlist.loader import load_watchlist
 from service.watchlist.model import Entity, Schema
 
 REPO = Path(__file__).resolve().parents[2]
-SEED = REPO / "seed" / "watchlist.jsonl"
+SEED = REPO / "service" / "watchlist" / "seed" / "watchlist.jsonl"
 DATA = REPO / ".." / "shared" / "data"
 EU = DATA / "eu_oj_transcription_opensanctions"
 needs_data = pytest.mark.skipif(

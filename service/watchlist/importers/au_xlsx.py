@@ -2,7 +2,7 @@
 reference, `123` for the primary name and `123a`, `123b`... for its aliases and original-script
 names; the rows of one reference number make one entity.
 
-Read with the bounded XLSX reader of `service.batch.spreadsheet` (zip, shared strings and cells
+Read with the bounded XLSX reader of `service.files.spreadsheet` (zip, shared strings and cells
 within `ReadBounds`); its refusals become `ImportFormatError`s naming the file.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from service.batch.bounds import ReadBounds
-from service.batch.spreadsheet import opened_workbook
 from service.errors import BadUpload, ImportFormatError
+from service.files.bounds import ReadBounds
+from service.files.spreadsheet import opened_workbook
 from service.watchlist.countries import country_code
 from service.watchlist.identifiers import Scheme, find_identifiers, normalize, scheme_of, valid
 from service.watchlist.importers.records import (
