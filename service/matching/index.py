@@ -116,6 +116,9 @@ def is_generic(key: str) -> bool:
     return key in FUNCTION or generic(key)
 
 
+#: Typos tolerated between a query word and listed words written as one.
+GLUED_TYPOS = 1
+
 #: Most adjacent words read as one word (Nord-Tek-Trans / NORDTEKTRANS).
 COMPOUND_MAX_WORDS = 3
 
@@ -248,7 +251,11 @@ class NameIndex:
                 self.totals, self.generic_totals, self.names, strict=True
             )
         ]
-        self.typos = TypoIndex(self.postings.keys() | self.compounds.keys())
+        # Typos of listed words, and of listed words written as one (Volatavto): those are held
+        # to one typo, in an index of their own. They outnumber the words several times on a
+        # large list, and a long key's full budget over them cost more than the rest of a query.
+        self.typos = TypoIndex(self.postings.keys())
+        self.glued_typos = TypoIndex(self.compounds.keys() - self.postings.keys())
         #: per entity, the stems of its places' words (a query's "Orsha" or "Zhodino")
         self.places = [
             frozenset(stem(t.key) for place in e.places for t in tokenize(place))
@@ -332,6 +339,18 @@ class NameIndex:
 
     def knows(self, key: str) -> bool:
         return key in self.postings or key in self.compounds
+
+    def similar(self, key: str, most: int) -> dict[str, int]:
+        """Listed keys within the edit budget of `key` and at most `most` edits (one for
+        words written as one), with their distance."""
+        found = self.typos.similar(key, most)
+        glued = self.glued_typos.similar(key, GLUED_TYPOS)
+        return {**glued, **found} if glued else found
+
+    def continuations(self, prefix: str, limit: int = 20) -> list[str]:
+        """Listed keys, words or words written as one, that continue `prefix`."""
+        words = self.typos.continuations(prefix, limit)
+        return sorted([*words, *self.glued_typos.continuations(prefix, limit)])[:limit]
 
 
 def _variants(alias: str) -> list[str]:

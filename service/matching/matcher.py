@@ -322,7 +322,7 @@ class Matcher:
                 # Words read as one (a space moved) are looked up for one typo at most: on a
                 # large list, a long key's full budget costs more than the rest of the query.
                 most = MAX_EDITS if single else 1
-                for other, distance in self.index.typos.similar(key, most).items():
+                for other, distance in self.index.similar(key, most).items():
                     bound = self._typo_bound(key, latin, other) if distance else 1.0
                     if bound >= least and other not in found:
                         found[other] = (distance, bound)
@@ -348,7 +348,7 @@ class Matcher:
             return found
         if is_initials(key):
             return found
-        longer = self.index.typos.continuations(key)
+        longer = self.index.continuations(key)
         if not longer:
             return found
         return {**{k: (TRUNCATED, TRUNCATED_SIM_MAX) for k in longer}, **found}
