@@ -6,6 +6,7 @@ Pure; imports only from `service.matching`.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -136,9 +137,18 @@ class Matcher:
     """Built once per watchlist version; `screen` is thread-safe."""
 
     def __init__(self, entities: Iterable[ListedEntity]) -> None:
-        self.index = NameIndex(entities)
-        self.floors = [query_floor(self.index, name) for name in self.index.names]
-        self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
+        # The index is millions of small objects on a large list, none of them in a reference
+        # cycle: the cyclic collector would only walk them all again each time the heap grew by
+        # a quarter (40 % of the build on 200,000 names). It is paused while they are made.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.index = NameIndex(entities)
+            self.floors = [query_floor(self.index, name) for name in self.index.names]
+            self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
+        finally:
+            if collecting:
+                gc.enable()
         self._lookups: dict[tuple[str, bool, bool], dict[str, tuple[int, float]]] = {}
         #: word of another script -> the reading of it the watchlist knows ("" for none)
         self._readings: dict[str, str] = {}

@@ -1,5 +1,7 @@
 """Behaviour of the engine on a small hand-written watchlist (the seed gates quality elsewhere)."""
 
+import gc
+
 import pytest
 
 from service.matching.index import ListedEntity
@@ -365,3 +367,17 @@ def test_a_word_that_begins_with_a_form_is_not_read_as_one() -> None:
     assert other_reading('Товариство з обмеженою відповідальністю "Камволь"') is None
     assert other_reading("Paoletti Trading") is None
     assert other_reading("ZAOPLANAR") == "ZAO PLANAR"
+
+
+def test_building_leaves_the_cyclic_collector_as_it_found_it() -> None:
+    # The build pauses the collector; it must come back on, and stay off when it was off.
+    entities = [ListedEntity("by-belaz", "OJSC BELAZ"), ListedEntity("by-mzkt", "MZKT")]
+    assert gc.isenabled()
+    Matcher(entities)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Matcher(entities)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
