@@ -21,7 +21,7 @@ from service.matching.index import (
     NameIndex,
     initials,
 )
-from service.matching.legal_forms import split_legal_forms
+from service.matching.legal_forms import LegalForm, split_legal_forms
 from service.matching.names import query_fields
 from service.matching.normalize import (
     Token,
@@ -220,20 +220,22 @@ class Matcher:
         """Score the whole text and each field of a supplier line it holds."""
         fields = query_fields(text)
         tokens = [tokenize(field) for field in fields]
-        parts = [(text, [t for words in tokens for t in words], 1.0)]
+        whole = split_legal_forms([t for words in tokens for t in words])
+        parts = [(text, whole, 1.0)]
         if len(fields) > 1:
             # A field is screened alone; but two fields that both hold distinctive words (not
             # a town, an address, a country, numbers, an office) may be the parts of one name,
             # "SURNAME, Given names": a field alone then scores less.
-            names = sum(_distinctive_words(words) for words in tokens)
+            splits = [split_legal_forms(words) for words in tokens]
+            names = sum(_distinctive_words(words) for words, _ in splits)
             factor = FIELD_AMONG_NAMES if len(fields) == names == 2 else 1.0
             parts += [
-                (f, words, factor)
-                for f, words in zip(fields, tokens, strict=True)
+                (f, split, factor)
+                for f, words, split in zip(fields, tokens, splits, strict=True)
                 if _nameish(words)
             ]
-        for part, words, factor in parts:
-            query = self.prepare(part, words)
+        for part, split, factor in parts:
+            query = self.prepare(part, split)
             if not query.tokens:
                 continue
             query.factor = factor
@@ -261,10 +263,10 @@ class Matcher:
             if final >= threshold and (entity not in best or rank > best[entity][:2]):
                 best[entity] = (*rank, scored, query)
 
-    def prepare(self, text: str, words: list[Token] | None = None) -> Query:
-        """Tokens, weights and the listed keys each query word may stand for; `words` are the
-        text's tokens when the caller has them."""
-        tokens, forms = split_legal_forms(tokenize(text) if words is None else words)
+    def prepare(self, text: str, split: tuple[list[Token], list[LegalForm]] | None = None) -> Query:
+        """Tokens, weights and the listed keys each query word may stand for; `split` is the
+        text's words and legal forms (`split_legal_forms`) when the caller has them."""
+        tokens, forms = split_legal_forms(tokenize(text)) if split is None else split
         numbers = frozenset(t.key for t in tokens if t.number and len(t.key) < LONG_NUMBER_LEN)
         weights = [query_weight(self.index, t) for t in tokens]
         query = Query(text, tokens, forms, weights, numbers, initials=initials(tokens))
@@ -660,11 +662,10 @@ def _nameish(tokens: Sequence[Token]) -> bool:
     )
 
 
-def _distinctive_words(tokens: list[Token]) -> bool:
-    """A field holds a word that could tell a name: not a place, a country, a number, an
-    initial, a legal form, supplier-file noise or a generic organisation word; and it is not
-    an address (a street word or a postcode in it)."""
-    words, _ = split_legal_forms(tokens)
+def _distinctive_words(words: list[Token]) -> bool:
+    """A field, without its legal forms, holds a word that could tell a name: not a place, a
+    country, a number, an initial, supplier-file noise or a generic organisation word; and it
+    is not an address (a street word or a postcode in it)."""
     if any(t.key in STREET_WORDS or (t.number and len(t.key) >= 5) for t in words):
         return False
     return any(
