@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 screening
 WORKDIR /app
 
-# The package stays in /app (an editable install, the seed watchlist inside it): a non-editable
+# The package stays in /app (an editable install, the seed watchlist inside it, with the
+# PostgreSQL driver that compose.yaml's database needs): a non-editable
 # one would be shadowed by the sources in the working directory. The matching engine is
 # compiled with mypyc (setup.py), by the exact mypy and setuptools pinned in pyproject.toml's
 # [build-system] (the versions of constraints.txt): the compiler is installed for the build and
@@ -20,7 +21,7 @@ COPY pyproject.toml setup.py README.md constraints.txt ./
 COPY service/ service/
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
-    && pip install -c constraints.txt -e . \
+    && pip install -c constraints.txt -e '.[postgres]' \
     && python -c "import service.matching.matcher as m; assert not m.__file__.endswith('.py'), \
         'the matching engine was not compiled'" \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \

@@ -32,6 +32,7 @@ from service.screening.query_identifiers import typed_value
 from service.screening.results import MatchOut, describe_matches
 from service.settings import Settings, load_settings
 from service.store.audit import new_screening_id
+from service.store.database import check_driver
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -60,6 +61,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.app import create_app
 
+    check_driver(settings.store_url)
     # uvicorn's own access log is off because the app logs every request. Whether a request may
     # go without a key (open mode) the app decides from the address the request reached.
     app = create_app(settings)

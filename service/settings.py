@@ -64,8 +64,9 @@ class Settings(BaseSettings):
     #: Redis URL (`redis://host:6379/0`) of the shared result cache. Unset: an in-process LRU.
     redis_url: str | None = Field(default=None, validation_alias=_unprefixed_too("REDIS_URL"))
     #: Database of the durable store (API keys, the audit trail, job records), as a SQLAlchemy
-    #: URL: `postgresql://user:password@host:5432/screening` in production. Unset: the SQLite
-    #: file `screening.sqlite3` in the data directory (`SCREENING_DATA_DIR`).
+    #: URL: `postgresql://user:password@host:5432/screening` in production (its driver is the
+    #: `postgres` extra: `pip install '.[postgres]'`). Unset: the SQLite file
+    #: `screening.sqlite3` in the data directory (`SCREENING_DATA_DIR`).
     database_url: str | None = Field(default=None, validation_alias=_unprefixed_too("DATABASE_URL"))
 
     # --- Access control and audit ------------------------------------------------------------

@@ -30,6 +30,7 @@ from service.runtime import Runtime
 from service.screening.cache import open_cache
 from service.settings import Settings
 from service.store import connect_store, open_journal, open_when_reachable
+from service.store.database import check_driver
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.concurrency < 1:
             raise Unavailable("--concurrency must be at least 1", code="invalid_argument")
         settings = settings.model_copy(update={"worker_concurrency": args.concurrency})
+    check_driver(settings.store_url)
     configure_logging(settings.log_level)
     asyncio.run(work(settings, queue_url(settings)))
     return 0

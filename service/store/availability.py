@@ -14,13 +14,13 @@ import contextlib
 import functools
 import logging
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Concatenate, Literal, ParamSpec, Protocol, TypeVar
 
-import psycopg
 from sqlalchemy import exc as sa
 
 from service.errors import StoreUnavailable
@@ -46,8 +46,13 @@ def is_outage(error: BaseException) -> bool:
         return error.connection_invalidated or isinstance(
             error, sa.OperationalError | sa.InterfaceError
         )
-    return isinstance(
-        error, psycopg.OperationalError | psycopg.InterfaceError | sqlite3.OperationalError
+    if isinstance(error, sqlite3.OperationalError):
+        return True
+    # The PostgreSQL driver is an extra (`postgres`): its errors are known once it is imported,
+    # and none can be raised before.
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(
+        error, psycopg.OperationalError | psycopg.InterfaceError
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib.util
 import logging
 import os
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from service.errors import Unavailable
@@ -46,6 +47,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _with_driver(parsed: URL) -> URL:
+    """A `postgresql://` URL with the driver we use (the `postgres` extra's)."""
+    if parsed.drivername == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def check_driver(url: str) -> None:
+    """`Unavailable` when `url` names PostgreSQL and its driver is not installed: a server or
+    worker says so before it starts (not in a traceback of its start-up). Any other URL is
+    checked when the store opens it."""
+    with contextlib.suppress(ArgumentError):
+        _require_driver(_with_driver(make_url(url)))
+
+
+def _require_driver(parsed: URL) -> None:
+    # psycopg comes with the `postgres` extra: the default install (SQLite) goes without it.
+    if parsed.drivername == "postgresql+psycopg" and importlib.util.find_spec("psycopg") is None:
+        raise Unavailable(
+            "DATABASE_URL names a PostgreSQL database, but its driver is not installed: pip "
+            "install 'sanctions-screening[postgres]' (in a checkout: pip install '.[postgres]')",
+            code="database",
+        )
+
+
 def open_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file's directory is created. Raises `Unavailable` for a
     URL that cannot be used (bad syntax, unknown driver)."""
@@ -53,8 +79,7 @@ def open_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise Unavailable(f"DATABASE_URL is not a database URL: {exc}", code="database") from None
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we ship
+    parsed = _with_driver(parsed)
     # A connection cut under the pool (a database restart, a network cut) is replaced when it
     # is next taken out of the pool, instead of failing the request that takes it.
     options: dict[str, Any] = {"pool_pre_ping": True}
@@ -66,6 +91,7 @@ def open_engine(url: str) -> Engine:
     elif parsed.get_backend_name() == "postgresql":
         options["pool_timeout"] = _POOL_WAIT_SECONDS
         options["connect_args"] = {"connect_timeout": _CONNECT_SECONDS}
+    _require_driver(parsed)
     try:
         engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as exc:

@@ -143,6 +143,7 @@ class AuditJournal:
         self._recovering = threading.Lock()  # one look for dead journals at a time
         self._recovery_logged: set[Path] = set()
         self._closed = False
+        self._finished = False  # closed, its files deleted: nothing more to copy
         self.recover()
         self._open_file()
 
@@ -220,6 +221,8 @@ class AuditJournal:
             if self._connection is not None:
                 with contextlib.suppress(Exception):
                     self._connection.close()
+                self._connection = None
+            self._finished = True
 
     # --- copying ----------------------------------------------------------------------------
 
@@ -227,7 +230,11 @@ class AuditJournal:
         # On the event loop itself: a copy is mostly SQLite's own work, and a thread would
         # fight the loop for the interpreter lock on every request. A bounded piece at a time.
         more = self.copy(busy_ms=_LOOP_BUSY_MS, max_bytes=_LOOP_BYTES)
-        self._timer = loop.call_later(_AGAIN_SECONDS if more else _COPY_SECONDS, self._tick, loop)
+        # `close` runs in another thread and may cancel the timer of this very tick: so the
+        # closed journal is looked at here too.
+        if not self._closed:
+            delay = _AGAIN_SECONDS if more else _COPY_SECONDS
+            self._timer = loop.call_later(delay, self._tick, loop)
 
     def copy(self, busy_ms: int | None = None, max_bytes: int | None = None) -> bool:
         """Copy the records appended so far (at most about `max_bytes` of them) into the
@@ -235,6 +242,8 @@ class AuditJournal:
         (until the next copy) when another process holds the database longer than that."""
         budget = [max_bytes if max_bytes is not None else -1]
         with self._lock:
+            if self._finished:  # a tick that waited for `close`: the files are closed
+                return False
             try:
                 if self._connection is None:
                     # Out of the pool: its busy timeout, set below, is for the journal only.
@@ -297,9 +306,15 @@ class AuditJournal:
     def _open_file(self) -> None:
         """Start a new journal file, locked as ours for as long as the process lives; the one
         before is closed, to be deleted once copied (and locked until then)."""
-        path = self.directory / f"journal-{uuid.uuid4().hex}.jsonl"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        name = f"journal-{uuid.uuid4().hex}.jsonl"
+        # Made under another name and locked before it is named as a journal: another process
+        # looking for dead journals would otherwise find it unlocked in between, take it for a
+        # dead one's and delete it, with the records then written to it.
+        making = self.directory / f"new-{name}"
+        fd = os.open(making, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path = self.directory / name
+        making.rename(path)
         if self._files:
             self._files[-1].closed = True
         self._files.append(_File(path, fd))

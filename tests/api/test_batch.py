@@ -182,4 +182,6 @@ def test_health_answers_while_a_full_batch_is_matched(client: TestClient[Litesta
     assert outcome["response"].status_code == 200
     assert len(outcome["response"].json()["results"]) == 10_000
     assert batch_still_running
-    assert max(latencies) < 0.25, latencies
+    # Matched on the loop, /health would wait for the whole batch (seconds; and the batch would
+    # be over by now). A second leaves room for a loaded machine's pauses.
+    assert max(latencies) < 1.0, latencies

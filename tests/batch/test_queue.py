@@ -79,8 +79,13 @@ async def test_a_sweeper_dying_mid_sweep_loses_no_task(queue: JobQueue) -> None:
     await _mark_active(task)
     await asyncio.sleep(HEARTBEAT_SECONDS + 0.2)  # its worker died: the heartbeat is overdue
     sweeping = asyncio.create_task(queue.saq.sweep(1))
-    await asyncio.sleep(0.5)  # saq's sweep had taken the task off every list by now
-    sweeping.cancel()  # and the sweeping worker dies
+    # Until saq's own sweep would have taken the task off every list (however slow a loaded
+    # machine makes it), then the sweeping worker dies.
+    deadline = asyncio.get_running_loop().time() + 30
+    while (await _stored(queue, task)).error != "swept":
+        assert asyncio.get_running_loop().time() < deadline, "the sweep never reached the task"
+        await asyncio.sleep(0.01)
+    sweeping.cancel()
     with suppress(asyncio.CancelledError):
         await sweeping
     assert await queue.saq.count("active") + await queue.saq.count("incomplete") == 1

@@ -146,7 +146,7 @@ def test_a_database_outage_is_503_with_retry_after_logged_once_and_healed(
         lambda: (
             client.post("/v1/screen", json=screen, headers=_as(keys["screener"])).status_code == 200
         ),
-        5,
+        30,  # a loaded machine's pauses: it is back within a probe interval or two
     )
     assert client.get("/ready").status_code == 200
     logged = [line for line in _log_lines(capfd.readouterr().err) if line["logger"] != "httpx"]
@@ -199,7 +199,8 @@ def test_the_service_starts_before_its_database_and_ready_says_why(
     assert (refused.status_code, refused.json()["code"]) == (503, "store_unavailable")
     assert "retry-after" in refused.headers and "by-zavod-svt" not in refused.text
     proxy.start()
-    assert _wait_for(lambda: client.get("/ready").status_code == 200, 10)
+    # The start-up's next try comes within its back-off (at most 5 s), then the migration.
+    assert _wait_for(lambda: client.get("/ready").status_code == 200, 30)
     answer = client.post("/v1/screen", json={"name": "Zavod SVT"})
     assert answer.status_code == 200
     keys = _keys(client)
@@ -309,6 +310,7 @@ def _serve(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str
 
     if not _wait_for(ready, 30):
         process.kill()
+        process.wait()
         raise AssertionError((cwd / "server.log").read_text())
     return process, base
 
@@ -384,10 +386,11 @@ def test_a_killed_workers_journal_reaches_the_export_within_seconds(
     worker = subprocess.Popen(
         [sys.executable, "-c", _KILLED, url], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
-    assert worker.stdout is not None and worker.stdout.readline().strip() == "appended"
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait()
-    worker.stdout.close()
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "appended"
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.communicate()  # reaped, its pipe closed, whatever the assertion said
     killed = time.monotonic()
     assert _wait_for(lambda: len(_export(client, keys["auditor"], kind="single")) == 2000, 10)
     assert time.monotonic() - killed < 10
@@ -397,29 +400,53 @@ def test_a_killed_workers_journal_reaches_the_export_within_seconds(
 # --- several processes on one store -------------------------------------------------------------
 
 _MIGRATE_AT = """
-import sys, time
+import sys
 from service.store import open_store
-time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+print("imported", flush=True)
+sys.stdin.readline()  # all start at once, however long each took to import
 open_store(sys.argv[1]).close()
 """
 
 
 def _start_together(url: str, processes: int) -> list[subprocess.CompletedProcess[str]]:
-    at = time.time() + 1.5  # every process imported and waiting by then
     running = [
         subprocess.Popen(
-            [sys.executable, "-c", _MIGRATE_AT, url, str(at)],
+            [sys.executable, "-c", _MIGRATE_AT, url],
             cwd=ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(processes)
     ]
+    try:
+        for process in running:
+            assert process.stdout is not None and process.stdout.readline() == "imported\n"
+        for process in running:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()  # closed by `_finish`
+    finally:
+        done = _finish(running, seconds=120)
+    return done
+
+
+def _finish(
+    running: list[subprocess.Popen[str]], seconds: float
+) -> list[subprocess.CompletedProcess[str]]:
+    """Wait for every process (all killed if any runs past `seconds`): each is reaped and its
+    pipes closed before the caller asserts anything, so a failure leaves none to a later test."""
     done = []
-    for process in running:
-        out, err = process.communicate(timeout=60)
-        done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    try:
+        for process in running:
+            out, err = process.communicate(timeout=seconds)
+            done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    finally:
+        for process in running:
+            if process.returncode is None:
+                process.kill()
+                process.communicate()
     return done
 
 
@@ -480,10 +507,9 @@ def test_two_processes_writing_one_sqlite_store_wait_for_each_other(tmp_path: Pa
         )
         for name in ("server", "worker")
     ]
-    for process in running:
-        _, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
-        assert "locked" not in err and "copy failed" not in err, err
+    for done in _finish(running, seconds=120):
+        assert done.returncode == 0, done.stderr
+        assert "locked" not in done.stderr and "copy failed" not in done.stderr, done.stderr
     store = open_store(url)
     assert len(list(store.audit.find(AuditFilter()))) == 2 * 20 * 2000
     store.close()

@@ -238,3 +238,49 @@ def test_a_batchs_records_are_written_and_copied_a_bounded_piece_at_a_time(
     assert set(found) == {r.id for r in many + alone}
     assert found[many[7].id] == many[7]
     journal.close()
+
+
+def test_a_new_journal_is_never_taken_for_a_dead_ones(tmp_path: Path) -> None:
+    """A process starting its journal file while another looks for the journals of dead
+    processes: the file is locked before it carries a journal's name, so it is never copied
+    and deleted as a dead one's (with the records written to it after)."""
+    store = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    looking, starting = AuditJournal(store.audit), AuditJournal(store.audit)
+    done = threading.Event()
+
+    def look() -> None:
+        while not done.is_set():
+            looking.recover()
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    deleted = 0
+    try:
+        for _ in range(2000):  # before the fix, some 4 in 1,000 files were deleted
+            starting._open_file()
+            deleted += not starting._files[-1].path.exists()
+    finally:
+        done.set()
+        thread.join()
+    assert deleted == 0
+    starting.close()
+    looking.close()
+    store.close()
+
+
+async def test_a_tick_running_while_the_journal_closes_copies_nothing_more(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server closes its journal in a worker thread; a copy already running on the loop
+    then (its timer too late to cancel) finds the journal closed, not its connection gone."""
+    store, journal = _journal(tmp_path)
+    loop = asyncio.get_running_loop()
+    journal.start(loop)
+    journal.append([record(n) for n in range(10)])
+    await asyncio.to_thread(journal.close)
+    with caplog.at_level(logging.INFO, logger="service.store.journal"):
+        journal._tick(loop)  # the tick that waited for the close to end
+    assert caplog.records == []
+    assert journal._timer is not None and journal._timer.cancelled()  # none scheduled again
+    assert len(list(store.audit.find(AuditFilter()))) == 10
+    store.close()
