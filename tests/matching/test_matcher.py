@@ -369,6 +369,19 @@ def test_a_word_that_begins_with_a_form_is_not_read_as_one() -> None:
     assert other_reading("ZAOPLANAR") == "ZAO PLANAR"
 
 
+def test_an_index_moved_out_of_the_collectors_reach_is_freed_with_its_version() -> None:
+    # The build freezes the index (gc.freeze): that is only sound if it holds no reference
+    # cycle, so that dropping a version frees it. If it held one, every build would leave its
+    # objects in the permanent generation.
+    entities = [ListedEntity(f"e{i}", f"Plant number {i} of Minsk") for i in range(300)]
+    matcher = Matcher(entities)
+    frozen = gc.get_freeze_count()
+    for _ in range(5):
+        matcher = Matcher(entities)
+    assert matcher.screen("Plant number 7 of Minsk")
+    assert gc.get_freeze_count() < frozen + 1000
+
+
 def test_building_leaves_the_cyclic_collector_as_it_found_it() -> None:
     # The build pauses the collector; it must come back on, and stay off when it was off.
     entities = [ListedEntity("by-belaz", "OJSC BELAZ"), ListedEntity("by-mzkt", "MZKT")]
