@@ -1,5 +1,6 @@
 """The durable store: a SQL database (SQLAlchemy, migrated by Alembic) holding what must
-outlive Redis and be kept for years: API keys, the audit trail of screenings, job records.
+outlive Redis and be kept for years: API keys, the audit trail of screenings, job records,
+the monitored counterparties and their alerts.
 
 No web framework, no Redis, nothing of the service but the settings and the errors; the API,
 the workers and the command line open it alike. The API and the workers start before their
@@ -24,6 +25,8 @@ from service.store.availability import Availability
 from service.store.database import migrate, open_engine
 from service.store.jobs import JobArchive
 from service.store.journal import AuditJournal
+from service.store.monitoring import MonitoringStore
+from service.store.runs import RunStore
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ class Store:
     keys: KeyStore
     audit: AuditStore
     jobs: JobArchive
+    monitoring: MonitoringStore
+    runs: RunStore
 
     def migrate(self) -> None:
         """Bring the tables to the newest migration; the store's calls go to the database from
@@ -71,6 +76,8 @@ def connect_store(url: str) -> Store:
         KeyStore(engine, availability),
         AuditStore(engine, availability),
         JobArchive(engine, availability),
+        MonitoringStore(engine, availability),
+        RunStore(engine, availability),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -98,4 +99,126 @@ jobs = Table(
     Column("record", Text, nullable=False),
     Column("status", String(16), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- Monitoring (migration 0003) -------------------------------------------------------------
+
+#: The caller's counterparties (suppliers, customers), kept and screened again on every list
+#: change. `status` is derived from the counterparty's alerts, kept here to filter on.
+counterparties = Table(
+    "counterparties",
+    metadata,
+    # The caller's own id for the counterparty.
+    Column("id", String(200), primary_key=True),
+    Column("name", Text, nullable=False),
+    # JSON lists: aliases [name, ...], identifiers [{type, value}, ...]; attributes any JSON.
+    Column("aliases", Text, nullable=False),
+    Column("country", String(8)),
+    Column("identifiers", Text, nullable=False),
+    Column("attributes", Text, nullable=False),
+    # clear, open_alert or confirmed_hit
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("screened_at", DateTime(timezone=True)),
+    Column("watchlist_version", String(64)),
+    Index("ix_counterparties_status", "status", "id"),
+)
+
+#: One alert per (counterparty, listed entity): open, pending_approval (a dismissal awaiting a
+#: second key), confirmed, dismissed or closed.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("counterparty_id", String(200), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("entity_name", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("score", Float, nullable=False),
+    # The match as the screening API reports it (explanation included), JSON.
+    Column("match", Text, nullable=False),
+    # Why the alert was (re)opened: a sentence, saying what changed on a re-opening.
+    Column("reason", Text, nullable=False),
+    # The names and identifiers of both sides when last decided, JSON: what a decision covers.
+    Column("basis", Text),
+    Column("watchlist_version", String(64)),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(16)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_code", String(64)),
+    Column("decision_comment", Text),
+    # Four-eyes: the key that asked for the dismissal awaiting approval.
+    Column("requested_by", String(16)),
+    Column("close_reason", String(32)),
+    UniqueConstraint("counterparty_id", "entity_id", name="uq_alerts_pair"),
+    Index("ix_alerts_status_time", "status", "updated_at"),
+    Index("ix_alerts_entity", "entity_id"),
+    Index("ix_alerts_time", "updated_at"),
+)
+
+#: Everything that happened to each alert, append-only (a trigger refuses updates, as for the
+#: screenings): the decision trail.
+alert_history = Table(
+    "alert_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", String(40), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    # opened, reopened, updated, confirmed, dismissal_requested, dismissed, closed
+    Column("action", String(24), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("key_id", String(16)),
+    Column("reason_code", String(64)),
+    Column("comment", Text),
+    # What else is worth keeping (score, reason, what changed), JSON.
+    Column("details", Text, nullable=False),
+    Index("ix_alert_history_alert", "alert_id", "id"),
+)
+
+#: The outbox of monitoring events (alert.opened, alert.updated, alert.closed,
+#: rescreen.finished), written in the transaction of the change: an event exists if and only
+#: if its change was committed. Delivered in `id` order; `ordering_key` (the counterparty's
+#: id) names the sequence within which order matters.
+monitoring_events = Table(
+    "monitoring_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("type", String(40), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("ordering_key", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Re-screenings and imports of counterparties, run by the job workers, with their progress.
+monitoring_runs = Table(
+    "monitoring_runs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    # changes (a list change), full (on demand) or import (a file)
+    Column("kind", String(8), nullable=False),
+    # queued, running, done or failed
+    Column("status", String(8), nullable=False),
+    Column("key_id", String(16)),
+    Column("from_version", String(64)),
+    Column("to_version", String(64)),
+    Column("total", Integer),
+    Column("done", Integer, nullable=False),
+    Column("alerts_opened", Integer, nullable=False),
+    Column("alerts_closed", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("error", Text),
+)
+
+#: Small facts of the monitoring, by name: `screened_version`, the watchlist version every
+#: counterparty was last screened against (the start of the next change-driven re-screen).
+monitoring_state = Table(
+    "monitoring_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
 )
