@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from pydantic import ValidationError
 
@@ -27,6 +28,7 @@ from service.batch import operators, worker
 from service.errors import ServiceError
 from service.lifecycle import importing
 from service.lifecycle.state import load_screener
+from service.monitoring.monitor import monitoring_tasks
 from service.screening.queries import Limits, ScreenQuery, check_parameters, check_query
 from service.screening.query_identifiers import typed_value
 from service.screening.results import MatchOut, describe_matches
@@ -188,7 +190,7 @@ COMMANDS = (
     Command("screen", "screen one name and explain the matches", _configure_screen, _screen),
     Command("import-watchlist", importing.HELP, importing.configure, importing.run),
     Command("screen-file", screen_file.HELP, screen_file.configure, screen_file.run),
-    Command("worker", worker.HELP, worker.configure, worker.run),
+    Command("worker", worker.HELP, worker.configure, partial(worker.run, tasks=monitoring_tasks)),
     Command("keys", admin.KEYS_HELP, admin.configure_keys, admin.run_keys),
     Command("audit", admin.AUDIT_HELP, admin.configure_audit, admin.run_audit),
     Command("migrate", admin.MIGRATE_HELP, admin.configure_migrate, admin.run_migrate),

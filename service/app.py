@@ -29,9 +29,11 @@ from litestar.static_files import create_static_files_router
 
 from service import __version__
 from service.api.access import SECURITY_SCHEMES, Authorize
+from service.api.alerts import AlertsController
 from service.api.apikeys import KeysController
 from service.api.audit import AuditController
-from service.api.context import STATE_KEY, runtime_of
+from service.api.context import MONITOR_KEY, STATE_KEY, runtime_of
+from service.api.counterparties import CounterpartiesController
 from service.api.errors import exception_handlers
 from service.api.health import HealthController
 from service.api.jobs import JobsController, jobs_lifespan
@@ -51,6 +53,7 @@ from service.lifecycle.state import ScreenerHolder
 from service.lifecycle.versions import open_versions
 from service.logs import configure_logging
 from service.metrics import Metrics
+from service.monitoring.monitor import Monitor
 from service.runtime import Runtime
 from service.screening.cache import open_cache
 from service.screening.screener import Screener
@@ -190,6 +193,8 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
         route_handlers=[
             ScreenController,
             JobsController,
+            CounterpartiesController,
+            AlertsController,
             WatchlistController,
             VersionsController,
             ReloadController,
@@ -211,7 +216,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
         plugins=[PydanticPlugin(prefer_alias=True)],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors_config(settings),
-        state=State({STATE_KEY: runtime}),
+        state=State({STATE_KEY: runtime, MONITOR_KEY: Monitor(runtime)}),
         logging_config=None,
     )
     # Around the whole app, routing and error handling included, so every response is

@@ -190,6 +190,23 @@ class Settings(BaseSettings):
     #: these).
     job_retries: int = Field(default=5, ge=1)
 
+    # --- Monitoring --------------------------------------------------------------------------
+    #: Score (0..1) at or above which a counterparty's match opens an alert. Empty: the
+    #: default threshold of screening.
+    monitoring_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    #: Matches kept per name of a counterparty (its name and each alias): at most this many
+    #: alerts open from one name at once.
+    monitoring_limit: int = Field(default=10, ge=1, le=100)
+    #: Four-eyes mode: a dismissal waits (`pending_approval`) until a second, different key
+    #: approves it. Confirmations take effect at once.
+    monitoring_four_eyes: bool = False
+    #: Counterparties read, screened and written per transaction by a re-screening or import
+    #: run: the most a worker redoes after it died.
+    monitoring_page_rows: int = Field(default=1000, ge=1)
+    #: Longest run of one re-screening or import task, in seconds, before it is taken for
+    #: dead and redone (from its last page) by another worker.
+    monitoring_run_timeout_seconds: int = Field(default=6 * 3600, ge=60)
+
     # --- Logs --------------------------------------------------------------------------------
     #: Level of the JSON logs written to standard error.
     log_level: LogLevel = "INFO"

@@ -42,16 +42,20 @@ PACKAGE_MAP: dict[str, set[str]] = {
         "auth", "errors", "files", "keyspace", "lifecycle", "logs", "metrics", "redis_client",
         "runtime", "screening", "settings", "store", "watchlist",
     },
+    "monitoring": {
+        "batch", "errors", "lifecycle", "runtime", "screening", "settings", "store", "watchlist",
+    },
     "api": {
         "auth", "batch", "errors", "files", "lifecycle", "logs", "matching", "metrics",
-        "runtime", "screening", "settings", "store", "timestamps", "watchlist",
+        "monitoring", "runtime", "screening", "settings", "store", "timestamps", "watchlist",
     },
     "app": {
-        "__init__", "api", "auth", "errors", "lifecycle", "logs", "metrics", "runtime",
-        "screening", "settings", "store", "watchlist",
+        "__init__", "api", "auth", "errors", "lifecycle", "logs", "metrics", "monitoring",
+        "runtime", "screening", "settings", "store", "watchlist",
     },
     "__main__": {
-        "app", "auth", "batch", "errors", "lifecycle", "screening", "settings", "store",
+        "app", "auth", "batch", "errors", "lifecycle", "monitoring", "screening", "settings",
+        "store",
     },
 }  # fmt: skip
 

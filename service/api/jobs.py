@@ -21,7 +21,7 @@ from litestar.response import Stream
 
 from service.api.access import KEY_REQUIRED, caller_of, needs
 from service.api.body import documented_body, upload_form
-from service.api.context import runtime_of
+from service.api.context import monitor_of, runtime_of
 from service.api.job_schemas import JobOptions, JobOut, JobRowsRequest, job_out
 from service.api.responses import KEYED, errors
 from service.api.uploads import FILE_FIELD, read_submission
@@ -48,13 +48,21 @@ def jobs_of(state: State) -> JobsBackend:
 
 @asynccontextmanager
 async def jobs_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """After the runtime has started (the cache, the watchlist): the job queue and worker."""
-    backend = JobsBackend(runtime_of(app.state))
+    """After the runtime has started (the cache, the watchlist): the job queue and worker,
+    and the monitoring's runs on them."""
+    runtime, monitor = runtime_of(app.state), monitor_of(app.state)
+    # The embedded worker runs the monitoring's tasks too, and the monitoring queues its
+    # runs here when the watchlist changes.
+    backend = JobsBackend(runtime, monitor.tasks())
     app.state[JOBS_KEY] = backend
+    monitor.use_queue(backend.queue)
+    runtime.reloader.subscribe(monitor.version_changed)
     await backend.start()
+    await monitor.start()
     try:
         yield
     finally:
+        await monitor.stop()
         await backend.close()
 
 

@@ -29,10 +29,20 @@ class Permission(StrEnum):
     RELOAD = "reload the watchlist"
     MANAGE_KEYS = "manage API keys"
     READ_AUDIT = "read the audit trail"
+    MONITOR = "register counterparties and decide alerts"
+    READ_MONITORING = "read counterparties and alerts"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SCREENER: frozenset({Permission.SCREEN, Permission.JOBS, Permission.READ_WATCHLIST}),
+    Role.SCREENER: frozenset(
+        {
+            Permission.SCREEN,
+            Permission.JOBS,
+            Permission.READ_WATCHLIST,
+            Permission.MONITOR,
+            Permission.READ_MONITORING,
+        }
+    ),
     Role.ADMIN: frozenset(
         {
             Permission.SCREEN,
@@ -40,9 +50,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.READ_WATCHLIST,
             Permission.RELOAD,
             Permission.MANAGE_KEYS,
+            Permission.MONITOR,
+            Permission.READ_MONITORING,
         }
     ),
-    Role.AUDITOR: frozenset({Permission.READ_AUDIT, Permission.READ_WATCHLIST}),
+    Role.AUDITOR: frozenset(
+        {Permission.READ_AUDIT, Permission.READ_WATCHLIST, Permission.READ_MONITORING}
+    ),
 }
 
 

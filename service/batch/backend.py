@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from functools import partial
 
 import anyio.to_thread
@@ -21,7 +22,7 @@ from service.batch.private_redis import PrivateRedis
 from service.batch.processing import PinnedScreeners
 from service.batch.queue import JobQueue, make_worker
 from service.batch.status import JobRecord
-from service.batch.tasks import BatchContext, WorkerContext
+from service.batch.tasks import BatchContext, Task, WorkerContext
 from service.errors import Unavailable
 from service.runtime import Runtime
 from service.store import Store
@@ -35,8 +36,10 @@ STOP_RETRY_SECONDS = 0.05
 
 
 class JobsBackend:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, tasks: Sequence[tuple[str, Task]] = ()) -> None:
+        """`tasks`: more tasks for the embedded worker, by name (monitoring's)."""
         self._runtime = runtime
+        self._tasks = tuple(tasks)
         settings = runtime.settings
         self._private = None if settings.redis_url else PrivateRedis(settings.data_dir)
         self._queue: JobQueue | None = None
@@ -98,7 +101,7 @@ class JobsBackend:
         if not settings.embedded_worker or self._worker is not None:
             return
         context = worker_context(self._runtime, queue)
-        self._worker = make_worker(queue, context, settings, own_signals=False)
+        self._worker = make_worker(queue, context, settings, own_signals=False, tasks=self._tasks)
         self._worker_task = asyncio.create_task(self._work(self._worker))
 
     async def _work(self, worker: Worker[BatchContext]) -> None:

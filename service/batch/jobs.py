@@ -90,12 +90,8 @@ class JobStore:
         if idempotency_key is not None:
             keys.append(self.keys.job_idempotency(idempotency_key))
         fields = [item for pair in record.to_hash().items() for item in pair]
+        await self.keep_upload(record.id, upload)
         async with _redis_answers():
-            # A few pieces at a time: the upload (up to its limit) is never in memory whole.
-            with upload.open("rb") as file:
-                while pieces := await anyio.to_thread.run_sync(_pieces, file, 8):
-                    await self.client.rpush(upload_key, *pieces)
-            await self.client.expire(upload_key, self.ttl)
             job_id = (await self._create(keys, [self.ttl, record.id, *fields])).decode()
             if job_id == record.id:
                 return record, True
@@ -110,6 +106,21 @@ class JobStore:
                 code="idempotency_key_reused",
             )
         return existing, False
+
+    async def keep_upload(self, upload_id: str, upload: Path) -> None:
+        """Store a file for the workers (read back with `read_upload`) for the retention time:
+        a job's upload, or a file of another part's task (a counterparty import)."""
+        key = self.keys.job_upload(upload_id)
+        async with _redis_answers():
+            # A few pieces at a time: the upload (up to its limit) is never in memory whole.
+            with upload.open("rb") as file:
+                while pieces := await anyio.to_thread.run_sync(_pieces, file, 8):
+                    await self.client.rpush(key, *pieces)
+            await self.client.expire(key, self.ttl)
+
+    async def drop_upload(self, upload_id: str) -> None:
+        async with _redis_answers():
+            await self.client.delete(self.keys.job_upload(upload_id))
 
     async def record(self, job_id: str) -> JobRecord | None:
         async with _redis_answers():

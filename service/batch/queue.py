@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from contextlib import suppress
 
 from redis.commands.core import AsyncScript
@@ -27,6 +28,7 @@ from service.batch.tasks import (
     CHUNK_TASK,
     SPLIT_TASK,
     BatchContext,
+    Task,
     WorkerContext,
     failing_the_job_when_out_of_attempts,
     screen_chunk_task,
@@ -189,18 +191,22 @@ class JobQueue:
 
     async def enqueue_split(self, job_id: str) -> None:
         """Queue the reading of a job's upload into chunks (again: a no-op while queued)."""
-        await self._enqueue(SPLIT_TASK, f"{job_id}:split", job_id=job_id)
+        await self.enqueue(SPLIT_TASK, f"{job_id}:split", job_id=job_id)
 
     async def enqueue_chunk(self, job_id: str, chunk: int) -> None:
-        await self._enqueue(CHUNK_TASK, f"{job_id}:{chunk}", job_id=job_id, chunk=chunk)
+        await self.enqueue(CHUNK_TASK, f"{job_id}:{chunk}", job_id=job_id, chunk=chunk)
 
-    async def _enqueue(self, function: str, key: str, **kwargs: object) -> None:
+    async def enqueue(
+        self, function: str, key: str, *, timeout: int | None = None, **kwargs: object
+    ) -> None:
+        """Queue a task of the workers by name (again: a no-op while `key` is queued);
+        `timeout` in seconds, the jobs' own by default."""
         settings = self._settings
         job = Job(
             function=function,
             kwargs=dict(kwargs),
             key=key,
-            timeout=settings.job_timeout_seconds,
+            timeout=timeout or settings.job_timeout_seconds,
             heartbeat=settings.job_heartbeat_seconds,
             retries=settings.job_retries,
             ttl=TASK_RECORD_SECONDS,
@@ -238,10 +244,16 @@ class _Worker(Worker[BatchContext]):
 
 
 def make_worker(
-    jobs: JobQueue, context: WorkerContext, settings: Settings, *, own_signals: bool
+    jobs: JobQueue,
+    context: WorkerContext,
+    settings: Settings,
+    *,
+    own_signals: bool,
+    tasks: Sequence[tuple[str, Task]] = (),
 ) -> Worker[BatchContext]:
-    """A saq worker running the batch tasks with `context`. `own_signals`: it stops on SIGINT
-    and SIGTERM (a worker process); inside the API process the server handles those."""
+    """A saq worker running the batch tasks with `context`, and `tasks` (of the parts above
+    this package: monitoring) by name. `own_signals`: it stops on SIGINT and SIGTERM (a worker
+    process); inside the API process the server handles those."""
 
     # saq logs every task at INFO: thousands of lines per job. Its warnings and errors stay.
     logging.getLogger("saq").setLevel(logging.WARNING)
@@ -254,6 +266,7 @@ def make_worker(
         functions=[
             (SPLIT_TASK, failing_the_job_when_out_of_attempts(split_upload)),
             (CHUNK_TASK, failing_the_job_when_out_of_attempts(screen_chunk_task)),
+            *tasks,
         ],
         concurrency=settings.worker_concurrency,
         startup=startup,

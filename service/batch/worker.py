@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 
 import anyio.to_thread
@@ -20,6 +21,7 @@ from service.auth.ratelimit import open_rate_limiter
 from service.batch.backend import worker_context
 from service.batch.private_redis import PrivateRedis
 from service.batch.queue import JobQueue, make_worker
+from service.batch.tasks import Task
 from service.errors import Unavailable
 from service.lifecycle.reload import ReloadTrigger
 from service.lifecycle.state import ScreenerHolder
@@ -45,14 +47,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+#: The tasks of the parts above `batch` (monitoring's), made for a worker's runtime.
+TasksOf = Callable[[Runtime], Sequence[tuple[str, Task]]]
+
+
+def run(args: argparse.Namespace, settings: Settings, tasks: TasksOf | None = None) -> int:
     if args.concurrency is not None:
         if args.concurrency < 1:
             raise Unavailable("--concurrency must be at least 1", code="invalid_argument")
         settings = settings.model_copy(update={"worker_concurrency": args.concurrency})
     check_driver(settings.store_url)
     configure_logging(settings.log_level)
-    asyncio.run(work(settings, queue_url(settings)))
+    asyncio.run(work(settings, queue_url(settings), tasks))
     return 0
 
 
@@ -70,7 +76,7 @@ def queue_url(settings: Settings) -> str:
     )
 
 
-async def work(settings: Settings, url: str) -> None:
+async def work(settings: Settings, url: str, tasks: TasksOf | None = None) -> None:
     """Run a worker until SIGTERM or SIGINT."""
     runtime = Runtime(settings, ScreenerHolder(), Metrics())
     # The audit trail of the rows it screens: the database the API uses (DATABASE_URL). No
@@ -87,7 +93,9 @@ async def work(settings: Settings, url: str) -> None:
         runtime.open_audit(await anyio.to_thread.run_sync(open_journal, settings, store))
         await runtime.reloader.reload(ReloadTrigger.STARTUP)
         await jobs.saq.connect()
-        worker = make_worker(jobs, worker_context(runtime, jobs), settings, own_signals=True)
+        more = tasks(runtime) if tasks is not None else ()
+        context = worker_context(runtime, jobs)
+        worker = make_worker(jobs, context, settings, own_signals=True, tasks=more)
         loop.add_signal_handler(signal.SIGHUP, runtime.reloader.on_signal)
         screener = runtime.holder.current()
         log.info(

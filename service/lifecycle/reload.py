@@ -2,6 +2,7 @@
 `POST /v1/watchlist/reload` and on SIGHUP. One load at a time, in a worker thread; the new
 screener is swapped in whole and its version recorded. A broken file leaves the version being
 served in service, and the failure is reported (the error, `/ready`, the logs, the metrics).
+Listeners (monitoring) are told of each new version served.
 
 No web framework here; the loading itself is the `load` callable given (`load_screener`).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -27,6 +28,10 @@ from service.metrics import Metrics
 from service.screening.screener import Screener
 
 log = logging.getLogger(__name__)
+
+
+#: Told of each new version served: (the version before, None at the first; the new one).
+VersionListener = Callable[[str | None, str], Awaitable[None]]
 
 
 class ReloadTrigger(StrEnum):
@@ -102,7 +107,13 @@ class Reloader:
         self._lock = asyncio.Lock()
         self._signal_queued = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._listeners: list[VersionListener] = []
         self.last: ReloadAttempt | None = None
+
+    def subscribe(self, listener: VersionListener) -> None:
+        """Call `listener(previous, current)` after each load that puts a new version in
+        service (the first included, with None before it), once the version is recorded."""
+        self._listeners.append(listener)
 
     @property
     def in_progress(self) -> bool:
@@ -134,9 +145,11 @@ class Reloader:
 
     async def adopt(self, screener: Screener) -> None:
         """Serve a screener built elsewhere (tests, the command line) and record its version."""
-        self._holder.swap(screener)
+        previous = self._holder.swap(screener)
         self._metrics.watchlist_entities.set(len(screener.watchlist.entities))
         await self._record(screener, datetime.now(UTC))
+        if previous is None or previous.version != screener.version:
+            await self._announce(previous.version if previous else None, screener.version)
 
     async def close(self) -> None:
         """Stop the loads started in the background (a thread loading is abandoned)."""
@@ -179,6 +192,8 @@ class Reloader:
             },
         )
         record = await self._record(screener, loaded_at)
+        if changed:
+            await self._announce(previous.version if previous else None, screener.version)
         return ReloadOutcome(
             version=screener.version,
             previous_version=previous.version if previous else None,
@@ -188,6 +203,14 @@ class Reloader:
             loaded_at=loaded_at,
             seconds=seconds,
         )
+
+    async def _announce(self, previous: str | None, current: str) -> None:
+        """Tell the listeners of a new version; one that fails is logged, the reload stands."""
+        for listener in self._listeners:
+            try:
+                await listener(previous, current)
+            except Exception:
+                log.exception("a listener of watchlist version changes failed")
 
     def _check_shrink(self, previous: Screener, loaded: Screener) -> None:
         """Refuse a new version that drops more of the entities served than allowed."""

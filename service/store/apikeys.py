@@ -26,11 +26,12 @@ _KEY_RE = re.compile(r"scr_([a-z0-9]{12})_([A-Za-z0-9_-]{43})")
 
 
 class Role(StrEnum):
-    #: Screens names (single, batch) and runs batch jobs.
+    #: Screens names (single, batch), runs batch jobs, registers counterparties and decides
+    #: their alerts.
     SCREENER = "screener"
     #: All a screener does, and reloads the watchlist and manages keys.
     ADMIN = "admin"
-    #: Reads the audit trail; screens nothing.
+    #: Reads the audit trail, the counterparties and their alerts; screens and changes nothing.
     AUDITOR = "auditor"
 
 

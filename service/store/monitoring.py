@@ -49,7 +49,7 @@ class Counterparty:
     aliases: tuple[str, ...]
     country: str | None
     #: (type, value) of each registration or tax number, as given.
-    identifiers: tuple[tuple[str, str], ...]
+    identifiers: tuple[tuple[str | None, str], ...]
     attributes: Any
     status: str
     created_at: datetime
@@ -313,12 +313,17 @@ class MonitoringTx:
             )
         )
 
-    def count_run(self, run_id: str, *, done: int, opened: int, closed: int, errors: int) -> None:
+    def count_run(
+        self, run_id: str, cursor: str, *, done: int, opened: int, closed: int, errors: int
+    ) -> None:
+        """Add a page's counts to its run and move the run's cursor past it (with the page's
+        changes: a page is counted once, whatever happens to the worker)."""
         c = monitoring_runs.c
         self.connection.execute(
             update(monitoring_runs)
             .where(c.id == run_id)
             .values(
+                cursor=cursor,
                 done=c.done + done,
                 alerts_opened=c.alerts_opened + opened,
                 alerts_closed=c.alerts_closed + closed,
@@ -362,6 +367,13 @@ class MonitoringStore:
             return int(
                 connection.execute(select(func.count()).select_from(counterparties)).scalar_one()
             )
+
+    @guarded
+    def alerted_entities(self) -> set[str]:
+        """The entities that alerts not closed are on."""
+        query = select(alerts.c.entity_id).where(alerts.c.status != "closed").distinct()
+        with self.engine.connect() as connection:
+            return set(connection.execute(query).scalars())
 
     @guarded
     def alert(self, alert_id: str) -> Alert | None:
@@ -431,7 +443,7 @@ class MonitoringStore:
     @guarded
     def page_for_screening(
         self, *, after: str | None, limit: int
-    ) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[tuple[str, str], ...]]]:
+    ) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[tuple[str | None, str], ...]]]:
         """(id, name, aliases, country, identifiers) of the next counterparties in id order:
         what a re-screening reads, and no more."""
         c = counterparties.c

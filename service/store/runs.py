@@ -32,6 +32,8 @@ class Run:
     alerts_opened: int
     alerts_closed: int
     errors: int
+    cursor: str | None
+    options: str | None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -53,6 +55,7 @@ class RunStore:
         key_id: str | None,
         from_version: str | None = None,
         to_version: str | None = None,
+        options: str | None = None,
     ) -> Run:
         run_id = new_id()
         with self.engine.begin() as connection:
@@ -68,6 +71,7 @@ class RunStore:
                     alerts_opened=0,
                     alerts_closed=0,
                     errors=0,
+                    options=options,
                     created_at=datetime.now(UTC),
                 )
             )
@@ -87,6 +91,14 @@ class RunStore:
             k: _aware(v) if isinstance(v, datetime) else v for k, v in row._mapping.items()
         }
         return Run(**values)
+
+    @guarded
+    def latest(self, limit: int) -> list[Run]:
+        """The runs last made, the newest first."""
+        query = select(monitoring_runs.c.id).order_by(monitoring_runs.c.id.desc()).limit(limit)
+        with self.engine.connect() as connection:
+            ids = list(connection.execute(query).scalars())
+        return [run for run_id in ids if (run := self.run(run_id)) is not None]
 
     @guarded
     def update_run(self, run_id: str, /, **values: object) -> None:

@@ -208,6 +208,10 @@ monitoring_runs = Table(
     Column("alerts_opened", Integer, nullable=False),
     Column("alerts_closed", Integer, nullable=False),
     Column("errors", Integer, nullable=False),
+    # The last counterparty done, in id order (a run redone after its worker died goes on
+    # from there); an import's detected table, JSON.
+    Column("cursor", String(200)),
+    Column("options", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
