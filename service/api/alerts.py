@@ -4,7 +4,6 @@ Screeners and admins decide, auditors read."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -13,6 +12,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
 from service.api.access import KEY_REQUIRED, caller_of, needs
+from service.api.audit import iso_moment
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import monitor_of, runtime_of
 from service.api.monitoring_schemas import (
@@ -64,7 +64,8 @@ class AlertsController(Controller):
             str | None, QueryParameter(description="A listed entity's id.", max_length=200)
         ] = None,
         since: Annotated[
-            datetime | None, QueryParameter(description="Changed at or after this time.")
+            str | None,
+            QueryParameter(description="ISO 8601; changed at or after this (UTC if no zone)."),
         ] = None,
         after: Annotated[
             str | None, QueryParameter(description="The `next_after` of the page before.")
@@ -72,7 +73,7 @@ class AlertsController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> AlertPage:
         store = runtime_of(request.app.state).store.monitoring
-        where = AlertFilter(status, counterparty, entity, since)
+        where = AlertFilter(status, counterparty, entity, iso_moment("since", since))
         found = await anyio.to_thread.run_sync(
             lambda: store.alerts(where, after=after, limit=limit)
         )

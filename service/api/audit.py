@@ -113,7 +113,7 @@ def _aborting(first: bytes, pieces: Iterator[bytes]) -> Iterator[bytes]:
         raise
 
 
-def _moment(name: str, value: str | None) -> datetime | None:
+def iso_moment(name: str, value: str | None) -> datetime | None:
     """An ISO 8601 date or time, in UTC (UTC if it names no zone)."""
     if value is None:
         return None
@@ -204,8 +204,8 @@ class AuditController(Controller):
     ) -> Stream:
         runtime = runtime_of(request.app.state)
         where = AuditFilter(
-            since=_moment("since", since),
-            until=_moment("until", until),
+            since=iso_moment("since", since),
+            until=iso_moment("until", until),
             key_id=key_id,
             entity_id=entity_id,
             outcome=outcome,

@@ -392,7 +392,10 @@ class MonitoringStore:
         if where.entity_id is not None:
             query = query.where(c.entity_id == where.entity_id)
         if where.since is not None:
-            query = query.where(c.updated_at >= where.since)
+            since = where.since.astimezone(UTC)
+            if self.engine.dialect.name == "sqlite":  # stored as naive UTC text, compared so
+                since = since.replace(tzinfo=None)
+            query = query.where(c.updated_at >= since)
         if after is not None:
             query = query.where(c.id > after)
         with self.engine.connect() as connection:

@@ -145,6 +145,7 @@ def test_hostile_input(monitored: Callable[..., Monitored]) -> None:
         client.post("/v1/alerts/nope/decision", json={"decision": "maybe"}),
         client.get("/v1/alerts", params={"status": "weird"}),
         client.get("/v1/alerts", params={"limit": 0}),
+        client.get("/v1/alerts", params={"since": "0.5"}),
         client.get("/v1/counterparties", params={"since": "yesterday", "status": "x"}),
     ]
     assert all(400 <= r.status_code < 500 for r in cases), [(r.status_code, r.text) for r in cases]

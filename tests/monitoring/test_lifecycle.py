@@ -6,6 +6,7 @@ each step in the outbox, and nothing else there."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tests.monitoring.conftest import Monitored
@@ -87,6 +88,14 @@ def test_confirmed_stays_confirmed_and_delete_closes(monitored: Callable[..., Mo
     m.lists.entity("by-mzkt")["aliases"].append({"name": "Volat Minsk Trucks"})
     m.reload()
     assert client.get(f"/v1/alerts/{alert['id']}").json()["status"] == "confirmed"
+    # `since` compares moments, whatever the zone they are written in.
+    at = client.get(f"/v1/alerts/{alert['id']}").json()["updated_at"]
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(
+        timezone(timedelta(hours=3))
+    )
+    for since, found in ((moment, 1), (moment + timedelta(seconds=1), 0)):
+        page = client.get("/v1/alerts", params={"since": since.isoformat(), "entity": "by-mzkt"})
+        assert len(page.json()["alerts"]) == found, since
     listed = client.get("/v1/counterparties", params={"status": "confirmed_hit"}).json()
     assert [c["id"] for c in listed["counterparties"]] == ["c-2"]
 
