@@ -104,6 +104,8 @@ class Alerting:
             if found is None:
                 continue
             for finding in found.values():
+                if scope is not None and finding.entity_id not in scope:
+                    continue  # an entity this run does not bring in line
                 alert = existing.pop((subject.id, finding.entity_id), None)
                 if self._found(subject, finding, alert, counts):
                     touched.add(subject.id)
