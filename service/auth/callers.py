@@ -29,6 +29,8 @@ class Permission(StrEnum):
     RELOAD = "reload the watchlist"
     MANAGE_KEYS = "manage API keys"
     READ_AUDIT = "read the audit trail"
+    MANAGE_WEBHOOKS = "manage webhooks"
+    READ_WEBHOOKS = "read webhooks and their deliveries"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -40,9 +42,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.READ_WATCHLIST,
             Permission.RELOAD,
             Permission.MANAGE_KEYS,
+            Permission.MANAGE_WEBHOOKS,
+            Permission.READ_WEBHOOKS,
         }
     ),
-    Role.AUDITOR: frozenset({Permission.READ_AUDIT, Permission.READ_WATCHLIST}),
+    Role.AUDITOR: frozenset(
+        {Permission.READ_AUDIT, Permission.READ_WATCHLIST, Permission.READ_WEBHOOKS}
+    ),
 }
 
 

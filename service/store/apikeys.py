@@ -28,9 +28,9 @@ _KEY_RE = re.compile(r"scr_([a-z0-9]{12})_([A-Za-z0-9_-]{43})")
 class Role(StrEnum):
     #: Screens names (single, batch) and runs batch jobs.
     SCREENER = "screener"
-    #: All a screener does, and reloads the watchlist and manages keys.
+    #: All a screener does, and reloads the watchlist and manages keys and webhooks.
     ADMIN = "admin"
-    #: Reads the audit trail; screens nothing.
+    #: Reads the audit trail and the webhooks with their deliveries; screens nothing.
     AUDITOR = "auditor"
 
 

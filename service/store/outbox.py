@@ -30,7 +30,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.store.availability import Availability, guarded
-from service.store.schema import announced_watchlist, events, webhook_deliveries, webhooks
+from service.store.schema import (
+    announced_watchlist,
+    events,
+    utc,
+    webhook_deliveries,
+    webhooks,
+)
 
 #: What `add_event` writes in: a Core connection inside `engine.begin()` (the store's own
 #: way, `Store.transaction`), or an ORM session; either way the caller commits.
@@ -105,7 +111,7 @@ class Outbox:
     @guarded
     def dispatch(self) -> int:
         """Make the deliveries of the events not fanned out yet, oldest first, one per webhook
-        subscribed to its type (those registered now); the number of events fanned out. Two
+        subscribed to its type and registered before it; the number of events fanned out. Two
         fanning out at once: one waits (PostgreSQL), or fails on the deliveries' uniqueness and
         leaves the events to the other (SQLite)."""
         now = datetime.now(UTC)
@@ -116,7 +122,7 @@ class Outbox:
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DISPATCH_LOCK}
                     )
                 pending = connection.execute(
-                    select(events.c.id, events.c.type, events.c.ordering_key)
+                    select(events.c.id, events.c.type, events.c.ordering_key, events.c.created_at)
                     .where(events.c.dispatched_at.is_(None))
                     .order_by(events.c.id)
                     .limit(DISPATCH_BATCH)
@@ -124,9 +130,11 @@ class Outbox:
                 if not pending:
                     return 0
                 subscribed = [
-                    (row.id, set(json.loads(row.events)))
+                    (row.id, set(json.loads(row.events)), utc(row.created_at))
                     for row in connection.execute(
-                        select(webhooks.c.id, webhooks.c.events).order_by(webhooks.c.id)
+                        select(webhooks.c.id, webhooks.c.events, webhooks.c.created_at).order_by(
+                            webhooks.c.id
+                        )
                     )
                 ]
                 rows = [
@@ -140,8 +148,8 @@ class Outbox:
                         "next_attempt_at": now,
                     }
                     for event in pending
-                    for webhook_id, types in subscribed
-                    if event.type in types
+                    for webhook_id, types, registered in subscribed
+                    if event.type in types and registered <= utc(event.created_at)
                 ]
                 # One statement per row: ids are then given in this order on every database.
                 for row in rows:
