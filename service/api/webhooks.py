@@ -36,7 +36,10 @@ WebhookId = Annotated[
 DeliveryId = Annotated[int, PathParameter(description="The delivery's id.", ge=1)]
 #: Most deliveries one page lists.
 MAX_PAGE = 200
-_NOT_FOUND = {404: "No webhook has this id (`webhook_not_found`)."}
+_NOT_FOUND = {
+    404: "No webhook has this id (`webhook_not_found`).",
+    422: "The id is not one a webhook can have (`invalid_parameter`).",
+}
 
 
 class WebhookRequest(BaseModel):
@@ -158,7 +161,7 @@ class WebhooksController(Controller):
         operation_id="getWebhook",
         summary="A webhook (no secret)",
         opt=needs(Permission.READ_WEBHOOKS),
-        responses=errors(400, 404, *KEYED, described=_NOT_FOUND),
+        responses=errors(400, 404, 422, *KEYED, described=_NOT_FOUND),
     )
     async def get_webhook(
         self, request: Request[Any, Any, Any], webhook_id: WebhookId
@@ -173,7 +176,7 @@ class WebhooksController(Controller):
         description="Its deliveries go with it: those not sent yet are not sent. Admin keys only.",
         opt=needs(Permission.MANAGE_WEBHOOKS),
         status_code=204,
-        responses=errors(400, 404, *KEYED, described=_NOT_FOUND),
+        responses=errors(400, 404, 422, *KEYED, described=_NOT_FOUND),
     )
     async def delete_webhook(self, request: Request[Any, Any, Any], webhook_id: WebhookId) -> None:
         store = runtime_of(request.app.state).store
@@ -191,7 +194,7 @@ class WebhooksController(Controller):
         status_code=200,
         responses={
             200: ResponseSpec(WebhookWithSecret),
-            **errors(400, 404, *KEYED, described=_NOT_FOUND),
+            **errors(400, 404, 422, *KEYED, described=_NOT_FOUND),
         },
     )
     async def rotate_secret(
@@ -208,7 +211,13 @@ class WebhooksController(Controller):
         description="Each with its status (pending, delivering, delivered, failed), attempts, "
         "the receiver's last status code and the start of its answer, and the next attempt.",
         opt=needs(Permission.READ_WEBHOOKS),
-        responses=errors(400, 404, 422, *KEYED, described=_NOT_FOUND),
+        responses=errors(
+            400,
+            404,
+            422,
+            *KEYED,
+            described=_NOT_FOUND | {422: "The id or a query parameter is wrong."},
+        ),
     )
     async def deliveries(
         self,
@@ -248,6 +257,7 @@ class WebhooksController(Controller):
                 400,
                 404,
                 409,
+                422,
                 *KEYED,
                 described={
                     404: "No such webhook or delivery (`delivery_not_found`).",
