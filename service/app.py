@@ -45,6 +45,7 @@ from service.api.screen import ScreenController
 from service.api.security import SecurityHeaders, cors_config
 from service.api.versions import VersionsController
 from service.api.watchlist import WatchlistController
+from service.api.webhooks import WebhooksController
 from service.auth import revocations
 from service.auth.ratelimit import open_rate_limiter
 from service.errors import StoreUnavailable
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             VersionsController,
             ReloadController,
             KeysController,
+            WebhooksController,
             AuditController,
             HealthController,
             MetricsController,

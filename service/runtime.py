@@ -1,7 +1,7 @@
 """What a running app holds, built once by `create_app` and kept on `app.state`: the settings,
 the watchlist holder, the metrics and, once started, the cache, the screening service, the
-watchlist versions kept, the reloader, the durable store with the key checks, rate limits and
-the audit writer.
+watchlist versions kept, the reloader (new versions announced to the webhooks), the durable
+store with the key checks, rate limits and the audit writer.
 
 No web framework here, so the command line and later job workers can build one too.
 """
@@ -22,9 +22,9 @@ from service.auth.ratelimit import (
     RateLimiter,
     effective_limit,
 )
-from service.errors import RateLimited, Unavailable
+from service.errors import RateLimited, StoreUnavailable, Unavailable
 from service.keyspace import KeySpace
-from service.lifecycle.reload import Reloader
+from service.lifecycle.reload import Reloader, ReloadOutcome
 from service.lifecycle.state import ScreenerHolder, load_screener
 from service.lifecycle.versions import VersionStore
 from service.metrics import Metrics
@@ -36,10 +36,14 @@ from service.store import Store
 from service.store.audit import ScreeningRecord
 from service.store.journal import AuditJournal, encode
 from service.store.writer import AuditWriter
+from service.webhooks.events import announce_watchlist
 
 #: Audit records of one answer appended to the journal on the event loop; more (a batch's) are
 #: encoded in a worker thread first.
 INLINE_RECORDS = 64
+#: Seconds between two attempts to announce a new watchlist version while the database does
+#: not answer.
+ANNOUNCE_RETRY_SECONDS = 1.0
 
 
 class Runtime:
@@ -72,11 +76,35 @@ class Runtime:
             load_screener, self.settings.watchlist_sources, self.settings.watchlist_filter
         )
         self._reloader = Reloader(
-            self.holder, versions, self.metrics, load, self.settings.reload_max_shrink
+            self.holder,
+            versions,
+            self.metrics,
+            load,
+            self.settings.reload_max_shrink,
+            on_change=self._announce_version,
         )
         self._store = store
         self._auth = Authenticator(store.keys, cache_seconds=self.settings.key_cache_seconds)
         self._limiter = limiter
+
+    async def _announce_version(self, outcome: ReloadOutcome) -> None:
+        """Tell the webhooks of a new watchlist version (`watchlist.updated`), once the
+        database answers: at start-up the watchlist may be loaded before it does."""
+        while True:
+            try:
+                await anyio.to_thread.run_sync(
+                    partial(
+                        announce_watchlist,
+                        self.store,
+                        version=outcome.version,
+                        entities=outcome.entities,
+                        sources=outcome.sources,
+                        loaded_at=outcome.loaded_at,
+                    )
+                )
+                return
+            except StoreUnavailable:
+                await asyncio.sleep(ANNOUNCE_RETRY_SECONDS)
 
     def open_audit(self, journal: AuditJournal | None) -> None:
         """The database answers: record screenings from now on, in the journal (SQLite) or

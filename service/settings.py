@@ -8,6 +8,7 @@ this model and its comments (scripts/configuration_page.py).
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -206,6 +207,36 @@ class Settings(BaseSettings):
     #: Longest run of one re-screening or import task, in seconds, before it is taken for
     #: dead and redone (from its last page) by another worker.
     monitoring_run_timeout_seconds: int = Field(default=6 * 3600, ge=60)
+    # --- Webhooks ----------------------------------------------------------------------------
+    #: Seconds to connect to a webhook's receiver, and to wait for each read of its answer;
+    #: the whole attempt is also cut at `webhook_attempt_seconds`.
+    webhook_connect_seconds: float = Field(default=5.0, gt=0.0)
+    #: Longest one delivery attempt may take in all, in seconds (connect, send, answer): a
+    #: receiver is expected to answer 2xx at once and do its work afterwards.
+    webhook_attempt_seconds: float = Field(default=15.0, gt=0.0)
+    #: First delay before a failed delivery is tried again, in seconds: the n-th retry waits a
+    #: random time between 0 and this times 2^(n-1) (exponential backoff, full jitter).
+    webhook_retry_first_seconds: float = Field(default=5.0, gt=0.0)
+    #: Longest wait between two attempts of a delivery, in seconds (the backoff's cap).
+    webhook_retry_max_delay_seconds: float = Field(default=3600.0, gt=0.0)
+    #: How long a delivery is tried, from its first attempt, in seconds, before it is kept as
+    #: `failed` (listed, and redeliverable through the API). Three days by default.
+    webhook_retry_total_seconds: float = Field(default=3 * 24 * 3600.0, gt=0.0)
+    #: A delivery taken by a worker that has not reported its outcome this many seconds later
+    #: (the worker was killed) is taken again by another: more than `webhook_attempt_seconds`.
+    webhook_lease_seconds: float = Field(default=60.0, gt=0.0)
+    #: Deliveries one worker sends at once (each to its own receiver and ordering key).
+    webhook_concurrency: int = Field(default=16, ge=1)
+    #: After a rotation, the old secret still signs (beside the new one) for this many seconds,
+    #: so that receivers can switch secrets without refusing a delivery. One day by default.
+    webhook_secret_grace_seconds: int = Field(default=24 * 3600, ge=0)
+    #: Events and finished deliveries older than this many days are deleted by the workers.
+    webhook_retention_days: int = Field(default=30, ge=1)
+    #: Networks (CIDR, separated by commas, e.g. `10.20.0.0/16,127.0.0.1/32`) a webhook's
+    #: receiver may be in although they are not public: private, loopback, link-local and the
+    #: like are refused otherwise, when a webhook is registered and at every delivery (a name
+    #: that resolves elsewhere later is caught then). Empty: public addresses only.
+    webhook_allowed_networks: Annotated[tuple[str, ...], NoDecode] = ()
 
     # --- Logs --------------------------------------------------------------------------------
     #: Level of the JSON logs written to standard error.
@@ -250,6 +281,27 @@ class Settings(BaseSettings):
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return split_values([value]) if isinstance(value, str) else value
+
+    @field_validator("webhook_allowed_networks", mode="before")
+    @classmethod
+    def _networks_comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _networks_parse(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(str(ip_network(network, strict=False)) for network in value)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> Self:
+        if self.webhook_lease_seconds <= self.webhook_attempt_seconds:
+            raise ValueError(
+                f"webhook_lease_seconds {self.webhook_lease_seconds} must exceed "
+                f"webhook_attempt_seconds {self.webhook_attempt_seconds}"
+            )
+        return self
 
     @field_validator("watchlist_countries")
     @classmethod

@@ -131,6 +131,15 @@ def key_prefix(redis_db: redis.Redis) -> Iterator[str]:
         redis_db.delete(*keys)
 
 
+@pytest.fixture
+def job_prefix(key_prefix: str, redis_db: redis.Redis) -> Iterator[str]:
+    """A key prefix for a jobs test; saq's keys of its queue (`saq:...`) go afterwards too."""
+    yield key_prefix
+    keys = list(redis_db.scan_iter(match=f"saq:*{key_prefix}:*", count=1000))
+    if keys:
+        redis_db.delete(*keys)
+
+
 #: The PostgreSQL server of the database tests (trust auth, as on the build machines); another
 #: one with POSTGRES_TEST_URL (an admin connection to any of its databases).
 POSTGRES_ADMIN_URL = os.environ.get(

@@ -27,6 +27,7 @@ PACKAGE_MAP: dict[str, set[str]] = {
     "watchlist": {"errors", "files"},
     "settings": {"files", "matching", "watchlist"},
     "store": {"errors", "settings"},
+    "webhooks": {"__init__", "errors", "settings", "store"},
     "screening": {
         "errors", "keyspace", "matching", "metrics", "redis_client", "settings", "store",
         "watchlist",
@@ -37,10 +38,11 @@ PACKAGE_MAP: dict[str, set[str]] = {
     "auth": {"errors", "keyspace", "redis_client", "settings", "store"},
     "runtime": {
         "auth", "errors", "keyspace", "lifecycle", "metrics", "screening", "settings", "store",
+        "webhooks",
     },
     "batch": {
         "auth", "errors", "files", "keyspace", "lifecycle", "logs", "metrics", "redis_client",
-        "runtime", "screening", "settings", "store", "watchlist",
+        "runtime", "screening", "settings", "store", "watchlist", "webhooks",
     },
     "monitoring": {
         "batch", "errors", "lifecycle", "runtime", "screening", "settings", "store", "watchlist",
@@ -48,6 +50,7 @@ PACKAGE_MAP: dict[str, set[str]] = {
     "api": {
         "auth", "batch", "errors", "files", "lifecycle", "logs", "matching", "metrics",
         "monitoring", "runtime", "screening", "settings", "store", "timestamps", "watchlist",
+        "webhooks",
     },
     "app": {
         "__init__", "api", "auth", "errors", "lifecycle", "logs", "metrics", "monitoring",

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     READ_AUDIT = "read the audit trail"
     MONITOR = "register counterparties and decide alerts"
     READ_MONITORING = "read counterparties and alerts"
+    MANAGE_WEBHOOKS = "manage webhooks"
+    READ_WEBHOOKS = "read webhooks and their deliveries"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -52,10 +54,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_KEYS,
             Permission.MONITOR,
             Permission.READ_MONITORING,
+            Permission.MANAGE_WEBHOOKS,
+            Permission.READ_WEBHOOKS,
         }
     ),
     Role.AUDITOR: frozenset(
-        {Permission.READ_AUDIT, Permission.READ_WATCHLIST, Permission.READ_MONITORING}
+        {
+            Permission.READ_AUDIT,
+            Permission.READ_WATCHLIST,
+            Permission.READ_MONITORING,
+            Permission.READ_WEBHOOKS,
+        }
     ),
 }
 

@@ -23,14 +23,18 @@ from service.batch.processing import PinnedScreeners
 from service.batch.queue import JobQueue, make_worker
 from service.batch.status import JobRecord
 from service.batch.tasks import BatchContext, Task, WorkerContext
-from service.errors import Unavailable
+from service.errors import StoreUnavailable, Unavailable
 from service.runtime import Runtime
 from service.store import Store
+from service.webhooks.delivery import Dispatcher
 
 log = logging.getLogger(__name__)
 
 #: How often the embedded worker looks whether the watchlist is loaded, before it starts.
 READY_POLL_SECONDS = 0.05
+#: How often start-up asks again whether webhooks are registered, while the database does not
+#: answer yet.
+STORE_POLL_SECONDS = 1.0
 #: While the embedded worker stops, how often its remaining tasks are cancelled again.
 STOP_RETRY_SECONDS = 0.05
 
@@ -58,17 +62,27 @@ class JobsBackend:
         self._resuming = asyncio.create_task(self._resume())
 
     async def _resume(self) -> None:
-        # Nothing to resume without a private server that ran here before; with a Redis URL,
-        # only if its queue holds unfinished tasks (a process that never sees a job then
-        # never polls Redis for one).
-        if self._private is not None and not self._private.has_data():
+        # Webhooks registered: the worker delivers them. Else nothing to resume without a
+        # private server that ran here before; with a Redis URL, only if its queue holds
+        # unfinished tasks (a process that never sees a job then never polls Redis for one).
+        webhooks = await self._webhooks_registered()
+        if not webhooks and self._private is not None and not self._private.has_data():
             return
         try:
             queue = await self._connected()
-            if self._private is not None or await queue.unfinished():
+            if webhooks or self._private is not None or await queue.unfinished():
                 self._start_worker(queue)
         except Unavailable as exc:
             log.warning("batch jobs unavailable: %s", exc.message)
+
+    async def _webhooks_registered(self) -> bool:
+        """Whether a webhook is registered, once the database answers (it may not yet)."""
+        store = self._runtime.store
+        while True:
+            try:
+                return await anyio.to_thread.run_sync(store.webhooks.any_registered)
+            except StoreUnavailable:
+                await asyncio.sleep(STORE_POLL_SECONDS)
 
     async def queue(self) -> JobQueue:
         """The job queue, connected (and the embedded worker started) on first use;
@@ -162,6 +176,7 @@ def worker_context(runtime: Runtime, queue: JobQueue) -> WorkerContext:
         record=runtime.record,
         archive=partial(archive_job, runtime.store),
         charge_rows=charge_rows,
+        webhooks=Dispatcher(runtime.store, settings),
     )
 
 

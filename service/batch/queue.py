@@ -19,7 +19,7 @@ from contextlib import suppress
 
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
-from saq import Job, Status, Worker
+from saq import CronJob, Job, Status, Worker
 from saq.queue.redis import RedisQueue
 from saq.types import PartialTimersDict, WorkerInfo
 
@@ -30,6 +30,7 @@ from service.batch.tasks import (
     BatchContext,
     Task,
     WorkerContext,
+    deliver_webhooks,
     failing_the_job_when_out_of_attempts,
     screen_chunk_task,
     split_upload,
@@ -37,6 +38,7 @@ from service.batch.tasks import (
 from service.keyspace import KeySpace
 from service.redis_client import redis_client
 from service.settings import Settings
+from service.webhooks.delivery import DRAIN_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,10 @@ RETRY_DELAY_SECONDS = 1.0
 SWEEP_CONFIRM_SECONDS = 1.0
 #: On SIGTERM, a worker process gives the chunks in hand this long to finish.
 SHUTDOWN_GRACE_SECONDS = 10
+#: The webhooks' delivery task is queued every second (saq's cron, seconds last).
+WEBHOOKS_CRON = "* * * * * *"
+#: saq keeps the record of a finished delivery task this long, in seconds.
+WEBHOOKS_TASK_RECORD_SECONDS = 60
 
 
 #: saq's listing of the active tasks for a sweep, at most once per `ARGV[1]` seconds. KEYS:
@@ -261,6 +267,21 @@ def make_worker(
     async def startup(ctx: BatchContext) -> None:
         ctx["batch"] = context
 
+    async def shutdown(ctx: BatchContext) -> None:
+        await context.webhooks.close()
+
+    # A drain that outlives this was cut (its worker hung or died): swept, and the next one
+    # takes its deliveries once their leases run out.
+    drain_timeout = DRAIN_SECONDS + settings.webhook_lease_seconds
+    webhooks = CronJob(
+        deliver_webhooks,
+        cron=WEBHOOKS_CRON,
+        timeout=int(drain_timeout) + 1,
+        heartbeat=settings.job_heartbeat_seconds,
+        retries=1,
+        ttl=WEBHOOKS_TASK_RECORD_SECONDS,
+    )
+
     worker = _Worker(
         jobs.saq,
         functions=[
@@ -269,7 +290,9 @@ def make_worker(
             *tasks,
         ],
         concurrency=settings.worker_concurrency,
+        cron_jobs=[webhooks],
         startup=startup,
+        shutdown=shutdown,
         # saq's defaults but the sweep, which finds the tasks of dead workers.
         timers=PartialTimersDict(
             schedule=1, worker_info=10, abort=1, sweep=settings.job_sweep_seconds

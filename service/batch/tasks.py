@@ -1,7 +1,8 @@
 """The two tasks of a job on the queue: reading its upload into chunks (and queueing them),
 and screening one chunk. Each can be redone after its worker died: a redo writes the same data
 again and counts nothing twice (see `service.batch.jobs`). A task beats (saq's heartbeat) while
-it runs, so that only a dead worker's task is taken for dead.
+it runs, so that only a dead worker's task is taken for dead. And the webhooks' delivery task,
+run every second by one worker of the deployment at a time (`deliver_webhooks`).
 
 No Redis client here: the tasks go through the job store and the queue of `WorkerContext`.
 """
@@ -31,6 +32,7 @@ from service.files.bounds import ReadBounds
 from service.screening.queries import Limits, Parameters
 from service.screening.results import ScreeningService
 from service.store.audit import ScreeningRecord
+from service.webhooks.delivery import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,8 @@ class WorkerContext:
     archive: Callable[[JobRecord], Awaitable[None]]
     #: Charges rows to a key's rows per hour (`RateLimited` past it; nothing without a key).
     charge_rows: Callable[[str | None, int], Awaitable[None]]
+    #: Sends the webhook deliveries that are due.
+    webhooks: Dispatcher
 
 
 async def _fail(work: WorkerContext, job_id: str, code: str, message: str) -> None:
@@ -133,6 +137,13 @@ async def _beating(ctx: BatchContext) -> AsyncIterator[None]:
     finally:
         stop.set()
         await beating
+
+
+async def deliver_webhooks(ctx: BatchContext) -> None:
+    """Fan out the new events and send the webhook deliveries due (saq's cron task: its name
+    is its key, so one runs at a time in the deployment; a dead worker's is swept)."""
+    async with _beating(ctx):
+        await ctx["batch"].webhooks.drain()
 
 
 async def split_upload(ctx: BatchContext, *, job_id: str) -> None:

@@ -98,12 +98,17 @@ class Reloader:
         metrics: Metrics,
         load: Callable[[], Screener],
         max_shrink: float = 1.0,
+        on_change: Callable[[ReloadOutcome], Awaitable[None]] | None = None,
     ) -> None:
+        """`on_change`: run in the background after each load that changed the version served
+        (announcing it), one at a time in the order loaded; stopped by `close`."""
         self._holder = holder
         self._versions = versions
         self._metrics = metrics
         self._load = load
         self._max_shrink = max_shrink
+        self._on_change = on_change
+        self._announcing = asyncio.Lock()
         self._lock = asyncio.Lock()
         self._signal_queued = False
         self._tasks: set[asyncio.Task[None]] = set()
@@ -194,7 +199,7 @@ class Reloader:
         record = await self._record(screener, loaded_at)
         if changed:
             await self._announce(previous.version if previous else None, screener.version)
-        return ReloadOutcome(
+        reloaded = ReloadOutcome(
             version=screener.version,
             previous_version=previous.version if previous else None,
             changed=changed,
@@ -203,6 +208,9 @@ class Reloader:
             loaded_at=loaded_at,
             seconds=seconds,
         )
+        if changed and self._on_change is not None:
+            self._spawn(self._changed(self._on_change, reloaded))
+        return reloaded
 
     async def _announce(self, previous: str | None, current: str) -> None:
         """Tell the listeners of a new version; one that fails is logged, the reload stands."""
@@ -268,6 +276,15 @@ class Reloader:
                 pass
             except Exception:
                 log.exception("watchlist reload (%s) failed", trigger.value)
+
+    async def _changed(
+        self, on_change: Callable[[ReloadOutcome], Awaitable[None]], outcome: ReloadOutcome
+    ) -> None:
+        async with self._announcing:
+            try:
+                await on_change(outcome)
+            except Exception:
+                log.exception("after the watchlist changed to %s", outcome.version)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)

@@ -1,6 +1,6 @@
-"""The events of the monitoring and where they go: an `EventSink` (the outbox of
-`monitoring_events`, written in the transaction of the change, so that an event exists if and
-only if its change was committed). The signed webhooks deliver from that outbox.
+"""The events of the monitoring and where they go: an `EventSink` (the store's outbox of
+events, `service.store.outbox`, written in the transaction of the change, so that an event
+exists if and only if its change was committed). The signed webhooks deliver from that outbox.
 
 Each event names its type, carries JSON data and an ordering key (the counterparty's id):
 events of one key are delivered in the order they were committed.

@@ -1,6 +1,7 @@
 """The durable store: a SQL database (SQLAlchemy, migrated by Alembic) holding what must
-outlive Redis and be kept for years: API keys, the audit trail of screenings, job records,
-the monitored counterparties and their alerts.
+outlive Redis and be kept for years: API keys, the audit trail of screenings, job records, the
+monitored counterparties and their alerts, and the outbox of events with the webhooks and their
+deliveries.
 
 No web framework, no Redis, nothing of the service but the settings and the errors; the API,
 the workers and the command line open it alike. The API and the workers start before their
@@ -11,11 +12,13 @@ calls raise `StoreUnavailable`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from service.errors import Unavailable
 from service.settings import Settings
@@ -23,10 +26,13 @@ from service.store.apikeys import KeyStore
 from service.store.audit import AuditStore
 from service.store.availability import Availability
 from service.store.database import migrate, open_engine
+from service.store.deliveries import DeliveryStore
 from service.store.jobs import JobArchive
 from service.store.journal import AuditJournal
 from service.store.monitoring import MonitoringStore
+from service.store.outbox import Outbox
 from service.store.runs import RunStore
+from service.store.webhooks import WebhookStore
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +51,17 @@ class Store:
     jobs: JobArchive
     monitoring: MonitoringStore
     runs: RunStore
+    outbox: Outbox
+    webhooks: WebhookStore
+    deliveries: DeliveryStore
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A transaction of the store, committed when the block ends without an error (and
+        rolled back otherwise): for writes that must be committed together, such as a change
+        and the event that tells of it (`service.webhooks.events.publish`)."""
+        with self.availability.guard(), self.engine.begin() as connection:
+            yield connection
 
     def migrate(self) -> None:
         """Bring the tables to the newest migration; the store's calls go to the database from
@@ -78,6 +95,9 @@ def connect_store(url: str) -> Store:
         JobArchive(engine, availability),
         MonitoringStore(engine, availability),
         RunStore(engine, availability),
+        Outbox(engine, availability),
+        WebhookStore(engine, availability),
+        DeliveryStore(engine, availability),
     )
 
 

@@ -29,9 +29,10 @@ class Role(StrEnum):
     #: Screens names (single, batch), runs batch jobs, registers counterparties and decides
     #: their alerts.
     SCREENER = "screener"
-    #: All a screener does, and reloads the watchlist and manages keys.
+    #: All a screener does, and reloads the watchlist and manages keys and webhooks.
     ADMIN = "admin"
-    #: Reads the audit trail, the counterparties and their alerts; screens and changes nothing.
+    #: Reads the audit trail, the counterparties and their alerts, the webhooks with their
+    #: deliveries; screens and changes nothing.
     AUDITOR = "auditor"
 
 

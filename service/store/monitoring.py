@@ -19,11 +19,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from service.store.availability import Availability, guarded
+from service.store.outbox import add_event
 from service.store.schema import (
     alert_history,
     alerts,
     counterparties,
-    monitoring_events,
+    events,
     monitoring_runs,
 )
 
@@ -135,7 +136,7 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    id: int
+    id: str
     type: str
     data: Any
     ordering_key: str | None
@@ -304,13 +305,11 @@ class MonitoringTx:
 
     def publish(self, event_type: str, data: dict[str, Any], ordering_key: str | None) -> None:
         """Add an event to the outbox, committed with this transaction's changes."""
-        self.connection.execute(
-            insert(monitoring_events).values(
-                type=event_type,
-                data=json.dumps(data, ensure_ascii=False, default=str),
-                ordering_key=ordering_key,
-                created_at=datetime.now(UTC),
-            )
+        add_event(
+            self.connection,
+            event_type,
+            json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":")),
+            ordering_key,
         )
 
     def count_run(
@@ -423,14 +422,9 @@ class MonitoringStore:
             ]
 
     @guarded
-    def events(self, *, after: int = 0, limit: int = 1000) -> list[Event]:
-        """The outbox's events in the order they were committed, after the id `after`."""
-        query = (
-            select(monitoring_events)
-            .where(monitoring_events.c.id > after)
-            .order_by(monitoring_events.c.id)
-            .limit(limit)
-        )
+    def events(self, *, after: str = "", limit: int = 1000) -> list[Event]:
+        """The outbox's events in the order they were published, after the id `after`."""
+        query = select(events).where(events.c.id > after).order_by(events.c.id).limit(limit)
         with self.engine.connect() as connection:
             return [
                 Event(

@@ -3,7 +3,11 @@ migration and of the queries. Changing a table means adding a migration too."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import overload
+
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Float,
@@ -18,6 +22,19 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+
+@overload
+def utc(moment: datetime) -> datetime: ...
+@overload
+def utc(moment: None) -> None: ...
+def utc(moment: datetime | None) -> datetime | None:
+    """A time read from a table, in UTC: every time is stored in UTC, and SQLite hands them
+    back without their zone."""
+    if moment is None or moment.tzinfo:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
 
 api_keys = Table(
     "api_keys",
@@ -177,20 +194,6 @@ alert_history = Table(
     Index("ix_alert_history_alert", "alert_id", "id"),
 )
 
-#: The outbox of monitoring events (alert.opened, alert.updated, alert.closed,
-#: rescreen.finished), written in the transaction of the change: an event exists if and only
-#: if its change was committed. Delivered in `id` order; `ordering_key` (the counterparty's
-#: id) names the sequence within which order matters.
-monitoring_events = Table(
-    "monitoring_events",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("type", String(40), nullable=False),
-    Column("data", Text, nullable=False),
-    Column("ordering_key", String(200)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
 #: Re-screenings and imports of counterparties, run by the job workers, with their progress.
 monitoring_runs = Table(
     "monitoring_runs",
@@ -225,4 +228,86 @@ monitoring_state = Table(
     metadata,
     Column("name", String(40), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# --- Webhooks (migration 0004) ---------------------------------------------------------------
+
+#: The outbox of events (`service.webhooks.events.publish`): written in the transaction of the
+#: change it tells of, so an event exists if and only if its change was committed; the workers
+#: then make one delivery per webhook subscribed (`dispatched_at`).
+events = Table(
+    "events",
+    metadata,
+    # `evt_` and 24 hex digits, ordered by the time of publishing: the `webhook-id` header too.
+    Column("id", String(40), primary_key=True),
+    Column("type", String(40), nullable=False),
+    # The event's `data`, JSON.
+    Column("data", Text, nullable=False),
+    # Deliveries of events with the same key go to each webhook in order, one at a time.
+    Column("ordering_key", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # When its deliveries were made; NULL until then.
+    Column("dispatched_at", DateTime(timezone=True)),
+    Index("ix_events_dispatch", "dispatched_at", "id"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("url", String(2000), nullable=False),
+    # The event types it is sent, a JSON list.
+    Column("events", Text, nullable=False),
+    Column("description", String(500), nullable=False),
+    # `whsec_` and base64: the HMAC key must be at hand to sign, so it is kept as it is (the
+    # receiver keeps it too); shown once, when made or rotated.
+    Column("secret", String(100), nullable=False),
+    # The secret before the last rotation, which also signs until `previous_secret_until`.
+    Column("previous_secret", String(100)),
+    Column("previous_secret_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # The API key that made it; NULL in open mode.
+    Column("created_by", String(16)),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    # Increasing in the order deliveries were made: the order of sending per ordering key.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("webhook_id", String(40), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("ordering_key", String(200)),
+    # pending, delivering (taken by a worker until `lease_until`), delivered or failed
+    Column("status", String(12), nullable=False),
+    # Attempts begun (one killed with its worker counts).
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    # Set at the first attempt: no retry after this; a redelivery starts a new one.
+    Column("retry_until", DateTime(timezone=True)),
+    Column("lease", String(32)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_status_code", Integer),
+    Column("last_error", String(300)),
+    # The start of the receiver's last answer, bounded (`deliveries.EXCERPT_CHARS`).
+    Column("last_response", Text),
+    Column("delivered_at", DateTime(timezone=True)),
+    UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_lease", "status", "lease_until"),
+    Index("ix_webhook_deliveries_order", "webhook_id", "ordering_key", "id"),
+    Index("ix_webhook_deliveries_event", "event_id"),
+)
+
+#: The watchlist version last announced (`watchlist.updated`), one row: each change of version
+#: is announced once, however many processes load it.
+announced_watchlist = Table(
+    "announced_watchlist",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Empty before the first announcement.
+    Column("version", String(64), nullable=False),
+    Column("announced_at", DateTime(timezone=True)),
 )

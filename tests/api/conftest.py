@@ -5,12 +5,11 @@ links Integral to a second country. And apps for the jobs tests, with their own 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -71,15 +70,6 @@ class Lists:
 @pytest.fixture
 def lists(tmp_path: Path) -> Lists:
     return Lists(tmp_path / "watchlist.jsonl")
-
-
-@pytest.fixture
-def job_prefix(key_prefix: str, redis_db: redis.Redis) -> Iterator[str]:
-    """A key prefix for a jobs test; saq's keys of its queue (`saq:...`) go afterwards too."""
-    yield key_prefix
-    keys = list(redis_db.scan_iter(match=f"saq:*{key_prefix}:*", count=1000))
-    if keys:
-        redis_db.delete(*keys)
 
 
 @pytest.fixture

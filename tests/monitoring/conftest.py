@@ -67,12 +67,12 @@ class Monitored:
             assert time.monotonic() < deadline, f"run not finished: {found}"
             time.sleep(0.05)
 
-    def events(self, after: int = 0) -> list[tuple[str, dict[str, Any]]]:
+    def events(self, after: str = "") -> list[tuple[str, dict[str, Any]]]:
         return [(e.type, e.data) for e in self.store.monitoring.events(after=after)]
 
-    def last_event_id(self) -> int:
+    def last_event_id(self) -> str:
         events = self.store.monitoring.events(limit=100_000)
-        return events[-1].id if events else 0
+        return events[-1].id if events else ""
 
 
 @pytest.fixture

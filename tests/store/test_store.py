@@ -57,7 +57,7 @@ def test_migrating_again_changes_nothing(database_url: str) -> None:
     with again.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     again.close()
-    assert version == "0003"
+    assert version == "0004"
 
 
 def test_a_database_that_cannot_be_reached_is_a_clear_error() -> None:

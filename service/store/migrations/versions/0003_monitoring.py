@@ -15,7 +15,6 @@ from service.store.schema import (
     alert_history,
     alerts,
     counterparties,
-    monitoring_events,
     monitoring_runs,
     monitoring_state,
 )
@@ -31,7 +30,6 @@ _TABLES = (
     counterparties,
     alerts,
     alert_history,
-    monitoring_events,
     monitoring_runs,
     monitoring_state,
 )
