@@ -186,3 +186,22 @@ def test_a_new_watchlist_version_is_announced_once(
     assert data["entities"] == reloaded["entities"]
     wait_until(lambda: all_in(client, webhook_id, "delivered", 1))
     assert len(announced()) == 2
+
+
+def test_a_counterparty_that_becomes_a_hit_is_told_to_the_receiver(
+    webhook_app: App, receiver: Receiver
+) -> None:
+    # The monitoring's events reach the webhooks through the one outbox: registering a
+    # counterparty that matches a listed entity opens an alert, delivered signed.
+    client = webhook_app()
+    _, secret = register(client, receiver.url, "alert.opened")
+    response = client.put("/v1/counterparties/supplier-17", json={"name": "ОАО БЕЛАЗ"})
+    assert response.status_code in (200, 201), response.text
+    [alert] = response.json()["alerts"]
+    [request] = receiver.wait_for(1)
+    payload = request.verified(secret)
+    assert payload["type"] == "alert.opened"
+    assert payload["data"]["counterparty_id"] == "supplier-17"
+    assert payload["data"]["entity_id"] == "by-belaz"
+    assert payload["data"]["alert_id"] == alert["id"]
+    assert request.headers["webhook-id"].startswith("evt_")
