@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -16,6 +18,7 @@ from service.errors import InvalidInput, NotFound, Unavailable
 from service.store import Store, open_store
 from service.store.apikeys import Role, split_key
 from service.store.audit import AuditFilter, ScreeningRecord, new_screening_id
+from service.store.schema import metadata
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -58,6 +61,18 @@ def test_migrating_again_changes_nothing(database_url: str) -> None:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     again.close()
     assert version == "0004"
+
+
+def test_the_migrations_make_the_tables_the_schema_states(database_url: str) -> None:
+    # The migrations write their tables out; the schema the code queries must say the same
+    # (columns, types, nullability, indexes, constraints), on SQLite and PostgreSQL alike.
+    store = open_store(database_url)
+    try:
+        with store.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        store.close()
 
 
 def test_a_database_that_cannot_be_reached_is_a_clear_error() -> None:
