@@ -7,13 +7,13 @@ Pure; imports only from `service.matching`.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from service.matching.abbreviations import INITIALISMS, expand_initialisms
 from service.matching.index import (
     ACRONYM_MIN_LEN,
+    GENERIC_LEFT_OUT,
     MAX_POSTINGS,
     PREFIX_MIN_LEN,
     IndexedName,
@@ -43,6 +43,7 @@ from service.matching.scoring import (
     TRANSLATION_SIM,
     TRUNCATED,
     TRUNCATED_SIM_MAX,
+    WEAK_ALIAS,
     NameScore,
     Query,
     Unit,
@@ -89,7 +90,12 @@ KNOWN_WORD_TYPO_MIN_LEN = 6
 KNOWN_WORD_TYPO_SIM = 0.8
 
 
-@dataclass(frozen=True, slots=True)
+# The three classes below are made for every match reported and not changed after (callers use
+# dataclasses.replace): not frozen, because a frozen dataclass sets each field through
+# object.__setattr__, which cost a tenth of a query on the seed list.
+
+
+@dataclass(slots=True)
 class TokenMatch:
     query: str
     alias: str
@@ -98,7 +104,7 @@ class TokenMatch:
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Explanation:
     #: The field of the query that matched, when a field scored better than the whole line.
     query_part: str | None
@@ -117,7 +123,7 @@ class Explanation:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
     entity_id: str
     name: str
@@ -254,15 +260,15 @@ class Matcher:
         self, query: Query, country: str | None, threshold: float, best: dict[int, _Best]
     ) -> None:
         # On equal scores the name matched with more exact words wins.
-        tried: dict[int, int] = defaultdict(int)
-        for bound, name_id in self._candidates(query, threshold):
+        tried: dict[int, int] = {}
+        # A field among names scores `query.factor` of itself: its names must bound higher.
+        for bound, name_id in self._candidates(query, threshold / query.factor):
             entity = self.index.names[name_id].entity
             limit = NAMES_PER_ENTITY if bound < STRONG_BOUND else STRONG_NAMES_PER_ENTITY
-            if tried[entity] >= limit or (
-                entity in best and bound <= best[entity][0] + BOUND_EPSILON
-            ):
+            count = tried.get(entity, 0)
+            if count >= limit or (entity in best and bound <= best[entity][0] + BOUND_EPSILON):
                 continue  # this name cannot, or is unlikely to, beat the entity's best one
-            tried[entity] += 1
+            tried[entity] = count + 1
             scored = score_name(self.index, query, name_id, self.floors[name_id])
             final = self._final_score(scored, entity, country, threshold) * query.factor
             rank = (final, sum(p.kind == "exact" for p in scored.pairs))
@@ -406,8 +412,9 @@ class Matcher:
         same on the query's side. Generic words retrieve only names made of generic words;
         for other names they are counted as if present."""
         index = self.index
-        evidence: dict[int, float] = defaultdict(float)
-        covered: dict[int, int] = defaultdict(int)
+        # Plain dicts: a defaultdict's missing keys go through a Python-level call.
+        evidence: dict[int, float] = {}
+        covered: dict[int, int] = {}
         generic_slack = common_slack = 0.0
         slack_mask = self._maybe_locations(query)
         generic_keys = index.generic_keys
@@ -424,21 +431,26 @@ class Matcher:
                 continue
             weight *= query.bounds[key]
             for name_id in postings:
-                evidence[name_id] += weight
-                covered[name_id] |= mask
+                evidence[name_id] = evidence.get(name_id, 0.0) + weight
+                covered[name_id] = covered.get(name_id, 0) | mask
             for name_id, pair_weight in index.compounds.get(key, ()):
-                evidence[name_id] += pair_weight * query.bounds[key]
-                covered[name_id] |= mask
+                evidence[name_id] = evidence.get(name_id, 0.0) + pair_weight * query.bounds[key]
+                covered[name_id] = covered.get(name_id, 0) | mask
         totals = index.totals
+        # Names an acronym or the query's initials may stand for whole: their bound stays the
+        # sum of the evidence.
+        whole: set[int] = set()
         for name_id, i in query.acronym_hits.items():
-            evidence[name_id] += totals[name_id]
-            covered[name_id] |= 1 << i
+            evidence[name_id] = evidence.get(name_id, 0.0) + totals[name_id]
+            covered[name_id] = covered.get(name_id, 0) | 1 << i
+            whole.add(name_id)
         if query.initials:
             for name_id in index.short_names.get(query.initials, ()):
-                evidence[name_id] += totals[name_id]
+                evidence[name_id] = evidence.get(name_id, 0.0) + totals[name_id]
                 covered[name_id] = (1 << len(query.tokens)) - 1
+                whole.add(name_id)
         slack = (generic_slack, common_slack, slack_mask)
-        return self._bounded(query, threshold, evidence, covered, slack)
+        return self._bounded(query, threshold, evidence, covered, slack, whole)
 
     def _maybe_locations(self, query: Query) -> int:
         """Query words that may name an entity's country or place, and a person's initials
@@ -460,9 +472,13 @@ class Matcher:
         evidence: dict[int, float],
         covered: dict[int, int],
         slack: tuple[float, float, int],
+        whole: set[int],
     ) -> list[tuple[float, int]]:
         """(bound, name) of the names whose bound reaches the threshold, highest first."""
         generic_slack, common_slack, slack_mask = slack
+        names = self.index.names
+        # Whether a query word names a country: a name's country words may then match it.
+        countries = any(t.key in COUNTRY_WORDS for t in query.tokens)
         query_total = sum(query.weights) or 1.0
         shares: dict[int, float] = {}
         # Highest bound first; on equal bounds names in the query's script first, so that the
@@ -480,6 +496,16 @@ class Matcher:
             alias_bound = (found + extra + common_slack) / total
             if alias_bound < threshold - BOUND_EPSILON:
                 continue
+            if (extra > 0.0 or common_slack > 0.0) and name_id not in whole:
+                # The slack counts generic and common words as present in every name; the
+                # name's own words say how many of them the query can match.
+                own = self._alias_bound(query, name_id, countries)
+                if own < alias_bound:
+                    alias_bound = own
+                if names[name_id].kind == "weak":
+                    alias_bound *= WEAK_ALIAS
+                if alias_bound < threshold - BOUND_EPSILON:
+                    continue
             mask = covered[name_id] | slack_mask
             share = shares.get(mask)
             if share is None:
@@ -491,6 +517,49 @@ class Matcher:
                 ranked.append((-bound, self.cyrillic[name_id] != cyrillic, len(ranked), name_id))
         ranked.sort()
         return [(-bound, name_id) for bound, _, _, name_id in ranked]
+
+    def _alias_bound(self, query: Query, name_id: int, countries: bool) -> float:
+        """The highest coverage the query can give a name (as `scoring.score_name` counts it):
+        each of its words, or words written as one, at the highest similarity a query word may
+        have with it; its country words, and the "republic" before them, whole when the query
+        names a country; its generic words that no query word may match weighing half once
+        every distinctive word may match. (Leaving out a word the query may match never raises
+        the coverage: that takes half its weight off the denominator but a similarity of at
+        least FUZZY_MIN_SIM off the numerator.)"""
+        index = self.index
+        bounds, weights, generic_keys = query.bounds, index.weights, index.generic_keys
+        name = index.names[name_id]
+        tokens = name.tokens
+        sims = [bounds.get(t.key, 0.0) for t in tokens]
+        for start, end, key in name.compounds:
+            bound = bounds.get(key)
+            if bound is not None:
+                for i in range(start, end):
+                    if sims[i] < bound:
+                        sims[i] = bound
+        if countries:
+            for i, token in enumerate(tokens):
+                if token.key in COUNTRY_WORDS:
+                    sims[i] = 1.0
+                    if i > 0:
+                        sims[i - 1] = 1.0
+        found = left_out = 0.0
+        every_distinctive = True
+        distinctive = False
+        for i in range(len(tokens)):
+            key = tokens[i].key
+            sim = sims[i]
+            if key not in generic_keys:
+                distinctive = True
+                if sim == 0.0:
+                    every_distinctive = False
+            elif sim == 0.0:
+                left_out += weights[key]
+            found += weights[key] * sim
+        total = index.totals[name_id]
+        if every_distinctive and distinctive:
+            total -= GENERIC_LEFT_OUT * left_out
+        return found / total if total > 0 else 1.0
 
     def _country_factor(self, entity: int, country: str | None) -> float:
         countries = self.index.entities[entity].countries

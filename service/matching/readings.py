@@ -18,6 +18,9 @@ GLUED_FORMS = (
     "оао", "зао", "пао", "тов", "ват", "пат", "аат", "зат", "таа",
 )  # fmt: skip
 GLUED_REST_MIN = 3
+# A glued form is written in capitals (see `_unglue`): a text without one has nothing to
+# unglue, and the look at each long word is spared.
+_CAPITAL_FORM_RE = re.compile("|".join(form.upper() for form in GLUED_FORMS))
 # A word long enough to hold a glued form and a name (`_unglue` looks at its ends).
 _LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{GLUED_REST_MIN + 3},}}")
 # A word of letters and digits: the letters typed for digits inside a number, or the digits
@@ -44,7 +47,7 @@ _INSIDE_RE = re.compile(
 def other_reading(text: str) -> str | None:
     """The text with each of those manglings undone, or None when it has none. Each step runs
     only when the text has what it undoes (this runs for every query)."""
-    read = _LONG_WORD_RE.sub(_unglue, text)
+    read = _LONG_WORD_RE.sub(_unglue, text) if _CAPITAL_FORM_RE.search(text) else text
     if any(c.isdigit() for c in read):
         read = _MIXED_RE.sub(_unmix, read)
     if "@" in read or "$" in read or "€" in read:

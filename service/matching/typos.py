@@ -52,6 +52,8 @@ class TypoIndex:
                 tables = self.segments[len(key)]
                 for number, (start, size) in enumerate(segment_bounds(len(key))):
                     tables[number].setdefault(key[start : start + size], []).append(key)
+        #: [length] -> segment_bounds(length)
+        self.bounds = [segment_bounds(length) for length in range(longest + 1)]
         self._cache: dict[tuple[str, int], dict[str, int]] = {}
 
     def similar(self, key: str, most: int = MAX_EDITS) -> dict[str, int]:
@@ -90,7 +92,7 @@ class TypoIndex:
                 continue
             budgets[length] = allowed
             tables = self.segments[length]
-            for number, (start, size) in enumerate(segment_bounds(length)):
+            for number, (start, size) in enumerate(self.bounds[length]):
                 pieces = tables[number]
                 if not pieces:
                     continue
@@ -109,8 +111,19 @@ class TypoIndex:
             ):
                 if distance <= budgets[len(other)] and other not in found:
                     found[other] = int(distance)
-        # Two letters swapped may cut across every segment of a short key (RDEUT / REDUT).
-        for i in range(len(key) - 1):
+        # Two letters swapped (one edit) may cut across the segments looked up above: those
+        # are the first `budget + 1` of the key's length, at their place. A swap touches two
+        # segments, so only one across the first two, with a budget of one, goes unseen (RDEUT
+        # / REDUT); with no budget (keys too short for typos) any swap does.
+        budget = min(max_edits(len(key)), most)
+        if budget >= 2 or len(key) > longest:
+            return found
+        if budget == 1:
+            cut = self.bounds[len(key)][1][0]
+            swaps = range(cut - 1, cut)
+        else:
+            swaps = range(len(key) - 1)
+        for i in swaps:
             swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]
             if swapped in self.keys:
                 found.setdefault(swapped, 1)

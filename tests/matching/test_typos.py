@@ -67,6 +67,21 @@ def test_a_transposition_across_every_segment_is_found() -> None:
     assert TypoIndex({"rdeut"}).similar("redut") == {"rdeut": 1}
 
 
+def test_every_swap_of_two_letters_is_one_typo_whatever_the_budget() -> None:
+    # The swaps the segments cannot see are looked up one by one: all of them in keys too
+    # short for typos, the one across the first two segments with a budget of one.
+    rng = random.Random(11)
+    keys = _words(rng, 300)
+    index = TypoIndex(keys)
+    for key in sorted(keys):
+        for i in range(len(key) - 1):
+            swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]
+            if swapped == key:
+                continue
+            for most in (1, 2, MAX_EDITS):
+                assert index.similar(swapped, most).get(key) == 1, (key, swapped, most)
+
+
 def test_cut_short_words_find_the_keys_they_begin() -> None:
     index = TypoIndex({"belaz", "belarus", "belavia", "minsk"})
     assert index.continuations("bela") == ["belarus", "belavia", "belaz"]
