@@ -156,6 +156,7 @@ class Matcher:
             self.index = NameIndex(entities)
             self.floors = [query_floor(self.index, name) for name in self.index.names]
             self.cyrillic = [_mostly_cyrillic(name.tokens) for name in self.index.names]
+            self.twins = _twins(self.index.names, self.index.attested)
         finally:
             if collecting:
                 gc.enable()
@@ -261,6 +262,9 @@ class Matcher:
     ) -> None:
         # On equal scores the name matched with more exact words wins.
         tried: dict[int, int] = {}
+        twins, cyrillic = self.twins, self.cyrillic
+        #: twin group -> the script of the name of it scored (mostly Cyrillic or not)
+        scored_twins: dict[int, bool] = {}
         # A field among names scores `query.factor` of itself: its names must bound higher.
         for bound, name_id in self._candidates(query, threshold / query.factor):
             entity = self.index.names[name_id].entity
@@ -268,6 +272,13 @@ class Matcher:
             count = tried.get(entity, 0)
             if count >= limit or (entity in best and bound <= best[entity][0] + BOUND_EPSILON):
                 continue  # this name cannot, or is unlikely to, beat the entity's best one
+            twin = twins.get(name_id)
+            if twin is not None:
+                script = scored_twins.setdefault(twin, cyrillic[name_id])
+                if script != cyrillic[name_id]:
+                    # It scores as its twin in the other script did, which came first for
+                    # being in the query's script (and has the words written as the query's).
+                    continue
             tried[entity] = count + 1
             scored = score_name(self.index, query, name_id, self.floors[name_id])
             final = self._final_score(scored, entity, country, threshold) * query.factor
@@ -714,6 +725,31 @@ def _how_read(
         "apart, digits typed for letters (and letters for digits) read as meant, spaced-out "
         "letters and punctuation inside words taken out"
     )
+
+
+def _twins(names: list[IndexedName], attested: set[int]) -> dict[int, int]:
+    """Names of one entity with the same readable words, kind and acronyms (a Cyrillic name
+    and its Latin spelling, as lists give both) -> the first of them: they score alike, and
+    those in the query's script are tried first. Only names that have a twin are kept."""
+    twins: dict[int, int] = {}
+    first: dict[tuple[object, ...], int] = {}
+    entity = -1
+    for name_id, name in enumerate(names):
+        if name.entity != entity:  # an entity's names are consecutive
+            entity = name.entity
+            first = {}
+        signature = (
+            tuple(t.latin for t in name.tokens),
+            name.kind,
+            name.acronyms,
+            name.acronym_ends,
+            name_id in attested,
+        )
+        earlier = first.setdefault(signature, name_id)
+        if earlier != name_id:
+            twins[earlier] = earlier
+            twins[name_id] = earlier
+    return twins
 
 
 def _share(weights: list[float], mask: int) -> float:

@@ -40,7 +40,7 @@ _SPACING_RE = re.compile(r"[\s.\-_/]+")
 # that cuts one letter off a word ("C-OMPANY", "GR,AN").
 _INSIDE_RE = re.compile(
     r"(?<=[^\W\d_]{2})[!\"#%&*+.,:;<=>?^|~'`*]+(?=[^\W\d_]{2})"
-    r"|(?<![^\W\d_])(?<=[^\W\d_])[-,](?=[^\W\d_]{3})"
+    r"|(?<=(?<![^\W\d_])[^\W\d_])[-,](?=[^\W\d_]{3})"
 )
 
 

@@ -369,6 +369,28 @@ def test_a_word_that_begins_with_a_form_is_not_read_as_one() -> None:
     assert other_reading("ZAOPLANAR") == "ZAO PLANAR"
 
 
+@pytest.mark.parametrize(
+    ("query", "read"),
+    [
+        ("C-OMPANY BELAZ", "COMPANY BELAZ"),  # a hyphen cuts the first letter off a word
+        ("GR,ANIT Minsk", "GRANIT Minsk"),  # a comma inside a word
+        ("Minsk-Dzerzhinsk", None),  # a hyphen between words stays
+    ],
+)
+def test_punctuation_inside_a_word_is_read_as_a_slip(query: str, read: str | None) -> None:
+    from service.matching.readings import other_reading
+
+    assert other_reading(query) == read
+
+
+def test_a_letter_cut_off_by_a_hyphen_leaves_the_legal_form_a_legal_form() -> None:
+    engine = Matcher([ListedEntity("x", "ТОВ «Рієтума Лізинг»", (), ("BY",))])
+    clean = top(engine, 'Товариство з обмеженою відповідальністю "Рієтума Лізинг"')
+    cut = top(engine, 'Товариство з о-бмеженою відповідальністю "Рієтума Лізинг"')
+    assert clean is not None and cut is not None
+    assert cut.score == clean.score
+
+
 def test_an_index_moved_out_of_the_collectors_reach_is_freed_with_its_version() -> None:
     # The build freezes the index (gc.freeze): that is only sound if it holds no reference
     # cycle, so that dropping a version frees it. If it held one, every build would leave its
