@@ -200,7 +200,7 @@ class Matcher:
         ranked = sorted(
             best.items(),
             key=lambda i: (
-                -round(i[1][0], 4),
+                -_round4(i[1][0]),
                 not self._same_form(i[1][3], i[1][2].name_id),
                 self.index.entities[i[0]].id,
             ),
@@ -668,8 +668,8 @@ class Matcher:
                     " ".join(query.tokens[i].text for i in pair.query),
                     " ".join(name.tokens[i].text for i in pair.alias),
                     pair.kind,
-                    round(pair.similarity, 4),
-                    round(sum(self.index.weights[name.tokens[i].key] for i in pair.alias), 4),
+                    _round4(pair.similarity),
+                    _round4(sum(self.index.weights[name.tokens[i].key] for i in pair.alias)),
                 )
             )
         explanation = Explanation(
@@ -685,9 +685,9 @@ class Matcher:
             unmatched_alias_tokens=tuple(
                 t.text for i, t in enumerate(name.tokens) if i not in used_a
             ),
-            alias_coverage=round(scored.alias_coverage, 4),
-            query_coverage=round(scored.query_coverage, 4),
-            query_floor=round(scored.floor, 4),
+            alias_coverage=_round4(scored.alias_coverage),
+            query_coverage=_round4(scored.query_coverage),
+            query_floor=_round4(scored.floor),
             penalties=penalties,
             notes=tuple(notes),
         )
@@ -697,7 +697,7 @@ class Matcher:
             name.alias,
             name.variant,
             name.kind,
-            round(score, 4),
+            _round4(score),
             explanation,
         )
 
@@ -750,6 +750,21 @@ def _twins(names: list[IndexedName], attested: set[int]) -> dict[int, int]:
             twins[earlier] = earlier
             twins[name_id] = earlier
     return twins
+
+
+def _round4(value: float) -> float:
+    """`round(value, 4)`, the same to the last bit, without the builtin's cost (it goes through
+    a decimal string: a fifth of building a match's explanation): scaled, the value is rounded
+    to the nearer whole number unless it lies so near a half that the scaling's rounding error
+    could decide, and the builtin decides those."""
+    scaled = value * 10000.0
+    if not 0.0 <= scaled < 1e8:
+        return round(value, 4)
+    whole = float(int(scaled))
+    fraction = scaled - whole
+    if -1e-6 < fraction - 0.5 < 1e-6:
+        return round(value, 4)
+    return (whole + 1.0 if fraction > 0.5 else whole) / 10000.0
 
 
 def _share(weights: list[float], mask: int) -> float:

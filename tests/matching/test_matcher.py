@@ -416,3 +416,16 @@ def test_building_leaves_the_cyclic_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_rounding_of_explanations_is_the_builtins() -> None:
+    import random
+
+    from service.matching.matcher import _round4
+
+    rng = random.Random(3)
+    values = [rng.random() for _ in range(20_000)] + [rng.random() * 50 for _ in range(5_000)]
+    # Halves at the fifth decimal, where the scaling's own rounding could decide.
+    values += [k / 10_000 + 0.00005 for k in range(10_000)] + [k / 20_000 for k in range(20_000)]
+    values += [0.0, 1.0, 1e-12, 123_456.78915, -0.00005, float("inf")]
+    assert [_round4(v) for v in values] == [round(v, 4) for v in values]
