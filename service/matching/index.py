@@ -123,26 +123,32 @@ GLUED_TYPOS = 1
 COMPOUND_MAX_WORDS = 3
 
 
-def compound_key(*words: Token) -> str | None:
-    """Key of two or three adjacent words written as one (Volat avto / Volatavto, Гродноазот,
-    Nord Tek Trans), when at least one of them is distinctive; never numbers, function words
-    or a person's initials."""
-    for word in words:
-        if word.number or word.key in FUNCTION or is_initials(word.key):
-            return None
-    if all(generic(word.key) for word in words):
-        return None
-    return phonetic_key("".join(word.latin for word in words))
-
-
 def compound_spans(tokens: list[Token]) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every run of two to COMPOUND_MAX_WORDS words read as one."""
+    """(start, end, key) of every run of two to COMPOUND_MAX_WORDS adjacent words written as
+    one (Volat avto / Volatavto, Гродноазот, Nord Tek Trans) when at least one of them is
+    distinctive; never across numbers, function words or a person's initials. Each word is
+    looked at once, not once per run it is in."""
+    count = len(tokens)
+    if count < 2:
+        return []
+    joins = [not (t.number or t.key in FUNCTION or is_initials(t.key)) for t in tokens]
+    distinctive = [not generic(t.key) for t in tokens]
     spans = []
     for length in range(2, COMPOUND_MAX_WORDS + 1):
-        for start in range(len(tokens) - length + 1):
-            key = compound_key(*tokens[start : start + length])
-            if key:
-                spans.append((start, start + length, key))
+        for start in range(count - length + 1):
+            end = start + length
+            joined = True
+            telling = False
+            for i in range(start, end):
+                if not joins[i]:
+                    joined = False
+                    break
+                if distinctive[i]:
+                    telling = True
+            if joined and telling:
+                key = phonetic_key("".join([t.latin for t in tokens[start:end]]))
+                if key:
+                    spans.append((start, end, key))
     return spans
 
 

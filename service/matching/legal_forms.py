@@ -331,11 +331,11 @@ def _may_start(token: Token) -> bool:
     )
 
 
-def _names_sole_proprietor(tokens: list[Token]) -> bool:
+def _names_sole_proprietor(tokens: list[Token], may: list[bool]) -> bool:
     for i, token in enumerate(tokens):
         if _ABBREVIATIONS.get(token.latin) == SOLE_PROPRIETOR:
             return True
-        found = _phrase_at(tokens, i) if token.key in _PHRASES else None
+        found = _phrase_at(tokens, i) if may[i] and token.key in _PHRASES else None
         if found is not None and found[1] == SOLE_PROPRIETOR:
             return True
     return False
@@ -376,16 +376,18 @@ def _at_edge(tokens: list[Token], i: int) -> bool:
 
 
 def _scan(tokens: list[Token]) -> tuple[list[Token], list[LegalForm]]:
-    if not any(_may_start(t) for t in tokens):
+    # No phrase starts at a word that `_may_start` rules out.
+    may = [_may_start(t) for t in tokens]
+    if not any(may):
         return list(tokens), []
     # Two dotted letters after a word are a person's initials in the name of a sole
     # proprietor (ИП Белов С.А.), and a legal form anywhere else (Legmash A.O.).
-    person = _names_sole_proprietor(tokens)
+    person = _names_sole_proprietor(tokens, may)
     kept: list[int] = []
     forms: list[LegalForm] = []
     i = 0
     while i < len(tokens):
-        found = _phrase_at(tokens, i)
+        found = _phrase_at(tokens, i) if may[i] else None
         letters = _abbreviation(tokens[i])
         if (
             found is None

@@ -214,7 +214,7 @@ def query_units(tokens: list[Token]) -> list[Unit]:
     """Each word of a query, and each run of two or three adjacent words read as one."""
     units = [Unit((i,), t.key, t.latin) for i, t in enumerate(tokens)]
     for start, end, key in compound_spans(tokens):
-        latin = "".join(t.latin for t in tokens[start:end])
+        latin = "".join([t.latin for t in tokens[start:end]])
         units.append(Unit(tuple(range(start, end)), key, latin))
     return units
 
