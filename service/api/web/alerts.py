@@ -17,7 +17,7 @@ from service.api.context import monitor_of, runtime_of
 from service.api.monitoring_schemas import DecisionRequest
 from service.api.web.forms import DecisionForm
 from service.api.web.gate import PREFIX, caller_of_page, page, redirect, render
-from service.api.web.pages import Form
+from service.api.web.pages import Form, PathId
 from service.auth.callers import Permission
 from service.errors import InvalidInput
 from service.monitoring.decisions import Decision, DecisionIn
@@ -73,7 +73,7 @@ class AlertPages(Controller):
         )  # fmt: skip
 
     @get("/{alert_id:str}")
-    async def alert(self, request: Request[Any, Any, Any], alert_id: str) -> Any:
+    async def alert(self, request: Request[Any, Any, Any], alert_id: PathId) -> Any:
         runtime = runtime_of(request.app.state)
         store = runtime.store.monitoring
         detail = await anyio.to_thread.run_sync(alert_detail, store, alert_id)
@@ -89,7 +89,7 @@ class AlertPages(Controller):
     async def decide(
         self,
         request: Request[Any, Any, Any],
-        alert_id: str,
+        alert_id: PathId,
         data: Annotated[DecisionForm, Form],
     ) -> Any:
         try:

@@ -30,7 +30,7 @@ from service.api.jobs import check_owner, jobs_of, submit_job
 from service.api.uploads import FILE_FIELD, Submission
 from service.api.web.forms import ColumnsForm, number
 from service.api.web.gate import PREFIX, caller_of_page, page, redirect, render, visit_of
-from service.api.web.pages import Form
+from service.api.web.pages import Form, PathId
 from service.auth.callers import Permission
 from service.batch.chunks import unpack_output
 from service.batch.download import MEDIA_TYPES, result_stream
@@ -146,7 +146,7 @@ class FilePages(Controller):
     async def start(
         self,
         request: Request[Any, Any, Any],
-        upload_id: str,
+        upload_id: PathId,
         data: Annotated[ColumnsForm, Form],
     ) -> Any:
         runtime = runtime_of(request.app.state)
@@ -180,20 +180,20 @@ class FilePages(Controller):
     async def job(
         self,
         request: Request[Any, Any, Any],
-        job_id: str,
+        job_id: PathId,
         status: Annotated[str | None, QueryParameter(max_length=10)] = None,
         q: Annotated[str | None, QueryParameter(max_length=300)] = None,
     ) -> Any:
         return await self._job(request, job_id, status, q, "job.html")
 
     @get("/jobs/{job_id:str}/progress")
-    async def progress(self, request: Request[Any, Any, Any], job_id: str) -> Any:
+    async def progress(self, request: Request[Any, Any, Any], job_id: PathId) -> Any:
         return await self._job(request, job_id, None, None, "job_part.html")
 
     async def _job(
         self,
         request: Request[Any, Any, Any],
-        job_id: str,
+        job_id: PathId,
         status: str | None,
         q: str | None,
         template: str,
@@ -226,7 +226,7 @@ class FilePages(Controller):
     async def download(
         self,
         request: Request[Any, Any, Any],
-        job_id: str,
+        job_id: PathId,
         format: Annotated[ResultFormat, QueryParameter()] = ResultFormat.CSV,
     ) -> Stream:
         queue = await jobs_of(request.app.state).queue()

@@ -48,6 +48,11 @@ def page(permission: Permission | str) -> dict[str, Any]:
     return {PAGE_PERMISSION: permission}
 
 
+def is_page(path: str) -> bool:
+    """Whether `path` is the web app's (whose errors are pages, not JSON)."""
+    return path == PREFIX or path.startswith(f"{PREFIX}/")
+
+
 def sessions_of(state: State) -> Sessions:
     sessions: Sessions = state[SESSIONS_KEY]
     return sessions

@@ -79,8 +79,8 @@ class WatchlistPages(Controller):
     async def versions(
         self,
         request: Request[Any, Any, Any],
-        from_version: Annotated[str | None, QueryParameter(query="from", max_length=64)] = None,
-        to_version: Annotated[str | None, QueryParameter(query="to", max_length=64)] = None,
+        from_version: Annotated[str | None, QueryParameter(name="from", max_length=64)] = None,
+        to_version: Annotated[str | None, QueryParameter(name="to", max_length=64)] = None,
     ) -> Any:
         runtime = runtime_of(request.app.state)
         serving = runtime.holder.current()

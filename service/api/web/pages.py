@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, PathParameter
 
 from service.api.access import ANY_KEY
 from service.api.context import runtime_of
@@ -34,6 +34,8 @@ from service.screening.query_identifiers import typed_value
 from service.watchlist.model import Entity
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+#: An id in a page's path (an entity's, a job's, an alert's, an upload's).
+PathId = Annotated[str, PathParameter(min_length=1, max_length=200)]
 
 
 class SignInPages(Controller):
@@ -118,7 +120,7 @@ class EntityPages(Controller):
     opt = page(Permission.READ_WATCHLIST)
 
     @get("/{entity_id:str}")
-    async def entity(self, request: Request[Any, Any, Any], entity_id: str) -> Any:
+    async def entity(self, request: Request[Any, Any, Any], entity_id: PathId) -> Any:
         runtime = runtime_of(request.app.state)
         screener = runtime.holder.current()
         entity = screener.watchlist.get(entity_id)
