@@ -45,7 +45,7 @@ from service.api.screen import ScreenController
 from service.api.security import SecurityHeaders, cors_config
 from service.api.versions import VersionsController
 from service.api.watchlist import WatchlistController
-from service.api.web import template_config, web_router
+from service.api.web import template_config, uploads_lifespan, web_router
 from service.api.web.gate import SESSIONS_KEY
 from service.api.web.sessions import Sessions
 from service.api.webhooks import WebhooksController
@@ -214,7 +214,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             ),
         ],
         # The jobs backend's worker screens through the runtime that `_lifespan` starts.
-        lifespan=[_lifespan, jobs_lifespan],
+        lifespan=[_lifespan, jobs_lifespan, uploads_lifespan],
         # Every route that names a permission in its `opt` checks the caller's key first.
         middleware=[Authorize],
         exception_handlers=exception_handlers(),

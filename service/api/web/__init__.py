@@ -13,7 +13,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from service.api.web.alerts import AlertPages
-from service.api.web.files import FilePages
+from service.api.web.files import FilePages, uploads_lifespan
 from service.api.web.gate import PREFIX, admit, error_handlers
 from service.api.web.lists import AuditPages, WatchlistPages
 from service.api.web.pages import EntityPages, ScreenPages, SignInPages
@@ -47,3 +47,6 @@ def web_router() -> Router:
         exception_handlers=error_handlers(),
         include_in_schema=False,
     )
+
+
+__all__ = ["STATIC", "TEMPLATES", "template_config", "uploads_lifespan", "web_router"]

@@ -13,13 +13,15 @@ import hashlib
 import json
 import secrets
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
-from litestar import Controller, Request, get, post
+from litestar import Controller, Litestar, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import QueryParameter
 from litestar.response import Stream
@@ -39,6 +41,7 @@ from service.batch.outputs import ResultFormat, ResultRow
 from service.batch.status import JobStatus
 from service.batch.tables import inspect_file
 from service.errors import InvalidInput, NotFound, UploadTooLarge
+from service.settings import Settings
 
 #: Largest upload through the web app, in bytes (the API's default limit); the configured
 #: `SCREENING_JOB_UPLOAD_MAX_BYTES` applies too when lower.
@@ -49,6 +52,23 @@ SHOWN_ROWS = 500
 LISTED_JOBS = 20
 _ORDER = {"hit": 0, "error": 1, "clear": 2}
 _STATUSES = ("hit", "error", "clear")
+
+
+def uploads_directory(settings: Settings) -> Path:
+    """Where uploaded files wait to be started: sessions live in memory, so what is there when
+    the server starts or stops belongs to no session any more."""
+    return settings.data_dir / "web-uploads"
+
+
+@asynccontextmanager
+async def uploads_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Remove the uploads no session can start, at start-up and at shut-down."""
+    directory = uploads_directory(runtime_of(app.state).settings)
+    await anyio.to_thread.run_sync(shutil.rmtree, directory, True)
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(shutil.rmtree, directory, True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +143,7 @@ class FilePages(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidInput("choose a file to upload", code="file_missing")
         upload_id = secrets.token_hex(8)
-        directory = runtime.settings.data_dir / "web-uploads" / upload_id
+        directory = uploads_directory(runtime.settings) / upload_id
         session = visit_of(request).session
         session.uploads[upload_id] = directory
         limit = min(MAX_UPLOAD_BYTES, runtime.settings.job_upload_max_bytes)

@@ -65,6 +65,13 @@ def test_screening_shows_the_explanation(
     expect(result).to_contain_text("BELARUS-EO14038")
     check_page(page, "screen")
 
+    page.get_by_label("Company name").fill("明斯克轮式牵引车厂")
+    page.get_by_role("button", name="Screen").click()
+    expect(page.locator("#results h2")).to_contain_text("明斯克轮式牵引车厂")
+    page.get_by_label("Company name").fill("ОАО «БЕЛАЗ»")
+    page.get_by_role("button", name="Screen").click()
+    expect(page.locator("#results article").first).to_contain_text("OJSC BELAZ")
+
     result.get_by_role("link", name="OJSC BELAZ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("OJSC BELAZ")
     names = page.locator("section", has=page.get_by_role("heading", name="Names"))

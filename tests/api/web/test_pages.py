@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
@@ -163,3 +164,36 @@ def test_four_eyes_a_dismissal_waits_for_a_second_key(
     assert client.get(f"/v1/alerts/{alert_id}", headers=as_key(second)).json()["status"] == (
         "dismissed"
     )
+
+
+def test_without_a_watchlist_the_pages_say_the_service_is_not_ready(
+    make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    client = make_client(preload=False, watchlist_path=str(tmp_path / "missing.jsonl"))
+    form = client.get("/app/screen")  # open mode: no key yet
+    assert form.status_code == 200
+    found = _TOKEN.search(form.text)
+    assert found is not None
+    page = client.post("/app/screen", data={"csrf_token": found[1], "name": "BelAZ"})
+    assert page.status_code == 503
+    assert "The service is not ready" in page.text and "Try again in a minute" in page.text
+
+
+def test_an_upload_waits_for_its_columns_and_goes_with_its_session(
+    client: Client, tmp_path: Path
+) -> None:
+    keys = make_keys(client)
+    sign_in(client, keys.screener)
+    text = "Код;Наименование;Страна\n1;ОАО «Легмаш»;BY\n2;ООО «Ромашка»;RU\n".encode("cp1251")
+    page = client.post(
+        "/app/files",
+        data={"csrf_token": token(client, "/app/files")},
+        files={"file": ("поставщики.csv", text, "text/csv")},
+    )
+    assert page.status_code == 200, page.text
+    assert "cp1251" in page.text and "semicolon" in page.text
+    assert "Код · Наименование · Страна" in page.text
+    waiting = list((tmp_path / "data" / "web-uploads").iterdir())
+    assert len(waiting) == 1 and (waiting[0] / "upload").read_bytes() == text
+    client.post("/app/sign-out", data={"csrf_token": token(client, "/app/files")})
+    assert not waiting[0].exists()
