@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Stream
 
@@ -106,14 +107,19 @@ class WatchlistPages(Controller):
         return await runtime.versions.entities(version)
 
 
-def _filter(
-    since: str | None,
-    until: str | None,
-    key_id: str | None,
-    entity_id: str | None,
-    outcome: str | None,
-    kind: str | None,
+_Since = Annotated[str | None, QueryParameter(max_length=40)]
+_Short = Annotated[str | None, QueryParameter(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+def audit_filter(
+    since: _Since = None,
+    until: _Since = None,
+    key_id: _Short = None,
+    entity_id: _Short = None,
+    outcome: _Short = None,
+    kind: _Short = None,
 ) -> AuditFilter:
+    """The audit pages' filter, from their query: the search form's fields."""
     start = iso_moment("since", since) if since else datetime.now(UTC) - timedelta(DEFAULT_DAYS)
     return AuditFilter(
         since=start,
@@ -125,28 +131,18 @@ def _filter(
     )
 
 
-_Since = Annotated[str | None, QueryParameter(max_length=40)]
-_Short = Annotated[str | None, QueryParameter(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
-
-
 class AuditPages(Controller):
     path = f"{PREFIX}/audit"
     include_in_schema = False
     opt = page(Permission.READ_AUDIT)
+    # Both pages read their filter from the query, as the search form sends it.
+    dependencies = {"where": Provide(audit_filter, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/")
     async def search(
-        self,
-        request: Request[Any, Any, Any],
-        since: _Since = None,
-        until: _Since = None,
-        key_id: _Short = None,
-        entity_id: _Short = None,
-        outcome: _Short = None,
-        kind: _Short = None,
+        self, request: Request[Any, Any, Any], where: NamedDependency[AuditFilter]
     ) -> Any:
         runtime = runtime_of(request.app.state)
-        where = _filter(since, until, key_id, entity_id, outcome, kind)
         await runtime.audit_caught_up()
 
         def read() -> list[ScreeningRecord]:
@@ -155,24 +151,15 @@ class AuditPages(Controller):
         records = await anyio.to_thread.run_sync(read)
         return render(
             request, "audit.html", title="Audit trail", records=records[:SHOWN_RECORDS],
-            more=len(records) > SHOWN_RECORDS, since=since or "", until=until or "",
-            key_id=key_id or "", entity_id=entity_id or "", outcome=outcome or "",
-            kind=kind or "", outcomes=_OUTCOMES, kinds=_KINDS, default_days=DEFAULT_DAYS,
-            query=request.url.query or "",
+            more=len(records) > SHOWN_RECORDS, asked=request.query_params, outcomes=_OUTCOMES,
+            kinds=_KINDS, default_days=DEFAULT_DAYS, query=request.url.query or "",
         )  # fmt: skip
 
     @get("/export")
     async def export(
         self,
         request: Request[Any, Any, Any],
-        since: _Since = None,
-        until: _Since = None,
-        key_id: _Short = None,
-        entity_id: _Short = None,
-        outcome: _Short = None,
-        kind: _Short = None,
+        where: NamedDependency[AuditFilter],
         format: Annotated[ExportFormat, QueryParameter()] = ExportFormat.CSV,
     ) -> Stream:
-        runtime = runtime_of(request.app.state)
-        where = _filter(since, until, key_id, entity_id, outcome, kind)
-        return await export_stream(runtime, where, format, None)
+        return await export_stream(runtime_of(request.app.state), where, format, None)

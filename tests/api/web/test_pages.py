@@ -197,3 +197,20 @@ def test_an_upload_waits_for_its_columns_and_goes_with_its_session(
     assert len(waiting) == 1 and (waiting[0] / "upload").read_bytes() == text
     client.post("/app/sign-out", data={"csrf_token": token(client, "/app/files")})
     assert not waiting[0].exists()
+
+
+def test_the_audit_pages_filter_and_export_like_the_api(client: Client) -> None:
+    keys = make_keys(client)
+    for name in ("ОАО «БЕЛАЗ»", "Acme Garden Furniture GmbH"):
+        screened = client.post("/v1/screen", json={"name": name}, headers=as_key(keys.screener))
+        assert screened.status_code == 200
+    sign_in(client, keys.auditor)
+    hits = client.get("/app/audit", params={"outcome": "hit"})
+    assert hits.status_code == 200
+    assert "ОАО «БЕЛАЗ»" in hits.text and "Acme Garden" not in hits.text
+    assert "<option selected>hit</option>" in hits.text
+    export = client.get("/app/audit/export", params={"outcome": "clear", "format": "csv"})
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    assert "Acme Garden Furniture GmbH" in export.text and "БЕЛАЗ" not in export.text
+    refused = client.get("/app/audit", params={"since": "not a date"})
+    assert refused.status_code == 422 and "ISO 8601" in refused.text
