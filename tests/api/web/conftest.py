@@ -1,7 +1,8 @@
-"""The browser tests' fixtures: one real uvicorn server for the whole session (the fixture
-watchlist, the test Redis for jobs, its own data directory and key prefix), its keys (admin,
-screener, auditor), and Debian's Chromium driven by Playwright (pytest-playwright's session
-browser, launched from the system's executable: Playwright's own download is not used)."""
+"""The browser tests' fixtures: one real uvicorn server for the module that drives the browser
+(the fixture watchlist, the test Redis for jobs, its own data directory and key prefix), its
+keys (admin, screener, auditor), and Debian's Chromium driven by Playwright, launched from the
+system's executable (Playwright's own download is not used); pytest-playwright gives each test
+its page, in a context of its own."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import (
+    Browser,
+    BrowserType,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from tests.security.contract_server import server_env, uvicorn_server
 
@@ -44,20 +52,41 @@ def browser_executable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+def _launch_args() -> dict[str, Any]:
     executable = browser_executable()
     if executable is None:
         pytest.skip(
             "no Chromium to drive: install Debian's `chromium-headless-shell` (or `chromium`), "
             "or name one in CHROMIUM"
         )
-    return {**browser_type_launch_args, "executable_path": executable}
+    return {"headless": True, "executable_path": executable}
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": VIEWPORT, "locale": "en-GB"}
+# pytest-playwright's `playwright`, `browser_type`, `browser` and `browser_context_args` last
+# the whole session; sync Playwright keeps an asyncio loop marked running in this thread while
+# it is started, which the async tests after these would trip over. Here they last the module
+# (the one that drives the browser): one browser and one server for all its tests.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright: Playwright) -> BrowserType:
+    return playwright.chromium
+
+
+@pytest.fixture(scope="module")
+def browser(browser_type: BrowserType) -> Iterator[Browser]:
+    launched = browser_type.launch(**_launch_args())
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context_args() -> dict[str, Any]:
+    return {"viewport": VIEWPORT, "locale": "en-GB"}
 
 
 @dataclass(frozen=True)
@@ -94,10 +123,9 @@ def _create_keys(url: str) -> Keys:
     return Keys(admin, keys["screener"], keys["auditor"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def web_server(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
-    if browser_executable() is None:
-        pytest.skip("no Chromium to drive (see browser_type_launch_args)")
+    _launch_args()  # no server to start without a browser to drive it
     workdir = tmp_path_factory.mktemp("web-server")
     prefix = f"test-web-{uuid.uuid4().hex}"
     env = server_env(
