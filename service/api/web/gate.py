@@ -6,6 +6,7 @@ permission. Errors become pages here (`error_handlers`), never JSON.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -23,6 +24,7 @@ from service.auth.callers import Caller, Permission
 from service.errors import Forbidden, ServiceError, Unauthorized, Unavailable
 from service.logs import current_request_id
 
+log = logging.getLogger(__name__)
 #: Where the web app is served.
 PREFIX = "/app"
 #: `opt` key of a page: the permission its visitor needs (`ANY_KEY`: any signed-in key).
@@ -241,5 +243,11 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Template
     return error_page(request, status, "error", exc.detail or HTTPStatus(status).phrase)
 
 
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Template:
+    log.error("unexpected error", exc_info=exc)
+    return error_page(request, 500, "internal_error", "Something went wrong on our side.")
+
+
 def error_handlers() -> ExceptionHandlersMap:
-    return {ServiceError: _service_error, HTTPException: _http_error}
+    # The most specific class wins, so the service's errors never reach the catch-all.
+    return {ServiceError: _service_error, HTTPException: _http_error, Exception: _unexpected}
