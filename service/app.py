@@ -45,6 +45,9 @@ from service.api.screen import ScreenController
 from service.api.security import SecurityHeaders, cors_config
 from service.api.versions import VersionsController
 from service.api.watchlist import WatchlistController
+from service.api.web import template_config, uploads_lifespan, web_router
+from service.api.web.gate import SESSIONS_KEY
+from service.api.web.sessions import Sessions
 from service.api.webhooks import WebhooksController
 from service.auth import revocations
 from service.auth.ratelimit import open_rate_limiter
@@ -205,12 +208,13 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             HealthController,
             MetricsController,
             PageController,
+            web_router(),
             create_static_files_router(
                 _SWAGGER_PATH, [_SWAGGER_FILES], include_in_schema=False, name="swagger-ui"
             ),
         ],
         # The jobs backend's worker screens through the runtime that `_lifespan` starts.
-        lifespan=[_lifespan, jobs_lifespan],
+        lifespan=[_lifespan, jobs_lifespan, uploads_lifespan],
         # Every route that names a permission in its `opt` checks the caller's key first.
         middleware=[Authorize],
         exception_handlers=exception_handlers(),
@@ -218,7 +222,8 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
         plugins=[PydanticPlugin(prefer_alias=True)],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors_config(settings),
-        state=State({STATE_KEY: runtime, MONITOR_KEY: Monitor(runtime)}),
+        state=State({STATE_KEY: runtime, MONITOR_KEY: Monitor(runtime), SESSIONS_KEY: Sessions()}),
+        template_config=template_config(),
         logging_config=None,
     )
     # Around the whole app, routing and error handling included, so every response is

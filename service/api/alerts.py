@@ -33,7 +33,7 @@ AlertId = Annotated[str, PathParameter(description="The alert's id.")]
 MAX_PAGE = 1000
 
 
-def _detail(store: MonitoringStore, alert_id: str) -> AlertDetail:
+def alert_detail(store: MonitoringStore, alert_id: str) -> AlertDetail:
     alert = store.alert(alert_id)
     if alert is None:
         raise NotFound(f"no alert {alert_id!r}", code="alert_not_found")
@@ -90,7 +90,7 @@ class AlertsController(Controller):
     )
     async def get_alert(self, request: Request[Any, Any, Any], alert_id: AlertId) -> AlertDetail:
         store = runtime_of(request.app.state).store.monitoring
-        return await anyio.to_thread.run_sync(_detail, store, alert_id)
+        return await anyio.to_thread.run_sync(alert_detail, store, alert_id)
 
     @post(
         "/{alert_id:str}/decision",
@@ -135,4 +135,4 @@ class AlertsController(Controller):
         given = DecisionIn(body.decision, body.reason_code, body.comment, caller_of(request).key_id)
         monitor = monitor_of(request.app.state)
         await anyio.to_thread.run_sync(monitor.decide, alert_id, given)
-        return await anyio.to_thread.run_sync(_detail, runtime.store.monitoring, alert_id)
+        return await anyio.to_thread.run_sync(alert_detail, runtime.store.monitoring, alert_id)

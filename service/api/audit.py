@@ -31,6 +31,7 @@ from service.api.responses import KEYED, JsonBytes, errors
 from service.auth.callers import Permission
 from service.errors import InvalidInput, NotFound
 from service.files.formulas import inert
+from service.runtime import Runtime
 from service.store.audit import AuditFilter, Kind, Outcome, ScreeningRecord
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,27 @@ def iso_moment(name: str, value: str | None) -> datetime | None:
         ) from None
 
 
+async def export_stream(
+    runtime: Runtime, where: AuditFilter, fmt: ExportFormat, limit: int | None
+) -> Stream:
+    """The audit export's response, its query started (shared by `GET /v1/audit` and the web
+    app's audit page)."""
+    await runtime.audit_caught_up()
+    records = runtime.store.audit.find(where, limit)
+    # The first piece (the query's start) is read here, so a database error is a clear answer,
+    # not a broken stream.
+    pieces = _pieces(records, fmt)
+    first = await anyio.to_thread.run_sync(next, pieces, b"")
+    # litestar adds `; charset=utf-8` to a text/ media type itself.
+    media = "text/csv" if fmt is ExportFormat.CSV else "application/x-ndjson"
+    name = f"audit.{fmt.value}"
+    return Stream(
+        _aborting(first, pieces),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 class AuditController(Controller):
     security = KEY_REQUIRED
     tags = ("audit",)
@@ -211,17 +233,4 @@ class AuditController(Controller):
             outcome=outcome,
             kinds=(kind,) if kind else (),
         )
-        await runtime.audit_caught_up()
-        records = runtime.store.audit.find(where, limit)
-        # The first piece (the query's start) is read here, so a database error is a clear
-        # answer, not a broken stream.
-        pieces = _pieces(records, format)
-        first = await anyio.to_thread.run_sync(next, pieces, b"")
-        # litestar adds `; charset=utf-8` to a text/ media type itself.
-        media = "text/csv" if format is ExportFormat.CSV else "application/x-ndjson"
-        name = f"audit.{format.value}"
-        return Stream(
-            _aborting(first, pieces),
-            media_type=media,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return await export_stream(runtime, where, format, limit)

@@ -21,6 +21,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from service.api.web.gate import error_page, is_page
 from service.errors import ServiceError, StoreUnavailable
 from service.logs import current_request_id
 
@@ -81,12 +82,14 @@ def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
     return details
 
 
-def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, ValidationException):
         return _validation_error(exc)
     if exc.status_code == 413:  # litestar's RequestEntityTooLarge
         return error_response(413, "body_too_large", "the request body is larger than allowed")
     if isinstance(exc, NotFoundException):
+        if is_page(request.url.path):  # a page of the web app that does not exist: a page too
+            return error_page(request, 404, "not_found", "There is no such page.")
         return error_response(404, "route_not_found", "no such endpoint; see /schema")
     if isinstance(exc, MethodNotAllowedException):
         # litestar's router names the methods the path has: `Allow` must say them (RFC 9110).

@@ -24,8 +24,8 @@ from service.api.body import documented_body, upload_form
 from service.api.context import monitor_of, runtime_of
 from service.api.job_schemas import JobOptions, JobOut, JobRowsRequest, job_out
 from service.api.responses import KEYED, errors
-from service.api.uploads import FILE_FIELD, read_submission
-from service.auth.callers import Permission
+from service.api.uploads import FILE_FIELD, Submission, read_submission
+from service.auth.callers import Caller, Permission
 from service.batch.backend import JobsBackend, archive_job
 from service.batch.download import MEDIA_TYPES, result_stream
 from service.batch.jobs import new_job_id
@@ -33,6 +33,7 @@ from service.batch.outputs import ResultFormat
 from service.batch.status import JobRecord, JobStatus
 from service.batch.tables import estimate_rows, inspect_file
 from service.errors import BadRequest, NotFound
+from service.runtime import Runtime
 from service.screening.queries import check_parameters
 
 JOBS_KEY = "jobs"
@@ -66,11 +67,59 @@ async def jobs_lifespan(app: Litestar) -> AsyncIterator[None]:
         await backend.close()
 
 
-def _check_owner(request: Request[Any, Any, Any], record: JobRecord) -> None:
+async def submit_job(
+    runtime: Runtime,
+    backend: JobsBackend,
+    caller: Caller,
+    upload: Submission,
+    idempotency_key: str | None = None,
+) -> tuple[JobRecord, bool]:
+    """Inspect an uploaded file, charge its rows to the caller, store and queue the job; the
+    job's record, and whether it is new (not a replay of the idempotency key). Shared by
+    `POST /v1/jobs` and the web app's files page."""
+    queue = await backend.queue()
+    options = upload.options
+    bounds = runtime.settings.read_bounds
+    table = await anyio.to_thread.run_sync(
+        inspect_file, upload.path, options.table_options(), upload.filename, bounds
+    )
+    parameters = check_parameters(options.threshold, options.limit, runtime.limits)
+    # The estimate is charged now (429 at once for a key over its limit); rows read past it
+    # are charged by the worker as it reads them (`service.batch.tasks`).
+    rows = await anyio.to_thread.run_sync(estimate_rows, upload.path, table, bounds)
+    await runtime.limit(caller, rows=rows)
+    record = JobRecord(
+        id=new_job_id(),
+        status=JobStatus.QUEUED,
+        filename=upload.filename,
+        size=upload.size,
+        fingerprint=upload.fingerprint,
+        table=table,
+        threshold=parameters.threshold,
+        limit=parameters.limit,
+        only_hits=options.only_hits,
+        created_at=datetime.now(UTC),
+        key_id=caller.key_id,
+        rows_charged=rows,
+    )
+    record, created = await queue.store.submit(record, upload.path, idempotency_key)
+    if created:
+        await archive_job(runtime.store, record)
+    if created or record.status is JobStatus.QUEUED:
+        # Again for a resubmission of a queued job: a no-op in saq unless the first submission
+        # died between storing the job and queueing it.
+        await queue.enqueue_split(record.id)
+    return record, created
+
+
+def check_owner(caller: Caller, record: JobRecord) -> None:
     """A job is seen by the key that submitted it and by admins; to others it does not exist."""
-    caller = caller_of(request)
     if caller.key_id != record.key_id and not caller.may(Permission.MANAGE_KEYS):
         raise NotFound(f"no job {record.id!r} (or it has expired)", code="job_not_found")
+
+
+def _check_owner(request: Request[Any, Any, Any], record: JobRecord) -> None:
+    check_owner(caller_of(request), record)
 
 
 def _idempotency_key(request: Request[Any, Any, Any]) -> str | None:
@@ -137,40 +186,11 @@ class JobsController(Controller):
         key = _idempotency_key(request)
         if key is not None:  # one caller's key never answers another caller's job
             key = f"{caller.key_id or 'open'}:{key}"
-        queue = await jobs_of(request.app.state).queue()  # 503 before reading a large body
+        backend = jobs_of(request.app.state)
+        await backend.queue()  # 503 before reading a large body
         with tempfile.TemporaryDirectory(prefix="screening-upload-") as directory:
             upload = await read_submission(request, settings.job_upload_max_bytes, Path(directory))
-            options = upload.options
-            bounds = settings.read_bounds
-            table = await anyio.to_thread.run_sync(
-                inspect_file, upload.path, options.table_options(), upload.filename, bounds
-            )
-            parameters = check_parameters(options.threshold, options.limit, runtime.limits)
-            # The estimate is charged now (429 at once for a key over its limit); rows read
-            # past it are charged by the worker as it reads them (`service.batch.tasks`).
-            rows = await anyio.to_thread.run_sync(estimate_rows, upload.path, table, bounds)
-            await runtime.limit(caller, rows=rows)
-            record = JobRecord(
-                id=new_job_id(),
-                status=JobStatus.QUEUED,
-                filename=upload.filename,
-                size=upload.size,
-                fingerprint=upload.fingerprint,
-                table=table,
-                threshold=parameters.threshold,
-                limit=parameters.limit,
-                only_hits=options.only_hits,
-                created_at=datetime.now(UTC),
-                key_id=caller.key_id,
-                rows_charged=rows,
-            )
-            record, created = await queue.store.submit(record, upload.path, key)
-        if created:
-            await archive_job(runtime.store, record)
-        if created or record.status is JobStatus.QUEUED:
-            # Again for a resubmission of a queued job: a no-op in saq unless the first
-            # submission died between storing the job and queueing it.
-            await queue.enqueue_split(record.id)
+            record, created = await submit_job(runtime, backend, caller, upload, key)
         headers = {"Location": f"/v1/jobs/{record.id}"}
         if not created:
             headers["Idempotent-Replayed"] = "true"

@@ -29,6 +29,7 @@ from service.api.schemas import (
 )
 from service.auth.callers import Permission
 from service.logs import annotate, annotate_queries, current_request_id
+from service.runtime import Runtime
 from service.screening import auditing
 from service.screening.queries import (
     Limits,
@@ -115,6 +116,32 @@ def _batch_records(
     return records
 
 
+async def screen_recorded(runtime: Runtime, query: ScreenQuery, key_id: str | None) -> bytes:
+    """Screen one checked query and record it in the audit trail (committed before the answer
+    leaves); the answer's JSON. Shared by `POST /v1/screen` and the web app's screening page."""
+    screener = runtime.holder.current()
+    result = await runtime.screening.screen_one(screener, query)
+    annotate(matches=result.matches, cached=result.cached)
+    annotate_queries([query.name or ""], log_queries=runtime.settings.log_queries)
+    now = time.time()
+    sid = new_screening_id() if runtime.auditing else None
+    body = render_screen(query, result, screener.version, iso_utc(now), sid)
+    if sid is not None:
+        record = auditing.query_record(
+            "single",
+            sid,
+            datetime.fromtimestamp(now, UTC),
+            query,
+            result,
+            body,
+            screener.version,
+            key_id,
+            current_request_id(),
+        )
+        await runtime.record([record])
+    return body
+
+
 class ScreenController(Controller):
     path = "/v1/screen"
     opt = needs(Permission.SCREEN)
@@ -142,27 +169,7 @@ class ScreenController(Controller):
         query = check_query(
             data.name, data.country, parameters, runtime.limits, _asked(data.identifiers)
         )
-        screener = runtime.holder.current()
-        result = await runtime.screening.screen_one(screener, query)
-        annotate(matches=result.matches, cached=result.cached)
-        annotate_queries([query.name or ""], log_queries=runtime.settings.log_queries)
-        now = time.time()
-        sid = new_screening_id() if runtime.auditing else None
-        body = render_screen(query, result, screener.version, iso_utc(now), sid)
-        if sid is not None:
-            record = auditing.query_record(
-                "single",
-                sid,
-                datetime.fromtimestamp(now, UTC),
-                query,
-                result,
-                body,
-                screener.version,
-                caller_of(request).key_id,
-                current_request_id(),
-            )
-            await runtime.record([record])  # committed before the answer leaves
-        return JsonBytes(body)
+        return JsonBytes(await screen_recorded(runtime, query, caller_of(request).key_id))
 
     @post(
         "/batch",

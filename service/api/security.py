@@ -37,6 +37,13 @@ _DOCS_POLICY = (
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'"
 )
+#: The web app (`/app`): its own script (htmx) and style sheet only, no inline ones; forms
+#: post to it alone.
+_APP_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+_APP_PREFIX = "/app"
 #: The screening page: only its own inline script and style, by hash (any change to the page
 #: is picked up when the app starts); it calls the API on this origin.
 _PAGE = files("service.api").joinpath("static/index.html")
@@ -73,17 +80,24 @@ class SecurityHeaders:
         self._api = (*common, (_CSP, _API_POLICY.encode()))
         self._docs = (*common, (_CSP, _DOCS_POLICY.encode()))
         self._page = (*common, (_CSP, page.encode()))
+        self._app = (*common, (_CSP, _APP_POLICY.encode()))
 
     def headers_for(self, path: str) -> tuple[Header, ...]:
         if path == "/":
             return self._page
+        if path == _APP_PREFIX or path.startswith(f"{_APP_PREFIX}/"):
+            return self._app
         if path == "/schema" or path.startswith("/schema/"):
             return self._docs
         return self._api
 
     def add(self, path: str, headers: list[Header]) -> None:
-        """Add the headers of a response to `path` to its `headers`."""
-        if path.startswith("/v1/") and not any(name == b"cache-control" for name, _ in headers):
+        """Add the headers of a response to `path` to its `headers`. The API's answers and the
+        web app's pages (not its static files) are not kept by caches."""
+        private = path.startswith(("/v1/", f"{_APP_PREFIX}/")) and not path.startswith(
+            f"{_APP_PREFIX}/static/"
+        )
+        if private and not any(name == b"cache-control" for name, _ in headers):
             headers.append(_NO_STORE)
         headers.extend(self.headers_for(path))
 

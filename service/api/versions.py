@@ -35,7 +35,7 @@ from service.watchlist.model import Entity
 
 #: A watchlist version as the API writes it: the hex content hash (anchored: a JSON Schema
 #: pattern matches anywhere in the text).
-_VERSION = re.compile(r"^[0-9a-f]{1,64}$")
+VERSION = re.compile(r"^[0-9a-f]{1,64}$")
 
 _STORE_NOTE = (
     "Versions are kept in Redis when the service has a `REDIS_URL` (shared by all its "
@@ -79,7 +79,7 @@ def _render_changes(
 
 def _checked_version(parameter: str, value: str) -> str:
     # Checked here rather than by litestar, whose error would name the Python argument.
-    if not _VERSION.fullmatch(value):
+    if not VERSION.fullmatch(value):
         raise InvalidInput(
             f"the parameters are invalid: {parameter}: not a watchlist version (hex digits)",
             code="invalid_parameter",
@@ -154,7 +154,7 @@ class VersionsController(Controller):
         from_version: Annotated[
             str,
             QueryParameter(
-                name="from", description="The older version (hex).", pattern=_VERSION.pattern
+                name="from", description="The older version (hex).", pattern=VERSION.pattern
             ),
         ],
         to_version: Annotated[
@@ -162,7 +162,7 @@ class VersionsController(Controller):
             QueryParameter(
                 name="to",
                 description="The newer version; default the one served.",
-                pattern=_VERSION.pattern,
+                pattern=VERSION.pattern,
             ),
         ] = None,
     ) -> JsonBytes:

@@ -33,7 +33,12 @@ WebhookId = Annotated[
     str,
     PathParameter(description="The webhook's id (`wh_...`).", max_length=40, pattern=r"^\w+$"),
 ]
-DeliveryId = Annotated[int, PathParameter(description="The delivery's id.", ge=1)]
+#: The largest delivery id: the databases' 64-bit integer (a larger one is no delivery, and
+#: SQLite's driver cannot even send it).
+MAX_DELIVERY_ID = 2**63 - 1
+DeliveryId = Annotated[
+    int, PathParameter(description="The delivery's id.", ge=1, le=MAX_DELIVERY_ID)
+]
 #: Most deliveries one page lists.
 MAX_PAGE = 200
 _NOT_FOUND = {

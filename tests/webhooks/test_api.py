@@ -158,6 +158,9 @@ def test_deliveries_of_an_unknown_webhook_or_delivery(
     webhook_id = register(client, "", receiver.url)["id"]
     response = client.post(f"/v1/webhooks/{webhook_id}/deliveries/12345/redeliver")
     assert response.status_code == 404 and response.json()["code"] == "delivery_not_found"
+    # Past the databases' integers: refused as a parameter (SQLite's driver raised on it).
+    huge = client.post(f"/v1/webhooks/{webhook_id}/deliveries/{2**80}/redeliver")
+    assert huge.status_code == 422 and huge.json()["code"] == "invalid_parameter"
     for query in ("limit=0", "limit=201", "before=x", "status=lost"):
         paged = client.get(f"/v1/webhooks/{webhook_id}/deliveries?{query}")
         assert paged.status_code == 422 and paged.json()["code"] == "invalid_parameter", query
