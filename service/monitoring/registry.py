@@ -7,7 +7,7 @@ Synchronous (the callers run it in a worker thread); no web framework.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +18,7 @@ from service.monitoring.events import Outbox
 from service.monitoring.findings import Finding, Subject, check_subject, find, find_all
 from service.screening.queries import Limits, Parameters
 from service.screening.screener import Screener
-from service.store.monitoring import Alert, Counterparty, MonitoringStore
+from service.store.monitoring import Alert, Counterparty, MonitoringStore, MonitoringTx
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +105,14 @@ class Registry:
         return Registered(stored, sorted(alerts, key=lambda a: a.id), before is None)
 
     def register_many(
-        self, given: Sequence[CounterpartyIn], screener: Screener
+        self,
+        given: Sequence[CounterpartyIn],
+        screener: Screener,
+        then: Callable[[MonitoringTx, Counts, int], None] | None = None,
     ) -> tuple[Counts, int]:
         """Register or change a page of counterparties (an import's): those unchanged are
-        skipped, the others screened and written in one transaction. Returns the alert counts
-        and how many could not be screened (kept unchanged)."""
+        skipped, the others screened and written in one transaction, in which `then` is given
+        the alert counts and how many could not be screened (kept unchanged). Returns those."""
         now = datetime.now(UTC)
         with self.store.transaction() as tx:
             before = tx.counterparties_by_id([g.id for g in given])
@@ -133,6 +136,8 @@ class Registry:
                 tx.put_counterparty(after, new=item.id not in before)
             alerting = Alerting(tx, Outbox(tx), screener.version, now)
             counts.add(alerting.reconcile(subjects, findings, None))
+            if then is not None:
+                then(tx, counts, errors)
         return counts, errors
 
     def delete(self, counterparty_id: str) -> None:

@@ -313,16 +313,24 @@ class MonitoringTx:
         )
 
     def count_run(
-        self, run_id: str, cursor: str, *, done: int, opened: int, closed: int, errors: int
+        self,
+        run_id: str,
+        *,
+        done: int,
+        opened: int,
+        closed: int,
+        errors: int,
+        cursor: str | None = None,
     ) -> None:
-        """Add a page's counts to its run and move the run's cursor past it (with the page's
-        changes: a page is counted once, whatever happens to the worker)."""
+        """Add a page's counts to its run (and move an import's cursor past it), with the
+        page's changes: a page is counted once, whatever happens to the worker."""
         c = monitoring_runs.c
+        moved = {} if cursor is None else {"cursor": cursor}
         self.connection.execute(
             update(monitoring_runs)
             .where(c.id == run_id)
             .values(
-                cursor=cursor,
+                **moved,
                 done=c.done + done,
                 alerts_opened=c.alerts_opened + opened,
                 alerts_closed=c.alerts_closed + closed,
@@ -438,17 +446,30 @@ class MonitoringStore:
             ]
 
     @guarded
-    def page_for_screening(
-        self, *, after: str | None, limit: int
-    ) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[tuple[str | None, str], ...]]]:
-        """(id, name, aliases, country, identifiers) of the next counterparties in id order:
-        what a re-screening reads, and no more."""
+    def page_bounds(self, rows: int) -> tuple[int, list[str]]:
+        """How many counterparties there are, and the id of every `rows`-th in id order: the
+        last ids of the pages of `rows` counterparties a re-screening is cut into."""
         c = counterparties.c
-        query = (
-            select(c.id, c.name, c.aliases, c.country, c.identifiers).order_by(c.id).limit(limit)
-        )
+        numbered = select(c.id, func.row_number().over(order_by=c.id).label("number")).subquery()
+        query = select(numbered.c.id).where(numbered.c.number % rows == 0).order_by(numbered.c.id)
+        with self.engine.connect() as connection:
+            total = connection.execute(select(func.count()).select_from(counterparties))
+            count = int(total.scalar_one())
+            return count, list(connection.execute(query).scalars())
+
+    @guarded
+    def page_for_screening(
+        self, *, after: str | None, until: str | None
+    ) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[tuple[str | None, str], ...]]]:
+        """(id, name, aliases, country, identifiers) of the counterparties `after` < id <=
+        `until` (None: no bound) in id order: what a page of a re-screening reads, and no
+        more."""
+        c = counterparties.c
+        query = select(c.id, c.name, c.aliases, c.country, c.identifiers).order_by(c.id)
         if after is not None:
             query = query.where(c.id > after)
+        if until is not None:
+            query = query.where(c.id <= until)
         with self.engine.connect() as connection:
             return [
                 (

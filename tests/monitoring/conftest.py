@@ -54,9 +54,12 @@ class Monitored:
         return self.wait_run(lambda run: run["to_version"] == version, headers)
 
     def wait_run(
-        self, which: Callable[[dict[str, Any]], bool], headers: dict[str, str] | None = None
+        self,
+        which: Callable[[dict[str, Any]], bool],
+        headers: dict[str, str] | None = None,
+        timeout: float = 30,
     ) -> dict[str, Any]:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while True:
             response = self.client.get("/v1/counterparties/runs", headers=headers)
             assert response.status_code == 200, response.text
