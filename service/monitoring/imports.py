@@ -21,6 +21,7 @@ from service.batch.layout import TableInfo
 from service.batch.tables import InputRow, read_rows
 from service.errors import NotFound
 from service.monitoring.alerting import Counts
+from service.monitoring.auditing import Asker
 from service.monitoring.registry import CounterpartyIn, Registry
 from service.runtime import Runtime
 from service.screening.screener import Screener
@@ -67,6 +68,7 @@ class Importer:
                 name=row.name,
                 country=row.country,
                 identifiers=row.identifiers,
+                row=row.number,
             )
             for row in page
             if row.error is None and row.name and row.supplier_id and row.supplier_id.strip()
@@ -83,7 +85,8 @@ class Importer:
                 errors=errors + unusable,
             )
 
-        self.registry.register_many(given, screener, then=count)
+        asker = Asker(run.key_id, run_id=run.id)
+        self.registry.register_many(given, screener, then=count, asker=asker)
 
 
 def _pages(rows: Iterator[InputRow], size: int) -> Iterator[list[InputRow]]:

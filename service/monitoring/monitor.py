@@ -41,7 +41,9 @@ class Monitor:
 
     @property
     def registry(self) -> Registry:
-        return Registry(self.runtime.store.monitoring, self.parameters, self.runtime.limits)
+        store = self.runtime.store
+        audit = store.audit if self.runtime.settings.audit_enabled else None
+        return Registry(store.monitoring, self.parameters, self.runtime.limits, audit)
 
     @property
     def runner(self) -> Runner:

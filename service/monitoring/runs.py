@@ -33,6 +33,7 @@ from service.batch.queue import JobQueue
 from service.batch.tasks import TaskQueue, beating
 from service.errors import NotFound, ServiceError
 from service.monitoring.alerting import ENTITY_REMOVED, Alerting
+from service.monitoring.auditing import run_record
 from service.monitoring.events import RESCREEN_FINISHED, Outbox
 from service.monitoring.findings import Finding, Subject, find_all
 from service.monitoring.imports import TABLE, Importer
@@ -213,9 +214,14 @@ class Runner:
             return
         run = runs.run(run_id)
         assert run is not None
-        Outbox(tx).publish(RESCREEN_FINISHED, _run_data(run), None)
-        if status == "done" and run.kind != "import" and run.to_version:
-            runs.set_state(SCREENED_VERSION, run.to_version)
+        data = _run_data(run)
+        Outbox(tx).publish(RESCREEN_FINISHED, data, None)
+        if run.kind != "import":  # an import's rows are recorded each
+            if self.registry.audit is not None:
+                record = run_record(run, data, self.registry.parameters)
+                self.registry.audit.add_in(tx.connection, [record])
+            if status == "done" and run.to_version:
+                runs.set_state(SCREENED_VERSION, run.to_version)
         log.info("monitoring run ended", extra={"run_id": run_id, "status": status})
 
     # --- a re-screening ----------------------------------------------------------------------

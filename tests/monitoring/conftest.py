@@ -71,7 +71,10 @@ class Monitored:
             time.sleep(0.05)
 
     def events(self, after: str = "") -> list[tuple[str, dict[str, Any]]]:
-        return [(e.type, e.data) for e in self.store.monitoring.events(after=after)]
+        """The monitoring's events in the outbox (not the webhooks' `watchlist.updated`, which
+        a reload announces in the background, at times after the run it starts)."""
+        found = self.store.monitoring.events(after=after)
+        return [(e.type, e.data) for e in found if e.type != "watchlist.updated"]
 
     def last_event_id(self) -> str:
         events = self.store.monitoring.events(limit=100_000)
