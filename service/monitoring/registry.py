@@ -167,11 +167,11 @@ class Registry:
             s.id: f for s, f in zip(subjects, findings, strict=True)
         }
         counts = Counts()
+        # Those that cannot be screened are not registered as given.
+        kept = [(i, a) for i, a, rescreen in changed if not rescreen or screened[i.id] is not None]
         with self.store.transaction() as tx:
-            for item, after, rescreen in changed:
-                if rescreen and screened[item.id] is None:
-                    continue  # cannot be screened: not registered as given
-                tx.put_counterparty(after, new=item.id not in before)
+            tx.put_counterparties([a for i, a in kept if i.id not in before], new=True)
+            tx.put_counterparties([a for i, a in kept if i.id in before], new=False)
             alerting = Alerting(tx, Outbox(tx), screener.version, now)
             counts.add(alerting.reconcile(subjects, findings, None))
             rows = {item.id: item.row for item, _, rescreen in changed if rescreen}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from service.store.availability import Availability, guarded
 from service.store.outbox import add_event
@@ -57,6 +57,21 @@ class Counterparty:
     updated_at: datetime
     screened_at: datetime | None = None
     watchlist_version: str | None = None
+
+
+def _counterparty_values(counterparty: Counterparty) -> dict[str, Any]:
+    """A counterparty's columns but its id and creation time, as stored."""
+    return {
+        "name": counterparty.name,
+        "aliases": json.dumps(list(counterparty.aliases), ensure_ascii=False),
+        "country": counterparty.country,
+        "identifiers": json.dumps([list(i) for i in counterparty.identifiers]),
+        "attributes": json.dumps(counterparty.attributes, ensure_ascii=False),
+        "status": counterparty.status,
+        "updated_at": counterparty.updated_at,
+        "screened_at": counterparty.screened_at,
+        "watchlist_version": counterparty.watchlist_version,
+    }
 
 
 def _counterparty(values: Any) -> Counterparty:
@@ -170,27 +185,26 @@ class MonitoringTx:
         return {row.id: _counterparty(row._mapping) for row in rows}
 
     def put_counterparty(self, counterparty: Counterparty, *, new: bool) -> None:
-        values = {
-            "name": counterparty.name,
-            "aliases": json.dumps(list(counterparty.aliases), ensure_ascii=False),
-            "country": counterparty.country,
-            "identifiers": json.dumps([list(i) for i in counterparty.identifiers]),
-            "attributes": json.dumps(counterparty.attributes, ensure_ascii=False),
-            "status": counterparty.status,
-            "updated_at": counterparty.updated_at,
-            "screened_at": counterparty.screened_at,
-            "watchlist_version": counterparty.watchlist_version,
-        }
+        self.put_counterparties([counterparty], new=new)
+
+    def put_counterparties(self, given: Sequence[Counterparty], *, new: bool) -> None:
+        """Insert (`new`) or update these counterparties, in one statement (an import's page
+        spent most of its time building one per row)."""
+        if not given:
+            return
+        rows = [_counterparty_values(c) for c in given]
         if new:
-            self.connection.execute(
-                insert(counterparties).values(
-                    id=counterparty.id, created_at=counterparty.created_at, **values
-                )
-            )
-        else:
-            self.connection.execute(
-                update(counterparties).where(counterparties.c.id == counterparty.id).values(values)
-            )
+            for row, counterparty in zip(rows, given, strict=True):
+                row |= {"id": counterparty.id, "created_at": counterparty.created_at}
+            self.connection.execute(insert(counterparties), rows)
+            return
+        for row, counterparty in zip(rows, given, strict=True):
+            row["key"] = counterparty.id
+        columns: dict[str, Any] = {name: bindparam(name) for name in rows[0] if name != "key"}
+        self.connection.execute(
+            update(counterparties).where(counterparties.c.id == bindparam("key")).values(columns),
+            rows,
+        )
 
     def mark_screened(self, ids: Sequence[str], version: str, at: datetime) -> None:
         self.connection.execute(
