@@ -201,11 +201,13 @@ class Settings(BaseSettings):
     #: Four-eyes mode: a dismissal waits (`pending_approval`) until a second, different key
     #: approves it. Confirmations take effect at once.
     monitoring_four_eyes: bool = False
-    #: Counterparties read, screened and written per transaction by a re-screening or import
-    #: run: the most a worker redoes after it died.
+    #: Counterparties per page of a re-screening (a task any worker takes, its changes
+    #: committed in one transaction) and per transaction of an import: the most a worker
+    #: redoes after it died.
     monitoring_page_rows: int = Field(default=1000, ge=1)
-    #: Longest run of one re-screening or import task, in seconds, before it is taken for
-    #: dead and redone (from its last page) by another worker.
+    #: Longest run of one import task, or of the task that cuts a re-screening into pages, in
+    #: seconds, before it is taken for dead and redone by another worker (an import from its
+    #: last page). A page's task has the jobs' timeout (`SCREENING_JOB_TIMEOUT_SECONDS`).
     monitoring_run_timeout_seconds: int = Field(default=6 * 3600, ge=60)
     # --- Webhooks ----------------------------------------------------------------------------
     #: Seconds to connect to a webhook's receiver, and to wait for each read of its answer;

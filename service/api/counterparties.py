@@ -36,6 +36,8 @@ from service.api.uploads import FILE_FIELD, read_submission
 from service.auth.callers import Permission
 from service.batch.tables import estimate_rows, inspect_file
 from service.errors import InvalidInput, NotFound
+from service.logs import current_request_id
+from service.monitoring.auditing import Asker
 from service.monitoring.registry import CounterpartyIn as Given
 from service.store.monitoring import Counterparty
 
@@ -100,7 +102,8 @@ class CounterpartiesController(Controller):
         )
         monitor = monitor_of(request.app.state)
         screener = runtime.holder.current()
-        done = await anyio.to_thread.run_sync(monitor.registry.register, given, screener)
+        asker = Asker(caller_of(request).key_id, current_request_id())
+        done = await anyio.to_thread.run_sync(monitor.registry.register, given, screener, asker)
         detail = _detail(done.counterparty, [AlertOut.of(a) for a in done.alerts])
         return Response(detail, status_code=201 if done.created else 200)
 

@@ -44,11 +44,15 @@ BEATS_PER_PERIOD = 3
 
 class TaskQueue(Protocol):
     """What the tasks use of the job queue (`queue.JobQueue`, which runs them, so is not
-    imported here): its job store, and queueing a chunk."""
+    imported here): its job store, and queueing a chunk (or another task by name)."""
 
     store: JobStore
 
     async def enqueue_chunk(self, job_id: str, chunk: int) -> None: ...
+
+    async def enqueue(
+        self, function: str, key: str, *, timeout: int | None = None, **kwargs: object
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,7 @@ def failing_the_job_when_out_of_attempts(task: Task) -> Task:
 
     async def run(ctx: BatchContext, *, job_id: str, **kwargs: object) -> None:
         try:
-            async with _beating(ctx):
+            async with beating(ctx):
                 await task(ctx, job_id=job_id, **kwargs)
         except Exception as exc:
             saq_job = ctx.get("job")
@@ -112,7 +116,7 @@ def failing_the_job_when_out_of_attempts(task: Task) -> Task:
 
 
 @asynccontextmanager
-async def _beating(ctx: BatchContext) -> AsyncIterator[None]:
+async def beating(ctx: BatchContext) -> AsyncIterator[None]:
     """saq's heartbeat, while the task runs."""
     job = ctx.get("job")
     if job is None or not job.heartbeat:
@@ -131,18 +135,18 @@ async def _beating(ctx: BatchContext) -> AsyncIterator[None]:
                 except Exception as exc:  # a missed beat must not fail the task
                     log.warning("heartbeat of %s failed: %s", job.key, exc)
 
-    beating = asyncio.create_task(beat())
+    beats = asyncio.create_task(beat())
     try:
         yield
     finally:
         stop.set()
-        await beating
+        await beats
 
 
 async def deliver_webhooks(ctx: BatchContext) -> None:
     """Fan out the new events and send the webhook deliveries due (saq's cron task: its name
     is its key, so one runs at a time in the deployment; a dead worker's is swept)."""
-    async with _beating(ctx):
+    async with beating(ctx):
         await ctx["batch"].webhooks.drain()
 
 

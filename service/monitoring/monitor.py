@@ -14,7 +14,7 @@ from service.batch.queue import JobQueue
 from service.errors import Unavailable
 from service.monitoring.decisions import DecisionIn, decide
 from service.monitoring.registry import Registry
-from service.monitoring.runs import RUN_TASK, Runner
+from service.monitoring.runs import PAGE_TASK, RUN_TASK, Runner, VersionScreeners
 from service.runtime import Runtime
 from service.screening.queries import Parameters
 from service.store.monitoring import Alert
@@ -29,6 +29,7 @@ class Monitor:
         self.runtime = runtime
         self._queue: Callable[[], Awaitable[JobQueue]] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._screeners = VersionScreeners(runtime)
 
     @property
     def parameters(self) -> Parameters:
@@ -40,11 +41,13 @@ class Monitor:
 
     @property
     def registry(self) -> Registry:
-        return Registry(self.runtime.store.monitoring, self.parameters, self.runtime.limits)
+        store = self.runtime.store
+        audit = store.audit if self.runtime.settings.audit_enabled else None
+        return Registry(store.monitoring, self.parameters, self.runtime.limits, audit)
 
     @property
     def runner(self) -> Runner:
-        return Runner(self.runtime, self.registry, self._queue)
+        return Runner(self.runtime, self.registry, self._queue, self._screeners)
 
     def use_queue(self, queue: Callable[[], Awaitable[JobQueue]]) -> None:
         """Where runs are queued (the API process's job queue, connected when first used)."""
@@ -52,10 +55,15 @@ class Monitor:
 
     def tasks(self) -> Sequence[tuple[str, Callable[..., Awaitable[None]]]]:
         """The workers' tasks of the monitoring, by name."""
-        return [(RUN_TASK, self._run_task)]
+        return [(RUN_TASK, self._run_task), (PAGE_TASK, self._page_task)]
 
     async def _run_task(self, ctx: Any, *, run_id: str) -> None:
         await self.runner.run_task(ctx, run_id=run_id)
+
+    async def _page_task(
+        self, ctx: Any, *, run_id: str, page: int, after: str | None, until: str | None
+    ) -> None:
+        await self.runner.page_task(ctx, run_id=run_id, page=page, after=after, until=until)
 
     async def version_changed(self, previous: str | None, current: str) -> None:
         """A new version is served (`Reloader.subscribe`): re-screen for it. The store may not

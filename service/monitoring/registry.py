@@ -7,18 +7,23 @@ Synchronous (the callers run it in a worker thread); no web framework.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from service.errors import NotFound
 from service.monitoring.alerting import COUNTERPARTY_DELETED, Alerting, Counts
+from service.monitoring.auditing import Asker, registration_record
 from service.monitoring.events import Outbox
 from service.monitoring.findings import Finding, Subject, check_subject, find, find_all
 from service.screening.queries import Limits, Parameters
 from service.screening.screener import Screener
-from service.store.monitoring import Alert, Counterparty, MonitoringStore
+from service.store.audit import AuditStore
+from service.store.monitoring import Alert, Counterparty, MonitoringStore, MonitoringTx
+
+#: A registration no key asked for (open mode, or a caller that does not say).
+_NOBODY = Asker(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,8 @@ class CounterpartyIn:
     identifiers: tuple[tuple[str | None, str], ...]
     aliases: tuple[str, ...] | None = None
     attributes: Any = None
+    #: The row of an imported file it was read from.
+    row: int | None = None
 
     def over(self, before: Counterparty | None, version: str, now: datetime) -> Counterparty:
         """The counterparty stored once this is applied over `before`."""
@@ -76,14 +83,43 @@ class Registered:
 
 
 class Registry:
-    def __init__(self, store: MonitoringStore, parameters: Parameters, limits: Limits) -> None:
+    """`audit`: where each screening of a counterparty is recorded (None: the audit is off),
+    in the transaction that registers it."""
+
+    def __init__(
+        self,
+        store: MonitoringStore,
+        parameters: Parameters,
+        limits: Limits,
+        audit: AuditStore | None = None,
+    ) -> None:
         self.store = store
         self.parameters = parameters
         self.limits = limits
+        self.audit = audit
 
-    def register(self, given: CounterpartyIn, screener: Screener) -> Registered:
+    def _record(
+        self,
+        tx: MonitoringTx,
+        asker: Asker,
+        screened: Sequence[tuple[Subject, dict[str, Finding] | None, int | None]],
+        version: str,
+        now: datetime,
+    ) -> None:
+        if self.audit is None or not screened:
+            return
+        records = [
+            registration_record(asker, subject, found, self.parameters, version, now, row)
+            for subject, found, row in screened
+        ]
+        self.audit.add_in(tx.connection, records)
+
+    def register(
+        self, given: CounterpartyIn, screener: Screener, asker: Asker = _NOBODY
+    ) -> Registered:
         """Register or change one counterparty, screened at once when its names, country or
-        identifiers changed; `InvalidInput` if a name or identifier cannot be screened."""
+        identifiers changed (and recorded in the audit trail); `InvalidInput` if a name or
+        identifier cannot be screened."""
         now = datetime.now(UTC)
         before = self.store.counterparty(given.id)
         after = given.over(before, screener.version, now)
@@ -99,17 +135,22 @@ class Registry:
                 if findings is not None:
                     alerting = Alerting(tx, Outbox(tx), screener.version, now)
                     alerting.reconcile([subject], [findings], None)
+                    self._record(tx, asker, [(subject, findings, None)], screener.version, now)
             stored = tx.counterparty(given.id)
             alerts = tx.alerts_of([given.id])
         assert stored is not None
         return Registered(stored, sorted(alerts, key=lambda a: a.id), before is None)
 
     def register_many(
-        self, given: Sequence[CounterpartyIn], screener: Screener
+        self,
+        given: Sequence[CounterpartyIn],
+        screener: Screener,
+        then: Callable[[MonitoringTx, Counts, int], None] | None = None,
+        asker: Asker = _NOBODY,
     ) -> tuple[Counts, int]:
         """Register or change a page of counterparties (an import's): those unchanged are
-        skipped, the others screened and written in one transaction. Returns the alert counts
-        and how many could not be screened (kept unchanged)."""
+        skipped, the others screened and written in one transaction, in which `then` is given
+        the alert counts and how many could not be screened (kept unchanged). Returns those."""
         now = datetime.now(UTC)
         with self.store.transaction() as tx:
             before = tx.counterparties_by_id([g.id for g in given])
@@ -126,13 +167,18 @@ class Registry:
             s.id: f for s, f in zip(subjects, findings, strict=True)
         }
         counts = Counts()
+        # Those that cannot be screened are not registered as given.
+        kept = [(i, a) for i, a, rescreen in changed if not rescreen or screened[i.id] is not None]
         with self.store.transaction() as tx:
-            for item, after, rescreen in changed:
-                if rescreen and screened[item.id] is None:
-                    continue  # cannot be screened: not registered as given
-                tx.put_counterparty(after, new=item.id not in before)
+            tx.put_counterparties([a for i, a in kept if i.id not in before], new=True)
+            tx.put_counterparties([a for i, a in kept if i.id in before], new=False)
             alerting = Alerting(tx, Outbox(tx), screener.version, now)
             counts.add(alerting.reconcile(subjects, findings, None))
+            rows = {item.id: item.row for item, _, rescreen in changed if rescreen}
+            done = [(s, f, rows[s.id]) for s, f in zip(subjects, findings, strict=True)]
+            self._record(tx, asker, done, screener.version, now)
+            if then is not None:
+                then(tx, counts, errors)
         return counts, errors
 
     def delete(self, counterparty_id: str) -> None:

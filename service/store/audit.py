@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from service.store.availability import Availability, guarded
 from service.store.schema import screening_matches, screenings
 
 #: `single` and `batch` screenings of the API (`single` of the `screen` command too), `job`
-#: rows of the API's batch jobs, `file` rows of the `screen-file` command.
-Kind = Literal["single", "batch", "job", "file"]
+#: rows of the API's batch jobs, `file` rows of the `screen-file` command, `register` the
+#: screening of a counterparty registered or changed (alone, or a row of an import), and
+#: `rescreen` one record per re-screening run of the monitoring, with its counts.
+Kind = Literal["single", "batch", "job", "file", "register", "rescreen"]
 Outcome = Literal["hit", "clear", "error"]
 #: Rows fetched at a time while streaming an export.
 _EXPORT_BATCH = 1000
@@ -162,6 +164,13 @@ class AuditStore:
             raise
         finally:
             cursor.close()
+
+    def add_in(self, connection: Connection, records: Sequence[ScreeningRecord]) -> None:
+        """Add the records in the caller's transaction (committed, or rolled back, with the
+        change they were made for)."""
+        for start in range(0, len(records), _ROWS_PER_STATEMENT):
+            part = records[start : start + _ROWS_PER_STATEMENT]
+            connection.exec_driver_sql(self._insert(len(part)), tuple(self.rows(part)))
 
     @guarded
     def append(self, records: Sequence[ScreeningRecord]) -> None:

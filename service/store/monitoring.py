@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from service.store.availability import Availability, guarded
 from service.store.outbox import add_event
@@ -57,6 +57,21 @@ class Counterparty:
     updated_at: datetime
     screened_at: datetime | None = None
     watchlist_version: str | None = None
+
+
+def _counterparty_values(counterparty: Counterparty) -> dict[str, Any]:
+    """A counterparty's columns but its id and creation time, as stored."""
+    return {
+        "name": counterparty.name,
+        "aliases": json.dumps(list(counterparty.aliases), ensure_ascii=False),
+        "country": counterparty.country,
+        "identifiers": json.dumps([list(i) for i in counterparty.identifiers]),
+        "attributes": json.dumps(counterparty.attributes, ensure_ascii=False),
+        "status": counterparty.status,
+        "updated_at": counterparty.updated_at,
+        "screened_at": counterparty.screened_at,
+        "watchlist_version": counterparty.watchlist_version,
+    }
 
 
 def _counterparty(values: Any) -> Counterparty:
@@ -170,27 +185,26 @@ class MonitoringTx:
         return {row.id: _counterparty(row._mapping) for row in rows}
 
     def put_counterparty(self, counterparty: Counterparty, *, new: bool) -> None:
-        values = {
-            "name": counterparty.name,
-            "aliases": json.dumps(list(counterparty.aliases), ensure_ascii=False),
-            "country": counterparty.country,
-            "identifiers": json.dumps([list(i) for i in counterparty.identifiers]),
-            "attributes": json.dumps(counterparty.attributes, ensure_ascii=False),
-            "status": counterparty.status,
-            "updated_at": counterparty.updated_at,
-            "screened_at": counterparty.screened_at,
-            "watchlist_version": counterparty.watchlist_version,
-        }
+        self.put_counterparties([counterparty], new=new)
+
+    def put_counterparties(self, given: Sequence[Counterparty], *, new: bool) -> None:
+        """Insert (`new`) or update these counterparties, in one statement (an import's page
+        spent most of its time building one per row)."""
+        if not given:
+            return
+        rows = [_counterparty_values(c) for c in given]
         if new:
-            self.connection.execute(
-                insert(counterparties).values(
-                    id=counterparty.id, created_at=counterparty.created_at, **values
-                )
-            )
-        else:
-            self.connection.execute(
-                update(counterparties).where(counterparties.c.id == counterparty.id).values(values)
-            )
+            for row, counterparty in zip(rows, given, strict=True):
+                row |= {"id": counterparty.id, "created_at": counterparty.created_at}
+            self.connection.execute(insert(counterparties), rows)
+            return
+        for row, counterparty in zip(rows, given, strict=True):
+            row["key"] = counterparty.id
+        columns: dict[str, Any] = {name: bindparam(name) for name in rows[0] if name != "key"}
+        self.connection.execute(
+            update(counterparties).where(counterparties.c.id == bindparam("key")).values(columns),
+            rows,
+        )
 
     def mark_screened(self, ids: Sequence[str], version: str, at: datetime) -> None:
         self.connection.execute(
@@ -313,16 +327,24 @@ class MonitoringTx:
         )
 
     def count_run(
-        self, run_id: str, cursor: str, *, done: int, opened: int, closed: int, errors: int
+        self,
+        run_id: str,
+        *,
+        done: int,
+        opened: int,
+        closed: int,
+        errors: int,
+        cursor: str | None = None,
     ) -> None:
-        """Add a page's counts to its run and move the run's cursor past it (with the page's
-        changes: a page is counted once, whatever happens to the worker)."""
+        """Add a page's counts to its run (and move an import's cursor past it), with the
+        page's changes: a page is counted once, whatever happens to the worker."""
         c = monitoring_runs.c
+        moved = {} if cursor is None else {"cursor": cursor}
         self.connection.execute(
             update(monitoring_runs)
             .where(c.id == run_id)
             .values(
-                cursor=cursor,
+                **moved,
                 done=c.done + done,
                 alerts_opened=c.alerts_opened + opened,
                 alerts_closed=c.alerts_closed + closed,
@@ -438,17 +460,30 @@ class MonitoringStore:
             ]
 
     @guarded
-    def page_for_screening(
-        self, *, after: str | None, limit: int
-    ) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[tuple[str | None, str], ...]]]:
-        """(id, name, aliases, country, identifiers) of the next counterparties in id order:
-        what a re-screening reads, and no more."""
+    def page_bounds(self, rows: int) -> tuple[int, list[str]]:
+        """How many counterparties there are, and the id of every `rows`-th in id order: the
+        last ids of the pages of `rows` counterparties a re-screening is cut into."""
         c = counterparties.c
-        query = (
-            select(c.id, c.name, c.aliases, c.country, c.identifiers).order_by(c.id).limit(limit)
-        )
+        numbered = select(c.id, func.row_number().over(order_by=c.id).label("number")).subquery()
+        query = select(numbered.c.id).where(numbered.c.number % rows == 0).order_by(numbered.c.id)
+        with self.engine.connect() as connection:
+            total = connection.execute(select(func.count()).select_from(counterparties))
+            count = int(total.scalar_one())
+            return count, list(connection.execute(query).scalars())
+
+    @guarded
+    def page_for_screening(
+        self, *, after: str | None, until: str | None
+    ) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[tuple[str | None, str], ...]]]:
+        """(id, name, aliases, country, identifiers) of the counterparties `after` < id <=
+        `until` (None: no bound) in id order: what a page of a re-screening reads, and no
+        more."""
+        c = counterparties.c
+        query = select(c.id, c.name, c.aliases, c.country, c.identifiers).order_by(c.id)
         if after is not None:
             query = query.where(c.id > after)
+        if until is not None:
+            query = query.where(c.id <= until)
         with self.engine.connect() as connection:
             return [
                 (

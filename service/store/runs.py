@@ -1,18 +1,24 @@
-"""Re-screenings and imports of counterparties (runs) with their progress, and the small
-facts of the monitoring by name (`screened_version`). Nothing of the service but the store.
+"""Re-screenings and imports of counterparties (runs) with their progress, the pages of a
+re-screening (`RunTx`, in the transaction of the monitoring that commits a page's alerts), and
+the small facts of the monitoring by name (`screened_version`). Nothing of the service but the
+store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 
 from service.store.availability import Availability, guarded
 from service.store.monitoring import new_id
-from service.store.schema import monitoring_runs, monitoring_state
+from service.store.schema import monitoring_pages, monitoring_runs, monitoring_state
+
+#: The statuses of a run that has ended.
+ENDED = ("done", "failed")
 
 
 def _aware(moment: datetime) -> datetime:
@@ -38,6 +44,91 @@ class Run:
     started_at: datetime | None
     finished_at: datetime | None
     error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Counterparties `after` < id <= `until` of a re-screening (None: no bound)."""
+
+    run_id: str
+    number: int
+    after: str | None
+    until: str | None
+    done: bool
+
+
+class RunTx:
+    """The runs' part of one transaction of the monitoring (its connection)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def run(self, run_id: str) -> Run | None:
+        row = self.connection.execute(
+            select(monitoring_runs).where(monitoring_runs.c.id == run_id)
+        ).first()
+        if row is None:
+            return None
+        values: dict[str, Any] = {
+            k: _aware(v) if isinstance(v, datetime) else v for k, v in row._mapping.items()
+        }
+        return Run(**values)
+
+    def plan(self, run_id: str, plan: str, total: int, bounds: Sequence[str] | None) -> bool:
+        """Record a re-screening's plan, total and pages (`bounds`: the last id of each but the
+        last, which has no end; None: no pages), once: False when they were recorded before (a
+        redone task). Written first, so the transaction holds the run's row (and SQLite's
+        lock) from the start."""
+        c = monitoring_runs.c
+        recorded = self.connection.execute(
+            update(monitoring_runs)
+            .where(c.id == run_id, c.options.is_(None))
+            .values(options=plan, total=total)
+        )
+        if recorded.rowcount == 0:
+            return False
+        if bounds is not None:
+            edges: list[str | None] = [None, *bounds, None]
+            pages = [
+                {"run_id": run_id, "number": n, "after": edges[n], "until": edges[n + 1]}
+                for n in range(len(bounds) + 1)
+            ]
+            self.connection.execute(insert(monitoring_pages), pages)
+        return True
+
+    def claim_page(self, run_id: str, number: int, at: datetime) -> bool:
+        """Mark a page done, in the transaction that commits its changes: False when it was
+        done already (another worker redid it), and then the transaction must change nothing.
+        The first write of the transaction, so a second worker on the page waits here."""
+        c = monitoring_pages.c
+        claimed = self.connection.execute(
+            update(monitoring_pages)
+            .where(c.run_id == run_id, c.number == number, c.done_at.is_(None))
+            .values(done_at=at)
+        )
+        return claimed.rowcount == 1
+
+    def pages_left(self, run_id: str) -> int:
+        c = monitoring_pages.c
+        query = select(func.count()).where(c.run_id == run_id, c.done_at.is_(None))
+        return int(self.connection.execute(query).scalar_one())
+
+    def end(self, run_id: str, status: str, at: datetime, error: str | None = None) -> bool:
+        """End a run, once: False when it had ended already."""
+        c = monitoring_runs.c
+        ended = self.connection.execute(
+            update(monitoring_runs)
+            .where(c.id == run_id, c.status.not_in(ENDED))
+            .values(status=status, finished_at=at, error=error)
+        )
+        return ended.rowcount == 1
+
+    def set_state(self, name: str, value: str) -> None:
+        changed = self.connection.execute(
+            update(monitoring_state).where(monitoring_state.c.name == name).values(value=value)
+        )
+        if changed.rowcount == 0:
+            self.connection.execute(insert(monitoring_state).values(name=name, value=value))
 
 
 class RunStore:
@@ -82,15 +173,7 @@ class RunStore:
     @guarded
     def run(self, run_id: str) -> Run | None:
         with self.engine.connect() as connection:
-            row = connection.execute(
-                select(monitoring_runs).where(monitoring_runs.c.id == run_id)
-            ).first()
-        if row is None:
-            return None
-        values: dict[str, Any] = {
-            k: _aware(v) if isinstance(v, datetime) else v for k, v in row._mapping.items()
-        }
-        return Run(**values)
+            return RunTx(connection).run(run_id)
 
     @guarded
     def latest(self, limit: int) -> list[Run]:
@@ -132,8 +215,17 @@ class RunStore:
     @guarded
     def set_state(self, name: str, value: str) -> None:
         with self.engine.begin() as connection:
-            changed = connection.execute(
-                update(monitoring_state).where(monitoring_state.c.name == name).values(value=value)
-            )
-            if changed.rowcount == 0:
-                connection.execute(insert(monitoring_state).values(name=name, value=value))
+            RunTx(connection).set_state(name, value)
+
+    @guarded
+    def pages(self, run_id: str, *, left: bool = False) -> list[Page]:
+        """A re-screening's pages in order (those not done yet only, if `left`)."""
+        c = monitoring_pages.c
+        query = select(monitoring_pages).where(c.run_id == run_id).order_by(c.number)
+        if left:
+            query = query.where(c.done_at.is_(None))
+        with self.engine.connect() as connection:
+            return [
+                Page(row.run_id, row.number, row.after, row.until, row.done_at is not None)
+                for row in connection.execute(query)
+            ]

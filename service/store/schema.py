@@ -211,14 +211,28 @@ monitoring_runs = Table(
     Column("alerts_opened", Integer, nullable=False),
     Column("alerts_closed", Integer, nullable=False),
     Column("errors", Integer, nullable=False),
-    # The last counterparty done, in id order (a run redone after its worker died goes on
-    # from there); an import's detected table, JSON.
+    # An import's last row done (an import redone after its worker died goes on from there).
     Column("cursor", String(200)),
+    # An import's detected table; a re-screen's plan (the entities whose alerts it brings in
+    # line, those whose alerts it closes), JSON, set once when its pages are made.
     Column("options", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
     Column("error", Text),
+)
+
+#: The pages of a re-screen (migration 0005): counterparties `after` < id <= `until` (None: no
+#: bound), each a task any worker takes. `done_at` is set in the transaction that commits the
+#: page's alerts and counts, so a page redone after its worker died changes nothing twice.
+monitoring_pages = Table(
+    "monitoring_pages",
+    metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("after", String(200)),
+    Column("until", String(200)),
+    Column("done_at", DateTime(timezone=True)),
 )
 
 #: Small facts of the monitoring, by name: `screened_version`, the watchlist version every

@@ -108,7 +108,8 @@ def test_the_enforced_limits_are_in_the_document(client: TestClient[Litestar]) -
     assert "maxLength" not in _nullable(queries["items"]["properties"]["name"])
     audit = {p["name"]: p["schema"] for p in operations[("GET", "/v1/audit")]["parameters"]}
     assert set(audit["outcome"]["enum"]) == {"hit", "clear", "error", None}
-    assert set(audit["kind"]["enum"]) == {"single", "batch", "job", "file", None}
+    kinds = {"single", "batch", "job", "file", "register", "rescreen", None}
+    assert set(audit["kind"]["enum"]) == kinds
     changes = operations[("GET", "/v1/watchlist/changes")]["parameters"]
     assert all(p["schema"]["pattern"] == "^[0-9a-f]{1,64}$" for p in changes)
 

@@ -60,7 +60,7 @@ def test_migrating_again_changes_nothing(database_url: str) -> None:
     with again.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     again.close()
-    assert version == "0004"
+    assert version == "0005"
 
 
 def test_the_migrations_make_the_tables_the_schema_states(database_url: str) -> None:
