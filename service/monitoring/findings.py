@@ -14,7 +14,7 @@ from typing import Any
 from service.errors import InvalidInput
 from service.matching.matcher import Matcher
 from service.screening.evidence import ListedIdentifiers
-from service.screening.queries import Limits, Parameters, ScreenQuery, check_query
+from service.screening.queries import Limits, Parameters, check_query
 from service.screening.results import describe_matches
 from service.screening.screener import Screener, listed
 from service.watchlist.model import Entity
@@ -75,7 +75,15 @@ def find(
     """The entities the counterparty matches at or above the threshold, by id. Its identifiers
     go with its name; each alias is screened as a name of its own."""
     found: dict[str, Finding] = {}
-    for query in _queries(subject, parameters, limits):
+    for index, name in enumerate(subject.names):
+        query = check_query(
+            name,
+            subject.country,
+            parameters,
+            limits,
+            subject.identifiers if not index else (),
+            lenient=True,
+        )
         weighed = screener.weigh(
             query.screened,
             query.identifiers,
@@ -96,22 +104,6 @@ def find(
                 entity=entity_basis(entity) if entity else {"names": [match.name]},
             )
     return found
-
-
-def _queries(subject: Subject, parameters: Parameters, limits: Limits) -> list[ScreenQuery]:
-    """The queries a counterparty is screened as: its identifiers go with its name; each alias
-    is a name of its own. `InvalidInput` for one that cannot be screened."""
-    return [
-        check_query(
-            name,
-            subject.country,
-            parameters,
-            limits,
-            subject.identifiers if not index else (),
-            lenient=True,
-        )
-        for index, name in enumerate(subject.names)
-    ]
 
 
 def find_all(
@@ -164,7 +156,15 @@ class Scope:
         if not self.filters:
             check_subject(subject, parameters, limits)
             return True
-        for query in _queries(subject, parameters, limits):
+        for index, name in enumerate(subject.names):
+            query = check_query(
+                name,
+                subject.country,
+                parameters,
+                limits,
+                subject.identifiers if not index else (),
+                lenient=True,
+            )
             if query.identifiers and self.identifiers.hits(query.identifiers):
                 return True
             if query.screened and self.matcher.screen(
