@@ -35,7 +35,7 @@ from service.errors import NotFound, ServiceError
 from service.monitoring.alerting import ENTITY_REMOVED, Alerting
 from service.monitoring.auditing import run_record
 from service.monitoring.events import RESCREEN_FINISHED, Outbox
-from service.monitoring.findings import Finding, Scope, Subject, find_all, find_in_scope
+from service.monitoring.findings import Finding, Subject, find_all
 from service.monitoring.imports import TABLE, Importer
 from service.monitoring.registry import Registry
 from service.runtime import Runtime
@@ -295,16 +295,9 @@ class Runner:
         read = partial(self.runtime.store.monitoring.page_for_screening, after=after, until=until)
         subjects = [Subject(*row) for row in await self._thread(read)]
         registry = self.registry
-        if plan.scope is None:
-            findings, errors = await self._thread(
-                find_all, screener, subjects, registry.parameters, registry.limits
-            )
-        else:
-            # Only the counterparties that may match an added or changed entity are screened.
-            scope = await self._thread(Scope, screener, plan.scope)
-            findings, errors = await self._thread(
-                find_in_scope, screener, scope, subjects, registry.parameters, registry.limits
-            )
+        findings, errors = await self._thread(
+            find_all, screener, subjects, registry.parameters, registry.limits
+        )
         apply = partial(self._apply, run, number, plan, screener.version)
         await self._thread(apply, subjects, findings, errors)
 
