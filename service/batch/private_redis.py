@@ -14,6 +14,7 @@ import hashlib
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -62,6 +63,11 @@ class PrivateRedis:
         self.socket = socket
         self._process: subprocess.Popen[bytes] | None = None
         self._lock: IO[str] | None = None
+        # A start runs in a worker thread that cancelling its caller does not stop: a stop
+        # waits for it, and no start begins after a stop (a server spawned as the service
+        # shut down was left running).
+        self._guard = threading.RLock()
+        self._stopped = False
 
     @property
     def url(self) -> str:
@@ -81,9 +87,21 @@ class PrivateRedis:
         await anyio.to_thread.run_sync(self._start)
 
     async def stop(self) -> None:
-        await anyio.to_thread.run_sync(self._stop)
+        """Stop the server (if this process owns it); no start after this."""
+        await anyio.to_thread.run_sync(self._stop_for_good)
+
+    def _stop_for_good(self) -> None:
+        with self._guard:
+            self._stopped = True
+            self._stop()
 
     def _start(self) -> None:
+        with self._guard:
+            if self._stopped:
+                raise Unavailable("the service is stopping", code="jobs_unavailable")
+            self._start_once()
+
+    def _start_once(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         if self._own():
             binary = shutil.which("redis-server")
