@@ -170,6 +170,7 @@ def test_the_keys_api(client: TestClient[Litestar]) -> None:
     assert client.delete(f"/v1/keys/{key_id(keys.auditor)}").status_code == 401
 
 
+@pytest.mark.serial
 def test_revocation_through_the_api_takes_effect_at_once(client: TestClient[Litestar]) -> None:
     keys = make_keys(client)
     assert client.post("/v1/screen", json=SCREEN, headers=as_key(keys.screener)).status_code == 200

@@ -160,6 +160,7 @@ def test_batch_malformed_and_wrong_type(client: TestClient[Litestar]) -> None:
     error(response, 415, "unsupported_media_type")
 
 
+@pytest.mark.serial
 def test_health_answers_while_a_full_batch_is_matched(client: TestClient[Litestar]) -> None:
     """10,000 distinct names (all cache misses) are matched off the event loop: meanwhile
     the same app keeps answering /health quickly."""

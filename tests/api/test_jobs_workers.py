@@ -109,6 +109,7 @@ def _exactly_once(client: TestClient[Litestar], job: dict[str, Any]) -> None:
     assert recorded() == expected
 
 
+@pytest.mark.serial
 def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
     jobs_client: Client,
     workers: Callable[..., WorkerProcess],

@@ -77,6 +77,7 @@ def _finished(m: Monitored, run_id: str) -> int:
     return sum(t == "rescreen.finished" and d["run_id"] == run_id for t, d in m.events())
 
 
+@pytest.mark.serial
 def test_worker_processes_share_a_rescreen_and_a_killed_one_loses_nothing(
     monitored: Callable[..., Monitored],
     workers: Callable[[Monitored], WorkerProcess],

@@ -80,6 +80,7 @@ async def test_redis_cache_round_trip_with_ttl(
     assert 0 < ttl <= 120
 
 
+@pytest.mark.serial
 async def test_redis_down_answers_misses_quickly_and_retries_after_the_interval(
     own_redis: Any,
 ) -> None:
@@ -138,6 +139,7 @@ def test_open_cache_builds_what_the_settings_ask_for(make_settings: Any) -> None
     assert Settings.model_fields["local_cache_size"].default == 10_000
 
 
+@pytest.mark.serial
 async def test_first_level_hit_makes_no_redis_round_trip(own_redis: Any) -> None:
     cache = tiered(own_redis.url)
     try:
@@ -360,6 +362,7 @@ def test_unreachable_redis_without_a_first_level_screens_uncached(
 # --- An outage in the middle of a run ------------------------------------------------------------
 
 
+@pytest.mark.serial
 def test_redis_outage_and_recovery_without_a_first_level(
     make_client: Callable[..., TestClient[Litestar]], own_redis: Any
 ) -> None:

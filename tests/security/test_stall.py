@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -39,6 +40,7 @@ def long_names(screener: Screener, count: int) -> list[dict[str, str]]:
     return queries
 
 
+@pytest.mark.serial
 def test_health_answers_while_the_heaviest_batch_is_matched_and_recorded(
     make_client: Callable[..., TestClient[Litestar]],
 ) -> None:

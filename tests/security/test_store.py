@@ -377,6 +377,7 @@ time.sleep(3600)
 """
 
 
+@pytest.mark.serial
 def test_a_killed_workers_journal_reaches_the_export_within_seconds(
     make_client: Client, tmp_path: Path
 ) -> None:

@@ -408,6 +408,7 @@ def real_sdn() -> tuple[OfacImport, float]:
     return result, time.perf_counter() - started
 
 
+@pytest.mark.serial
 @needs_real_data
 def test_real_sdn_file_imports_every_row_quickly(real_sdn: tuple[OfacImport, float]) -> None:
     result, seconds = real_sdn
