@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -128,11 +129,23 @@ def test_a_worker_killed_mid_job_loses_nothing_and_counts_nothing_twice(
         return done >= 5
 
     _wait_for(some_done, "the first worker screened nothing")
+    # Frozen, then killed once the queue shows a chunk in its hands (frozen, it cannot finish
+    # one meanwhile; a loaded machine may catch it between chunks).
+    active = f"saq:{job_prefix}:v1:jobs:active"
+
+    def holds_a_chunk() -> bool:
+        first.process.send_signal(signal.SIGSTOP)
+        if redis_db.llen(active):
+            return True
+        first.process.send_signal(signal.SIGCONT)
+        return False
+
+    _wait_for(holds_a_chunk, "the worker was never seen holding a chunk")
     first.kill()  # SIGKILL: no chance to hand anything back
     killed_at = client.get(f"/v1/jobs/{job_id}").json()
     assert killed_at["status"] == "running"
     assert 5 <= killed_at["progress"]["chunks_done"] < ROWS // CHUNK_ROWS
-    in_hand = cast("list[bytes]", redis_db.lrange(f"saq:{job_prefix}:v1:jobs:active", 0, -1))
+    in_hand = cast("list[bytes]", redis_db.lrange(active, 0, -1))
     assert in_hand, "the killed worker held no chunk"  # what it was screening, lost
     done_by_first = _chunk_tasks(redis_db, job_prefix, job_id)
     [first_id] = {t["worker_id"] for t in done_by_first if t["status"] == "complete"}
