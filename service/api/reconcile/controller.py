@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import MediaType
-from litestar.params import Parameter
+from litestar.params import PathParameter, QueryParameter
 
 from service.api.access import admit, needs
 from service.api.context import runtime_of
@@ -29,8 +29,10 @@ from service.errors import BadRequest, NotFound, UnsupportedMediaType
 #: What a reconciliation request may ask, as parameter, form field or JSON member.
 _ASKS = ("queries", "extend")
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-Prefix = Annotated[str, Parameter(min_length=1, max_length=suggest.MAX_PREFIX)]
-Cursor = Annotated[int, Parameter(ge=0, le=1_000_000)]
+Prefix = Annotated[str, QueryParameter(min_length=1, max_length=suggest.MAX_PREFIX)]
+Cursor = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
+#: A batch or an extension query given as a parameter (a GET request).
+Asked = Annotated[str | None, QueryParameter()]
 
 
 class ReconcileController(Controller):
@@ -45,9 +47,9 @@ class ReconcileController(Controller):
     async def root(
         self,
         request: Request[Any, Any, Any],
-        queries: str | None = None,
-        extend: Annotated[str | None, Parameter(query="extend")] = None,
-        callback: str | None = None,
+        queries: Asked = None,
+        extend: Asked = None,
+        callback: Asked = None,
     ) -> JsonBytes:
         if callback is not None:
             raise BadRequest(
@@ -72,6 +74,8 @@ class ReconcileController(Controller):
             return await _asked(request, fields)
         if media_type == "application/json" or media_type.endswith("+json"):
             return await _asked(request, _json_members(await request.body()))
+        if not media_type and not await request.body():
+            return await _asked(request, {})  # a bare POST: says what to send
         raise UnsupportedMediaType(
             "send `queries` or `extend` as a form field "
             f"(application/x-www-form-urlencoded) or in a JSON object, got {media_type!r}"
@@ -113,8 +117,8 @@ class ReconcileController(Controller):
     @get("/extend/propose", sync_to_thread=False)
     def propose_properties(
         self,
-        type_id: Annotated[str | None, Parameter(query="type", max_length=200)] = None,
-        limit: Annotated[int | None, Parameter(ge=0, le=1000)] = None,
+        type_id: Annotated[str | None, QueryParameter(name="type", max_length=200)] = None,
+        limit: Annotated[int | None, QueryParameter(ge=0, le=1000)] = None,
     ) -> JsonBytes:
         return _json(extension.propose(type_id, limit))
 
@@ -127,7 +131,7 @@ class ReconcileController(Controller):
     def preview_page(
         self,
         request: Request[Any, Any, Any],
-        entity_id: Annotated[str, Parameter(min_length=1, max_length=200)],
+        entity_id: Annotated[str, PathParameter(min_length=1, max_length=200)],
     ) -> Response[str]:
         entity = runtime_of(request.app.state).holder.current().watchlist.get(entity_id)
         if entity is None:
