@@ -38,7 +38,8 @@ def _fold(text: str) -> str:
 
 def _forms(name: str) -> tuple[str, ...]:
     folded = _fold(name)
-    latin = _fold(anyascii(name))
+    # anyascii writes the soft sign as an apostrophe (Альфа: Al'fa), which nobody types.
+    latin = _fold(anyascii(name).replace("'", ""))
     return (folded,) if latin == folded else (folded, latin)
 
 

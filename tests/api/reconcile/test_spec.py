@@ -1,0 +1,150 @@
+"""Every answer of the reconciliation service against the 0.2 specification's JSON schemas
+(where the specification's folder is beside the repository) and the tests' own (always): the
+manifest, result batches, suggest, property proposals and data extension. Every valid example
+query is answered, every invalid one refused with a JSON 4xx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from ..access_support import make_keys
+from .conftest import Client, post_queries
+from .spec_support import (
+    needs_spec,
+    own_queries,
+    problems,
+    spec_examples,
+    spec_validator,
+)
+
+#: The specification's folders of examples of answers, and the schema of each.
+_ANSWER_EXAMPLES = {
+    "manifest": "manifest",
+    "reconciliation-result-batch": "reconciliation-result-batch",
+    "data-extension-response": "data-extension-response",
+    "data-extension-property-proposal": "data-extension-property-proposal",
+    "suggest-entities-response": "suggest-entities-response",
+    "suggest-types-response": "suggest-types-response",
+    "suggest-properties-response": "suggest-properties-response",
+    "reconciliation-query-batch": "reconciliation-query-batch",
+    "data-extension-query": "data-extension-query",
+}
+
+
+@needs_spec
+def test_the_schemas_tell_the_examples_apart_offline() -> None:
+    """The validators the other tests use, references and all, accept the specification's
+    valid examples and refuse its invalid ones."""
+    for folder, schema in _ANSWER_EXAMPLES.items():
+        validator = spec_validator(schema)
+        for name, example in spec_examples(folder, "valid").items():
+            assert validator.is_valid(example), (folder, name)
+        for name, example in spec_examples(folder, "invalid").items():
+            assert not validator.is_valid(example), (folder, name)
+    # The manifest's `authentication` is checked against the Swagger schema it refers to.
+    manifest = spec_examples("manifest", "valid")["authentication.json"]
+    assert not spec_validator("manifest").is_valid(manifest | {"authentication": {"in": "x"}})
+
+
+def _all_queries(kind: str) -> dict[str, Any]:
+    return own_queries(kind) | {
+        f"spec {name}": batch
+        for name, batch in spec_examples("reconciliation-query-batch", kind).items()
+    }
+
+
+def test_every_valid_query_batch_is_answered_as_the_schemas_say(
+    recon: TestClient[Litestar],
+) -> None:
+    batches = _all_queries("valid")
+    assert len(batches) >= 5
+    for name, batch in batches.items():
+        for response in (
+            post_queries(recon, batch),
+            recon.post("/reconcile", json={"queries": batch}),
+            recon.get("/reconcile", params={"queries": json.dumps(batch)}),
+        ):
+            assert response.status_code == 200, (name, response.text)
+            answer = response.json()
+            assert answer.keys() == batch.keys(), name
+            assert problems("result-batch", answer) == [], name
+
+
+def test_every_invalid_query_batch_is_refused_with_a_json_4xx(recon: TestClient[Litestar]) -> None:
+    batches = _all_queries("invalid")
+    assert len(batches) >= 5
+    for name, batch in batches.items():
+        for response in (
+            post_queries(recon, batch),
+            recon.post("/reconcile", json={"queries": batch}),
+        ):
+            assert response.status_code == 422, (name, response.text)
+            assert response.json()["code"] == "invalid_body", name
+
+
+@pytest.mark.parametrize("keyed", [False, True])
+def test_the_manifest(make_client: Client, reconcile_screener: Any, keyed: bool) -> None:
+    client = make_client(serving=reconcile_screener)
+    if keyed:
+        make_keys(client)
+    response = client.get("/reconcile")  # public, keys or not: it says how to send one
+    assert response.status_code == 200
+    manifest = response.json()
+    assert problems("manifest", manifest) == []
+    base = "http://127.0.0.1:8000"
+    assert manifest["preview"]["url"] == f"{base}/reconcile/preview/{{{{id}}}}"
+    assert manifest["defaultTypes"] == [{"id": "Organization", "name": "Organization"}]
+    for service in (*manifest["suggest"].values(), manifest["extend"]["propose_properties"]):
+        assert service["service_url"] == base
+    if keyed:
+        assert manifest["authentication"] == {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "An API key of the screening service (`scr_<id>_<secret>`).",
+        }
+    else:
+        assert "authentication" not in manifest
+
+
+def test_suggest_and_proposals_as_the_schemas_say(recon: TestClient[Litestar]) -> None:
+    for path, prefix in (
+        ("/reconcile/suggest/entity", "alpha"),
+        ("/reconcile/suggest/entity", "zzz"),
+        ("/reconcile/suggest/type", "org"),
+        ("/reconcile/suggest/property", "inn"),
+    ):
+        response = recon.get(path, params={"prefix": prefix})
+        assert response.status_code == 200, response.text
+        assert problems("suggest-response", response.json()) == [], path
+    for params in ({"type": "Organization", "limit": "3"}, {"type": "Painting"}, {}):
+        response = recon.get("/reconcile/extend/propose", params=params)
+        assert response.status_code == 200, response.text
+        assert problems("property-proposal", response.json()) == [], params
+
+
+def test_every_extension_query_is_answered_as_the_schemas_say(
+    recon: TestClient[Litestar],
+) -> None:
+    ours = {
+        "ids": ["by-alpha", "ru-beta", "no-such-entity"],
+        "properties": [{"id": p} for p in ("name", "aliases", "countries", "listings",
+                                           "authorities", "listed_on", "defence", "identifiers",
+                                           "unp", "inn", "painter")],
+    }  # fmt: skip
+    queries = {"own": ours} | {
+        f"spec {name}": query
+        for name, query in spec_examples("data-extension-query", "valid").items()
+    }
+    for name, query in queries.items():
+        response = recon.post("/reconcile", data={"extend": json.dumps(query)})
+        assert response.status_code == 200, (name, response.text)
+        answer = response.json()
+        assert problems("extension-response", answer) == [], name
+        assert answer["rows"].keys() == set(query["ids"]), name
+        assert [m["id"] for m in answer["meta"]] == [p["id"] for p in query["properties"]]
