@@ -60,7 +60,8 @@ class ReconcileController(Controller):
             runtime = runtime_of(request.app.state)
             base = str(request.base_url).rstrip("/")
             keyed = await runtime.auth.keys_created()
-            return _json(manifests.manifest(base, keyed=keyed))
+            version = request.app.openapi_config.version if request.app.openapi_config else ""
+            return _json(manifests.manifest(base, version, keyed=keyed))
         return await _asked(request, {"queries": queries, "extend": extend})
 
     @post("/", status_code=200)
@@ -81,7 +82,7 @@ class ReconcileController(Controller):
             f"(application/x-www-form-urlencoded) or in a JSON object, got {media_type!r}"
         )
 
-    @get("/suggest/entity", opt=needs(Permission.READ_WATCHLIST))
+    @get("/suggest/entity", opt=needs(Permission.READ_WATCHLIST), include_in_schema=False)
     async def suggest_entity(
         self, request: Request[Any, Any, Any], prefix: Prefix, cursor: Cursor = 0
     ) -> JsonBytes:
@@ -125,6 +126,7 @@ class ReconcileController(Controller):
     @get(
         "/preview/{entity_id:str}",
         opt=needs(Permission.READ_WATCHLIST),
+        include_in_schema=False,
         media_type=MediaType.HTML,
         sync_to_thread=False,
     )

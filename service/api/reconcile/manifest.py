@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from service import __version__
 from service.api.reconcile import preview
 from service.api.reconcile.extension import LIMIT_SETTING
 from service.api.reconcile.vocabulary import DEFAULT_TYPE
@@ -30,15 +29,15 @@ AUTHENTICATION = {
 }
 
 
-def manifest(base: str, *, keyed: bool) -> dict[str, Any]:
-    """The manifest of the service reached at `base` (scheme, host and port); `keyed`: keys
-    have been created, so requests need one."""
+def manifest(base: str, version: str, *, keyed: bool) -> dict[str, Any]:
+    """The manifest of the service reached at `base` (scheme, host and port), of software
+    `version`; `keyed`: keys have been created, so requests need one."""
     answer: dict[str, Any] = {
         "versions": ["0.2"],
         "name": "Sanctions screening",
         "identifierSpace": f"{base}/v1/watchlist/",
         "schemaSpace": f"{base}{ROOT}/types/",
-        "serviceVersion": __version__,
+        "serviceVersion": version,
         "defaultTypes": [DEFAULT_TYPE.brief()],
         "view": {"url": f"{base}{VIEW}/{{{{id}}}}"},
         "preview": {

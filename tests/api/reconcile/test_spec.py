@@ -12,6 +12,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service import __version__
+
 from ..access_support import make_keys
 from .conftest import Client, post_queries
 from .spec_support import (
@@ -99,6 +101,7 @@ def test_the_manifest(make_client: Client, reconcile_screener: Any, keyed: bool)
     base = "http://127.0.0.1:8000"
     assert manifest["preview"]["url"] == f"{base}/reconcile/preview/{{{{id}}}}"
     assert manifest["defaultTypes"] == [{"id": "Organization", "name": "Organization"}]
+    assert manifest["serviceVersion"] == __version__
     for service in (*manifest["suggest"].values(), manifest["extend"]["propose_properties"]):
         assert service["service_url"] == base
     if keyed:
