@@ -95,7 +95,7 @@ def _value_limit(prop: PropertyAsked) -> int:
     try:
         # Clients send settings as form values: "5" as well as 5.
         limit = int(raw) if not isinstance(raw, bool) else -1
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400, infinity
         limit = -1
     if limit < 0:
         raise InvalidInput(

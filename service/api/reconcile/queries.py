@@ -9,6 +9,7 @@ Properties this service does not know are ignored, as the specification lets a s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -145,9 +146,9 @@ def _limit(limit: float | None, limits: Limits) -> int:
     """The query's limit, at most the service's: a client cannot know that bound."""
     if limit is None:
         return limits.default_limit
-    if limit < 1:
+    if math.isnan(limit) or limit < 1:
         raise InvalidInput(f"limit must be at least 1, got {limit}", code="limit_out_of_range")
-    return min(int(limit), limits.max_limit)
+    return int(min(limit, limits.max_limit))  # 1e400 reads as infinity
 
 
 def _properties(properties: Sequence[PropertyIn]) -> tuple[str | None, list[Asked]]:

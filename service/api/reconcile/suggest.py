@@ -59,7 +59,9 @@ class SuggestIndex:
     def find(self, prefix: str, cursor: int) -> list[Entity]:
         """A page of the entities with a name whose start, or a word's, is `prefix`: those
         whose name starts with it first, then in watchlist order; each entity once."""
-        wanted = _forms(prefix)
+        wanted = tuple(form for form in _forms(prefix) if form)
+        if not wanted:  # blanks only: the start of every name
+            return []
         first: dict[str, Entity] = {}
         then: dict[str, Entity] = {}
         for name in self._names:

@@ -78,7 +78,7 @@ def test_suggest_finds_a_name_by_any_word_in_any_script(recon: TestClient[Litest
     assert suggested("alpha") == suggested("OPTICS") == suggested("альф") == ["by-alpha"]
     assert suggested("alfa") == ["by-alpha"]  # «Альфа» in Latin letters
     assert suggested("ivan") == ["by-petrov"]
-    assert suggested("pha") == [] and suggested("Alpha", cursor=1) == []
+    assert suggested("pha") == [] and suggested("Alpha", cursor=1) == [] and suggested("  ") == []
     # Those whose name starts with it come first.
     assert suggested("b")[:1] == ["ru-beta"]
     for params in ({"prefix": ""}, {}, {"prefix": "a", "cursor": "-1"}):
@@ -140,6 +140,9 @@ def test_bad_extension_queries_are_refused(make_client: Client, reconcile_screen
         response = _extend(client, query)
         assert response.status_code == status, (query, response.text)
         assert response.json()["code"] == code
+    infinite = b'{"ids": [], "properties": [{"id": "name", "settings": {"limit": 1e400}}]}'
+    response = client.post("/reconcile", data={"extend": infinite.decode()})
+    assert response.status_code == 422 and response.json()["code"] == "invalid_setting"
 
 
 def test_property_proposals(recon: TestClient[Litestar]) -> None:

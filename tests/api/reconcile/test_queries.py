@@ -89,6 +89,9 @@ def test_the_limit_is_the_query_s_within_the_service_s(recon: TestClient[Litesta
     batch = {"q": {"query": "Alpha Beta Optics Radio Engineering", "limit": 1}}
     assert len(results(recon, batch)["q"]) == 1
     assert post_queries(recon, {"q": {"query": "Alpha", "limit": 10**9}}).status_code == 200
+    infinite = b'{"queries": {"q": {"query": "Alpha", "limit": 1e400}}}'
+    json_body = {"content-type": "application/json"}
+    assert recon.post("/reconcile", content=infinite, headers=json_body).status_code == 200
     refused = post_queries(recon, {"q": {"query": "Alpha", "limit": 0}})
     assert refused.status_code == 422 and refused.json()["code"] == "invalid_query"
 
