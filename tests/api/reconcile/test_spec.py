@@ -6,6 +6,7 @@ query is answered, every invalid one refused with a JSON 4xx."""
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
@@ -151,3 +152,41 @@ def test_every_extension_query_is_answered_as_the_schemas_say(
         assert problems("extension-response", answer) == [], name
         assert answer["rows"].keys() == set(query["ids"]), name
         assert [m["id"] for m in answer["meta"]] == [p["id"] for p in query["properties"]]
+
+
+#: Values put in place of a batch's, an extension query's, or a part of them.
+_ODD_VALUES: list[Any] = [
+    None, True, 0, -1, 1e308, 2.5, "", " ", "\u0000", "é" * 400, "BY", [], [None], {}, {"id": 1},
+    {"pid": "country"}, [{"pid": "unp", "v": []}], {"query": ["x"]}, "Organization",
+]  # fmt: skip
+
+
+def _mutations(value: Any, rng: random.Random) -> Any:
+    """`value` with one part (at any depth) replaced by an odd value."""
+    if isinstance(value, dict) and value and rng.random() < 0.7:
+        key = rng.choice(list(value))
+        return value | {key: _mutations(value[key], rng)}
+    if isinstance(value, list) and value and rng.random() < 0.7:
+        at = rng.randrange(len(value))
+        return [*value[:at], _mutations(value[at], rng), *value[at + 1 :]]
+    return rng.choice(_ODD_VALUES)
+
+
+def test_no_mutation_of_a_valid_query_gets_a_server_error(recon: TestClient[Litestar]) -> None:
+    """Valid batches and extension queries with a part replaced by an odd value (a fixed
+    seed, so the same 300 each run): each is answered, or refused with a JSON 4xx."""
+    rng = random.Random(15)
+    extension = {"ids": ["by-alpha", "x"], "properties": [{"id": "unp", "settings": {"limit": 1}}]}
+    seeds = [("queries", batch) for batch in _all_queries("valid").values()]
+    seeds.append(("extend", extension))
+    for _ in range(300):
+        field, seed = rng.choice(seeds)
+        mutated = _mutations(seed, rng)
+        response = recon.post("/reconcile", data={field: json.dumps(mutated)})
+        assert response.status_code in (200, 400, 413, 422), (mutated, response.text)
+        body = response.json()
+        if response.status_code == 200:
+            kind = "result-batch" if field == "queries" else "extension-response"
+            assert problems(kind, body) == [], mutated
+        else:
+            assert body["code"], mutated
