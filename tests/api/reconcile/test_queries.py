@@ -4,14 +4,23 @@ query recorded in the audit trail; and bad batches refused with a JSON 4xx namin
 
 from __future__ import annotations
 
+import csv
+import itertools
 import json
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service.screening.screener import Screener
+from service.watchlist.loader import SEED_PATH, load_watchlist
+
 from ..access_support import as_key, make_keys
 from .conftest import ALPHA_UNP, BETA_INN, Client, post_queries, results
+
+#: The labelled development set of the matching benchmarks.
+DEVSET = Path(__file__).parents[3] / "bench" / "devset" / "devset.csv"
 
 
 def test_a_supplier_column_finds_the_listed_entities(recon: TestClient[Litestar]) -> None:
@@ -181,3 +190,33 @@ def test_every_query_is_recorded_as_answered(make_client: Client, reconcile_scre
     assert [r["query"]["name"] for r in records] == ["Beta Radio Engineering",
                                                      "Acme Garden Furniture", None]  # fmt: skip
     assert records[0]["matches"][0]["entity_id"] == "ru-beta"
+
+
+def test_reconciling_finds_what_screening_finds_with_the_same_scores(
+    make_client: Client,
+) -> None:
+    """The development set's first 300 queries through `POST /v1/screen/batch` and through
+    `POST /reconcile`, against the seed: the same entities, in the same order, with the same
+    scores (one engine, one threshold, one limit)."""
+    with DEVSET.open(encoding="utf-8") as rows:
+        cases = list(itertools.islice(csv.DictReader(rows), 300))
+    client = make_client(serving=Screener.build(load_watchlist([SEED_PATH])))
+    queries = [{"id": c["case_id"], "name": c["query"], "country": c["country"] or None}
+               for c in cases]  # fmt: skip
+    screened = client.post("/v1/screen/batch", json={"queries": queries}).json()["results"]
+    expected = {
+        r["id"]: [(m["entity_id"], m["score"]) for m in r["matches"]]
+        for r in screened
+        if r["error"] is None
+    }
+    assert len(expected) >= 290
+    batch = {
+        q["id"]: {"query": q["name"]}
+        | ({"properties": [{"pid": "country", "v": q["country"]}]} if q["country"] else {})
+        for q in queries
+        if q["id"] in expected
+    }
+    answer = post_queries(client, batch).json()
+    found = {key: [(c["id"], c["score"]) for c in part["result"]] for key, part in answer.items()}
+    assert found == expected
+    assert sum(1 for matches in found.values() if matches) >= 150
