@@ -8,6 +8,7 @@ document: the protocol is the specification's, and the manifest describes it to 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -152,13 +153,12 @@ async def _asked(request: Request[Any, Any, Any], fields: dict[str, Any]) -> Jso
     [(name, value)] = given.items()
     text = value.encode() if isinstance(value, str) else json.dumps(value).encode()
     runtime = runtime_of(request.app.state)
-    screener = runtime.holder.current()
     if name == "extend":
         await admit(request.scope, Permission.READ_WATCHLIST)
         query = await anyio.to_thread.run_sync(
             extension.read_extension, text, runtime.settings.batch_max_queries
         )
-        return _json(extension.extend(query, screener.watchlist.get))
+        return _json(extension.extend(query, runtime.holder.current().watchlist.get))
     caller = await admit(request.scope, Permission.SCREEN)
     limits = runtime.limits
     planned = await anyio.to_thread.run_sync(read_batch, text, limits, limits.default_threshold)
@@ -172,6 +172,8 @@ def _json_members(body: bytes) -> dict[str, Any]:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}", code="malformed_json") from None
+    except RecursionError:
+        raise BadRequest("the body's JSON is nested too deep", code="malformed_json") from None
     if not isinstance(data, dict):
         raise BadRequest(
             "the body must be a JSON object with `queries` or `extend`", code="malformed_json"
@@ -179,11 +181,9 @@ def _json_members(body: bytes) -> dict[str, Any]:
     return {name: data.get(name) for name in _ASKS}
 
 
-def _terms(terms: Any, prefix: str, cursor: int) -> list[dict[str, str]]:
+def _terms(terms: Iterable[Term], prefix: str, cursor: int) -> list[dict[str, str]]:
     wanted = prefix.casefold()
-    found: list[Term] = [
-        t for t in terms if t.id.casefold().startswith(wanted) or wanted in t.name.casefold()
-    ]
+    found = [t for t in terms if t.id.casefold().startswith(wanted) or wanted in t.name.casefold()]
     return [t.described() for t in found[cursor : cursor + suggest.PAGE]]
 
 

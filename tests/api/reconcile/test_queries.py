@@ -138,6 +138,10 @@ def test_bad_batches_are_refused_with_a_json_4xx(recon: TestClient[Litestar]) ->
     _refusal(recon.post(form, json=[1]), 400, "malformed_json")
     _refusal(recon.post(form, content=b"{", headers={"content-type": "application/json"}),
              400, "malformed_json")  # fmt: skip
+    deep = b"[" * 100_000 + b"]" * 100_000
+    _refusal(recon.post(form, content=deep, headers={"content-type": "application/json"}),
+             400, "malformed_json")  # fmt: skip
+    _refusal(recon.post(form, data={"queries": deep.decode()}), 400, "malformed_json")
     both = {"queries": "{}", "extend": "{}"}
     _refusal(recon.post(form, data=both), 400, "reconcile_both_asked")
     _refusal(recon.get(form, params={"callback": "cb"}), 400, "jsonp_unsupported")
