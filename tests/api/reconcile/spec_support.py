@@ -70,12 +70,12 @@ ANSWERS = {
 }
 
 
-def problems(kind: str, answer: Any) -> list[str]:
-    """Why `answer` breaks the tests' own schema of `kind`, and the specification's where it
-    is present; empty when it keeps both."""
+def problems(kind: str, answer: Any, spec: str | None = None) -> list[str]:
+    """Why `answer` breaks the tests' own schema of `kind`, and the specification's (`spec`,
+    by default the one of `kind`) where it is present; empty when it keeps both."""
     found = [f"own: {e.message}" for e in own_validator(kind).iter_errors(answer)]
     if (SPEC / "schemas").is_dir():
-        validator = spec_validator(ANSWERS[kind])
+        validator = spec_validator(spec or ANSWERS[kind])
         found += [f"spec: {e.message}" for e in validator.iter_errors(answer)]
     return found
 
