@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 from service.screening.screener import Screener
 from service.watchlist.loader import SEED_PATH, load_watchlist
 
-from ..access_support import as_key, make_keys
+from ..access_support import as_key, create_key, make_keys
 from .conftest import ALPHA_UNP, BETA_INN, Client, post_queries, results
 
 #: The labelled development set of the matching benchmarks.
@@ -224,3 +224,20 @@ def test_reconciling_finds_what_screening_finds_with_the_same_scores(
     found = {key: [(c["id"], c["score"]) for c in part["result"]] for key, part in answer.items()}
     assert found == expected
     assert sum(1 for matches in found.values() if matches) >= 150
+
+
+def test_a_batch_is_charged_its_queries_and_a_request(
+    make_client: Client, reconcile_screener: Any
+) -> None:
+    """The key's rate limits as on `/v1`: each request counted, and a batch's queries as
+    batch rows (the rows of a request past the limit are refused before any screening)."""
+    client = make_client(serving=reconcile_screener)
+    keys = make_keys(client)
+    rows = create_key(client, keys.admin, name="rows", role="screener", rows_per_hour=5)
+    four = {str(n): {"query": f"Supplier {n}"} for n in range(4)}
+    assert post_queries(client, four, headers=as_key(rows)).status_code == 200
+    _refusal(post_queries(client, four, headers=as_key(rows)), 429, "rate_limited")
+    calls = create_key(client, keys.admin, name="calls", role="screener", requests_per_minute=2)
+    statuses = [post_queries(client, {"q": {"query": "Alpha"}}, headers=as_key(calls)).status_code
+                for _ in range(3)]  # fmt: skip
+    assert statuses == [200, 200, 429]
