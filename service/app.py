@@ -40,6 +40,7 @@ from service.api.jobs import JobsController, jobs_lifespan
 from service.api.metrics import MetricsController
 from service.api.middleware import RequestObserver
 from service.api.page import PageController
+from service.api.reconcile import ReconcileController
 from service.api.reload import ReloadController
 from service.api.screen import ScreenController
 from service.api.security import SecurityHeaders, cors_config
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             HealthController,
             MetricsController,
             PageController,
+            ReconcileController,
             web_router(),
             create_static_files_router(
                 _SWAGGER_PATH, [_SWAGGER_FILES], include_in_schema=False, name="swagger-ui"
@@ -229,7 +231,8 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
     # Around the whole app, routing and error handling included, so every response is
     # logged, counted and carries the request id and the security headers (litestar's own
     # middleware runs per route).
-    app.asgi_handler = RequestObserver(
-        app.asgi_handler, metrics, SecurityHeaders(hsts=settings.hsts)
+    headers = SecurityHeaders(
+        hsts=settings.hsts, preview_ancestors=settings.reconcile_frame_ancestors
     )
+    app.asgi_handler = RequestObserver(app.asgi_handler, metrics, headers)
     return app

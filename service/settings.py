@@ -262,6 +262,10 @@ class Settings(BaseSettings):
     #: Origins (exact, `https://portal.example.com`, separated by commas; no `*`) whose pages
     #: may call the API from a browser (CORS). Empty: no CORS headers at all.
     cors_origins: str = ""
+    #: Origins (exact, separated by spaces) whose pages may show the reconciliation service's
+    #: entity previews in a frame: OpenRefine's, on its default address. Every other page of
+    #: the service refuses to be framed.
+    reconcile_frame_ancestors: str = "http://127.0.0.1:3333 http://localhost:3333"
 
     @model_validator(mode="after")
     def _default_limit_within_max(self) -> Self:

@@ -75,19 +75,26 @@ class Authorize:
         handler = scope.get("route_handler")
         permission = handler.opt.get(PERMISSION) if handler is not None else None
         if permission is not None:
-            runtime = runtime_of(scope["litestar_app"].state)
-            # The open mode is decided by the address the request reached: `server` is the
-            # local address of its connection, read by the ASGI server from the socket.
-            caller = await runtime.auth.authenticate(
-                presented_key(scope["headers"]), scope.get("server")
-            )
-            if permission != ANY_KEY:
-                caller.require(permission)
-            if caller.key is not None:
-                annotate(key_id=caller.key.id)  # the public id, on the access line; not the key
-                await runtime.limit(caller)
-            scope[_CALLER] = caller  # type: ignore[literal-required]
+            await admit(scope, permission)
         await self.app(scope, receive, send)
+
+
+async def admit(scope: Scope, permission: Permission | str) -> Caller:
+    """Check the request's key for `permission` (any valid key for `ANY_KEY`), count it
+    against the caller's rate, and keep the caller for `caller_of`. `Authorize` calls it for
+    the routes that name a permission; a public route whose requests need one or another
+    (the reconciliation service's root) calls it itself."""
+    runtime = runtime_of(scope["litestar_app"].state)
+    # The open mode is decided by the address the request reached: `server` is the local
+    # address of its connection, read by the ASGI server from the socket.
+    caller = await runtime.auth.authenticate(presented_key(scope["headers"]), scope.get("server"))
+    if permission != ANY_KEY:
+        caller.require(Permission(permission))
+    if caller.key is not None:
+        annotate(key_id=caller.key.id)  # the public id, on the access line; not the key
+        await runtime.limit(caller)
+    scope[_CALLER] = caller  # type: ignore[literal-required]
+    return caller
 
 
 def caller_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:

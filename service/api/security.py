@@ -12,6 +12,8 @@ from importlib.resources import files
 from litestar.config.cors import CORSConfig
 from litestar.types import Method
 
+from service.api.reconcile import manifest as reconcile_manifest
+from service.api.reconcile import preview as reconcile_preview
 from service.settings import Settings
 
 Header = tuple[bytes, bytes]
@@ -44,6 +46,8 @@ _APP_POLICY = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 _APP_PREFIX = "/app"
+#: The reconciliation service's entity previews, shown by its clients in a frame.
+_PREVIEW_PREFIX = f"{reconcile_manifest.PREVIEW}/"
 #: The screening page: only its own inline script and style, by hash (any change to the page
 #: is picked up when the app starts); it calls the API on this origin.
 _PAGE = files("service.api").joinpath("static/index.html")
@@ -69,22 +73,41 @@ def page_policy(html: bytes) -> str:
     )
 
 
+def frame_ancestors(setting: str) -> str:
+    """The CSP `frame-ancestors` sources of `SCREENING_RECONCILE_FRAME_ANCESTORS`: exact
+    origins; none at all is `'none'`. A wildcard or anything else is a settings error."""
+    origins = setting.split()
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ValueError(f"SCREENING_RECONCILE_FRAME_ANCESTORS: {origin!r} is not an origin")
+    return " ".join(origins) or "'none'"
+
+
 class SecurityHeaders:
     """The security headers of every HTTP response, and `Cache-Control: no-store` for those of
     `/v1/` unless the handler chose its own. Added by `RequestObserver`, which already sees
     every response start (one wrapper around the app, not two)."""
 
-    def __init__(self, *, hsts: bool, page_html: bytes | None = None) -> None:
+    def __init__(
+        self, *, hsts: bool, page_html: bytes | None = None, preview_ancestors: str = ""
+    ) -> None:
         common = (*_COMMON, _HSTS) if hsts else _COMMON
         page = page_policy(_PAGE.read_bytes() if page_html is None else page_html)
         self._api = (*common, (_CSP, _API_POLICY.encode()))
         self._docs = (*common, (_CSP, _DOCS_POLICY.encode()))
         self._page = (*common, (_CSP, page.encode()))
         self._app = (*common, (_CSP, _APP_POLICY.encode()))
+        # A preview is framed by the reconciliation client: no `X-Frame-Options` (it cannot
+        # name an origin), `frame-ancestors` instead.
+        framed = tuple(h for h in common if h[0] != b"x-frame-options")
+        policy = reconcile_preview.policy(frame_ancestors(preview_ancestors))
+        self._preview = (*framed, (_CSP, policy.encode()))
 
     def headers_for(self, path: str) -> tuple[Header, ...]:
         if path == "/":
             return self._page
+        if path.startswith(_PREVIEW_PREFIX):
+            return self._preview
         if path == _APP_PREFIX or path.startswith(f"{_APP_PREFIX}/"):
             return self._app
         if path == "/schema" or path.startswith("/schema/"):
