@@ -36,11 +36,12 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "scripts")]
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from api_bench import _DONE, _FIXED, _UNIQUE, machine  # noqa: E402
 from batch_api_bench import check_results, run_job  # noqa: E402
-from topology import BALANCER, Process, Topology, free_port, ready  # noqa: E402
+
+from scripts.topology import BALANCER, Process, Topology, free_port, ready  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "topology_bench.json"
 SEED = ROOT / "service" / "watchlist" / "seed" / "watchlist.jsonl"

@@ -21,13 +21,19 @@ class _Pipe(asyncio.Protocol):
     """One side of a proxied connection: what it receives is written to its peer's transport,
     and reading stops while the peer cannot keep up (flow control both ways)."""
 
-    def __init__(self, on_made: Callable[[_Pipe], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_made: Callable[[_Pipe], None] | None = None,
+        on_lost: Callable[[_Pipe], None] | None = None,
+    ) -> None:
         # uvloop's transports are not `asyncio.Transport` subclasses: typed by what is used.
         self.transport: Any = None
         self.peer: _Pipe | None = None
-        self._on_made = on_made
+        self._on_made, self._on_lost = on_made, on_lost
         #: What arrived before the peer was connected (uvloop may start reading even so).
         self._early: list[bytes] = []
+        #: This side has sent its end (EOF).
+        self.ended = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
@@ -44,17 +50,24 @@ class _Pipe(asyncio.Protocol):
         self.peer = peer
         peer.transport.write(b"".join(self._early))
         self._early.clear()
+        if self.ended:
+            peer.transport.write_eof()
 
     def eof_received(self) -> bool:
-        """A half-close is passed on; the other direction stays open until it closes too."""
-        if self.peer is None:
-            return False  # closed before its backend was reached
-        self.peer.transport.write_eof()
+        """A half-close is passed on; once both sides have sent theirs, both are closed."""
+        self.ended = True
+        if self.peer is not None:
+            self.peer.transport.write_eof()
+            if self.peer.ended:
+                self.transport.close()
+                self.peer.transport.close()
         return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.peer is not None:
             self.peer.transport.close()
+        if self._on_lost is not None:
+            self._on_lost(self)
 
     def pause_writing(self) -> None:
         if self.peer is not None:
@@ -73,13 +86,16 @@ class RoundRobin:
         self._turns = itertools.cycle(range(len(backends)))
         self.backends = list(backends)
         self._tasks: set[asyncio.Task[None]] = set()
+        #: The client connections open now.
+        self.clients: set[_Pipe] = set()
 
     async def serve(self, port: int) -> asyncio.Server:
         loop = asyncio.get_running_loop()
-        factory = partial(_Pipe, self._accepted)
+        factory = partial(_Pipe, self._accepted, self.clients.discard)
         return await loop.create_server(factory, "127.0.0.1", port, reuse_address=True)
 
     def _accepted(self, client: _Pipe) -> None:
+        self.clients.add(client)
         client.transport.pause_reading()  # until the backend's connection is open
         task = asyncio.get_running_loop().create_task(self._connect(client))
         self._tasks.add(task)  # a reference, so that the task is not collected half-way
