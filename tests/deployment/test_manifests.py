@@ -19,7 +19,7 @@ from service.__main__ import COMMANDS
 from service.app import create_app
 from service.settings import ENV_PREFIX, Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "deploy" / "k8s"
 #: The newest Kubernetes the validator knows, and an older one still run by many clusters.
 VERSIONS = (latest_version(), "1.30.0")
