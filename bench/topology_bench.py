@@ -47,6 +47,8 @@ OUT = ROOT / "bench" / "out" / "topology_bench.json"
 SEED = ROOT / "service" / "watchlist" / "seed" / "watchlist.jsonl"
 #: A made-up entity that only version B of the reload's watchlist lists.
 EXTRA_NAME = "Qwertyuiop Zyxwv Instrument Works"
+#: Seconds every API process may take to serve a version one of them has reloaded.
+RELOAD_SEEN_SECONDS = 30.0
 _starts = itertools.count(1)
 
 
@@ -109,7 +111,8 @@ def throughput(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     scripts = {"hit": work / "fixed.lua", "miss": work / "unique.lua"}
     scripts["hit"].write_text(_FIXED + _DONE, encoding="utf-8")
     scripts["miss"].write_text(_UNIQUE + _DONE, encoding="utf-8")
-    with topology(work, apis=2, workers=0) as top:
+    env = {"SCREENING_AUDIT_ENABLED": "false"} if args.no_audit else {}
+    with topology(work, apis=2, workers=0, env=env) as top:
         one, two = top.api_ports
         with proxy_to(one, top.directory) as single:
             targets = {
@@ -213,6 +216,8 @@ def reloads(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         thread.start()
         figures = result(run)
         thread.join()
+    errors = [entry["error"] for entry in done if "error" in entry]
+    assert not errors and len(done) >= 3, done
     return {"quiet": quiet, "with_reloads": figures, "reloads": done}
 
 
@@ -220,33 +225,51 @@ def reload_loop(
     top: Topology, versions: tuple[Path, Path], served: Path, done: list[dict[str, Any]],
     args: argparse.Namespace,
 ) -> None:  # fmt: skip
-    """Every `reload_every` seconds: the other version renamed into place, each API reloaded;
-    then each must report it on /ready, and the proxy must find the made-up name exactly
-    when B is served."""
+    """Every `reload_every` seconds: the other version renamed into place and reloaded; then
+    every API process must report it on /ready, and the proxy must find the made-up name
+    exactly when B is served. A failed check ends the loop with an `error` entry."""
     end = time.monotonic() + args.reload_seconds - args.reload_every
-    for turn in itertools.count(1):
-        time.sleep(args.reload_every)
-        if time.monotonic() > end:
-            return
-        shutil.copyfile(versions[turn % 2], served.with_suffix(".new"))
-        served.with_suffix(".new").replace(served)
-        started = time.perf_counter()
-        answers = [
-            httpx.post(f"http://127.0.0.1:{port}/v1/watchlist/reload", timeout=60)
-            for port in top.api_ports
-        ]
-        seconds = time.perf_counter() - started
-        assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
-        version = answers[0].json()["version"]
-        for port in top.api_ports:
-            ready_body = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10).json()
-            assert ready_body["watchlist"]["version"] == version, ready_body["watchlist"]
-        for _ in top.api_ports:  # new connections: the proxy sends them to each in turn
-            body = {"name": EXTRA_NAME}
-            found = httpx.post(f"{top.url}/v1/screen", json=body, timeout=10).json()
-            ids = {m["entity_id"] for m in found["matches"]}
-            assert ("bench-made-up" in ids) == (turn % 2 == 1), (turn, ids)
-        done.append({"version": version, "seconds": round(seconds, 2)})
+    try:
+        for turn in itertools.count(1):
+            time.sleep(args.reload_every)
+            if time.monotonic() > end:
+                return
+            shutil.copyfile(versions[turn % 2], served.with_suffix(".new"))
+            served.with_suffix(".new").replace(served)
+            done.append(reload_everywhere(top, with_extra=turn % 2 == 1))
+    except Exception as exc:
+        done.append({"error": repr(exc)})
+
+
+def reload_everywhere(top: Topology, with_extra: bool) -> dict[str, Any]:
+    """`POST /v1/watchlist/reload` to each API process (one that has the new version already,
+    announced by another, answers `changed: false`; one loading it, 409), then every /ready
+    must report it within `RELOAD_SEEN_SECONDS`."""
+    started = time.perf_counter()
+    answers = [
+        httpx.post(f"http://127.0.0.1:{port}/v1/watchlist/reload", timeout=60)
+        for port in top.api_ports
+    ]
+    seconds = time.perf_counter() - started
+    assert answers[0].status_code == 200, answers[0].text
+    assert all(a.status_code in (200, 409) for a in answers), [a.text for a in answers]
+    version = answers[0].json()["version"]
+    deadline = time.monotonic() + RELOAD_SEEN_SECONDS
+    for port in top.api_ports:
+        while (seen := served_version(port)) != version:
+            assert time.monotonic() < deadline, f"port {port} serves {seen}, not {version}"
+            time.sleep(0.05)
+    seen_after = time.perf_counter() - started
+    for _ in top.api_ports:  # new connections: the proxy sends them to each in turn
+        found = httpx.post(f"{top.url}/v1/screen", json={"name": EXTRA_NAME}, timeout=10).json()
+        ids = {m["entity_id"] for m in found["matches"]}
+        assert ("bench-made-up" in ids) == with_extra, (with_extra, ids)
+    return {"version": version, "seconds": round(seconds, 2), "seen_by_all": round(seen_after, 2)}
+
+
+def served_version(port: int) -> str:
+    ready_body = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10).json()
+    return str(ready_body["watchlist"]["version"])
 
 
 PARTS = {"throughput": throughput, "jobs": jobs, "reloads": reloads}
@@ -261,6 +284,10 @@ def main() -> None:
     parser.add_argument("--job-rounds", type=int, default=1)
     parser.add_argument("--reload-seconds", type=int, default=24)
     parser.add_argument("--reload-every", type=float, default=4.0)
+    parser.add_argument("--out", type=Path, default=OUT, help=f"default {OUT.relative_to(ROOT)}")
+    parser.add_argument(
+        "--no-audit", action="store_true", help="throughput with the audit trail off (its cost)"
+    )
     parser.add_argument("--only", choices=["throughput", "jobs", "reloads"], action="append")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -272,8 +299,8 @@ def main() -> None:
         started = {"load_average": os.getloadavg(), "at": time.strftime("%H:%M:%S")}
         report[part] = {"figures": PARTS[part](args, work), "started": started}
         report[part]["ended"] = {"load_average": os.getloadavg(), "at": time.strftime("%H:%M:%S")}
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, indent=2))
 
