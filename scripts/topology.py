@@ -5,7 +5,7 @@ created and migrated if missing). Runs until Ctrl-C or SIGTERM, then stops every
 
 Run: python scripts/topology.py [--apis 2] [--workers 2] [--port 8080] [--database NAME]
 It prints one JSON line when everything answers (the proxy's URL, each process's port and pid).
-`bench/topology_bench.py` and `tests/test_topology.py` use `Topology` from here.
+`bench/topology_bench.py` and `tests/deployment/test_topology.py` use `Topology` from here.
 """
 
 from __future__ import annotations
@@ -30,7 +30,13 @@ from types import TracebackType
 from typing import Any
 
 #: Environment variables the topology sets for every process (the caller's others pass through).
-MANAGED = ("REDIS_URL", "DATABASE_URL", "SCREENING_REDIS_KEY_PREFIX", "SCREENING_DATA_DIR")
+MANAGED = (
+    "REDIS_URL",
+    "DATABASE_URL",
+    "SCREENING_REDIS_KEY_PREFIX",
+    "SCREENING_DATA_DIR",
+    "SCREENING_EMBEDDED_WORKER",
+)
 #: The round-robin proxy in front of the API processes.
 BALANCER = Path(__file__).with_name("balancer.py")
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -185,7 +191,9 @@ class Topology:
         create_database(self.postgres_url, self.database)
         env, python = self.environment(), sys.executable
         migrate = [python, "-m", "service", "migrate"]
-        subprocess.run(migrate, env=env, cwd=self.directory, check=True, capture_output=True)
+        done = subprocess.run(migrate, env=env, cwd=self.directory, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"the migration failed: {done.stderr.strip()}")
         self.port = self.port or free_port()
         apis = []
         for number in range(1, self.apis + 1):
