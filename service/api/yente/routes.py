@@ -1,0 +1,327 @@
+"""The yente-compatible routes: `POST /match/{dataset}`, `GET /search/{dataset}`,
+`GET /entities/{id}`, `GET /catalog`, `GET /algorithms`, `GET /healthz` and `GET /readyz`, on
+the engine, cache, keys, rate limits and audit trail of `/v1`. Thin: the work is in `matching`,
+`search`, `catalog` and `ftm`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
+from litestar.params import Parameter, QueryParameter
+
+from service.api.access import KEY_REQUIRED, caller_of, needs
+from service.api.body import documented_body, parse_body, read_body
+from service.api.context import runtime_of
+from service.api.responses import KEYED, errors
+from service.api.yente import ftm, search
+from service.api.yente.catalog import ALGORITHM, algorithms, catalog, covered
+from service.api.yente.matching import MAX_EXCLUDED, answer, check_options, make_options, plan
+from service.api.yente.models import (
+    AlgorithmsOut,
+    CatalogOut,
+    EntityMatches,
+    EntityOut,
+    Matcher,
+    MatchRequest,
+    MatchResponse,
+    SearchResponse,
+    StatusOut,
+)
+from service.auth.callers import Permission
+from service.errors import InvalidInput, NotFound
+from service.lifecycle.state import WatchlistState
+from service.logs import annotate, annotate_queries, current_request_id
+from service.runtime import Runtime
+from service.screening import auditing
+from service.screening.queries import Parameters, ScreenQuery, check_query
+from service.screening.results import Result
+from service.store.audit import Kind, ScreeningRecord, new_screening_id
+from service.watchlist.model import ENTITY_ID_PATTERN
+
+#: yente's pattern of `changed_since`: a date, to the hour, minute or second.
+_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
+_DATASET = Annotated[
+    str,
+    Parameter(
+        pattern=r"^[a-z0-9_]{1,64}$",
+        description="`default` (the whole watchlist) or a listing authority's dataset (`eu`, "
+        "`us_ofac`...): see `/catalog`.",
+    ),
+]
+_LIST = Annotated[list[str] | None, QueryParameter(max_items=MAX_EXCLUDED)]
+
+
+def _entity_url(request: Request[Any, Any, Any], entity_id: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/entities/{entity_id}"
+
+
+async def _dates(runtime: Runtime, version: str) -> ftm.Dates:
+    """`last_seen`: when the watchlist version serving the entities was last put in service."""
+    for record in await runtime.versions.records(pinned=version):
+        if record.version == version:
+            return ftm.Dates(last_seen=record.loaded_at.isoformat(timespec="seconds"))
+    return ftm.Dates()
+
+
+def _records(
+    screened: Sequence[tuple[ScreenQuery, bytes]],
+    results: Sequence[Result],
+    version: str,
+    key_id: str | None,
+) -> list[ScreeningRecord]:
+    """One audit record per name screened, with the answer of its query as sent."""
+    now = datetime.fromtimestamp(time.time(), UTC)
+    kind: Kind = "single" if len(results) == 1 else "batch"
+    request_id = current_request_id()
+    records = [
+        auditing.query_record(
+            kind, new_screening_id(), now, query, result, body, version, key_id, request_id
+        )
+        for (query, body), result in zip(screened, results, strict=True)
+    ]
+    # Ascending in the order of the queries, as the audit export lists them.
+    ids = sorted(r.id for r in records)
+    return [dataclasses.replace(r, id=i) for r, i in zip(records, ids, strict=True)]
+
+
+class MatchController(Controller):
+    opt = needs(Permission.SCREEN)
+    security = KEY_REQUIRED
+    tags = ("opensanctions",)
+
+    @post(
+        "/match/{dataset:str}",
+        operation_id="yenteMatch",
+        operation_class=documented_body(MatchRequest),
+        summary="Match entities, as yente does",
+        description="yente's query-by-example matching: each query an FtM entity (`Company`, "
+        "`Organization`, `LegalEntity`...), each of its names screened as `/v1/screen` screens "
+        "one (with its `country` or `jurisdiction` and its identifiers), the best score per "
+        "entity kept. `cutoff` (at most `threshold`) is the lowest score returned, "
+        "`threshold` the score from which a result is a `match`; both default to the "
+        "service's threshold. See docs/opensanctions.md.",
+        status_code=200,
+        responses={
+            200: ResponseSpec(MatchResponse, description="One answer per query key."),
+            **errors(400, 404, 413, 415, 422, *KEYED),
+        },
+    )
+    async def match(
+        self,
+        request: Request[Any, Any, Any],
+        dataset: _DATASET,
+        limit: Annotated[int | None, QueryParameter(description="Results per query.")] = None,
+        threshold: Annotated[float | None, QueryParameter()] = None,
+        cutoff: Annotated[float | None, QueryParameter()] = None,
+        algorithm: Annotated[str, QueryParameter(max_length=64)] = "best",
+        include_dataset: _LIST = None,
+        exclude_dataset: _LIST = None,
+        topics: _LIST = None,
+        exclude_entity_ids: _LIST = None,
+        changed_since: Annotated[
+            str | None,
+            QueryParameter(
+                pattern=_TIMESTAMP,
+                description="Accepted for yente's clients; the watchlist keeps no per-entity "
+                "change dates, so no entity is left out for it.",
+            ),
+        ] = None,
+    ) -> MatchResponse:
+        runtime = runtime_of(request.app.state)
+        body = await read_body(request, runtime.settings.max_body_bytes)
+        data = parse_body(body, MatchRequest)
+        screener = runtime.holder.current()
+        match_at, engine = check_options(threshold, cutoff, limit, algorithm, runtime.limits)
+        options = make_options(
+            screener.watchlist,
+            dataset,
+            match_at,
+            engine,
+            include_dataset or [],
+            exclude_dataset or [],
+            topics or [],
+            exclude_entity_ids or [],
+        )
+        # Results left out by a filter make room for others: the engine is asked for more.
+        wanted = engine.limit + len(options.excluded_ids)
+        if options.datasets is not None or options.excluded_datasets or options.topics:
+            wanted = runtime.limits.max_limit
+        planned = plan(
+            data,
+            Parameters(engine.threshold, min(wanted, runtime.limits.max_limit)),
+            runtime.limits,
+        )
+        queries = [q for p in planned for q in p.queries]
+        caller = caller_of(request)
+        if len(queries) > 1:
+            await runtime.limit(caller, rows=len(queries))
+        results = await runtime.screening.screen(screener, queries)
+        annotate(matches=sum(r.matches for r in results), cached=sum(r.cached for r in results))
+        annotate_queries([q.name or "" for q in queries], log_queries=runtime.settings.log_queries)
+        dates = await _dates(runtime, screener.version)
+        responses: dict[str, EntityMatches] = {}
+        at = 0
+        for each in planned:
+            mine = results[at : at + len(each.queries)]
+            at += len(each.queries)
+            responses[each.key] = answer(
+                screener,
+                each,
+                mine,
+                options,
+                lambda e: ftm.render_entity(e, _entity_url(request, e.id), dates),
+            )
+        if runtime.auditing:
+            bodies = {
+                p.key: responses[p.key].model_dump_json(by_alias=True).encode() for p in planned
+            }
+            screened = [(q, bodies[p.key]) for p in planned for q in p.queries]
+            records = _records(screened, results, screener.version, caller.key_id)
+            await runtime.record(records)  # committed before the answer leaves
+        return MatchResponse(
+            responses=responses,
+            matcher=Matcher(
+                name=ALGORITHM,
+                watchlist_version=screener.version,
+                threshold=options.threshold,
+                cutoff=options.cutoff,
+            ),
+            limit=options.limit,
+        )
+
+
+class LookupController(Controller):
+    """Reading the watchlist as yente serves its index: search and entities."""
+
+    opt = needs(Permission.READ_WATCHLIST)
+    security = KEY_REQUIRED
+    tags = ("opensanctions",)
+
+    @get(
+        "/search/{dataset:str}",
+        operation_id="yenteSearch",
+        summary="Search entities by text, as yente does",
+        description="The text is screened as a name (at a threshold of "
+        f"{search.SEARCH_THRESHOLD}, best first); without one every entity is listed. "
+        "`countries` and `schema` filter, `limit` and `offset` page.",
+        responses=errors(404, 422, *KEYED),
+    )
+    async def search(
+        self,
+        request: Request[Any, Any, Any],
+        dataset: _DATASET,
+        q: Annotated[str, QueryParameter(max_length=300)] = "",
+        countries: _LIST = None,
+        schema: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        limit: Annotated[int, QueryParameter(ge=0, le=search.MAX_PAGE)] = 10,
+        offset: Annotated[int, QueryParameter(ge=0, le=9_499)] = 0,
+    ) -> SearchResponse:
+        runtime = runtime_of(request.app.state)
+        screener = runtime.holder.current()
+        scope = covered(screener.watchlist, dataset)
+        if schema is not None and schema not in ftm.PARENTS and schema != "Thing":
+            raise InvalidInput(f"unknown schema {schema!r}", code="schema_unknown")
+        payload = None
+        if q.strip():
+            parameters = Parameters(search.SEARCH_THRESHOLD, runtime.limits.max_limit)
+            query = check_query(q, None, parameters, runtime.limits)
+            result = await runtime.screening.screen_one(screener, query)
+            annotate_queries([q], log_queries=runtime.settings.log_queries)
+            payload = result.payload
+        dates = await _dates(runtime, screener.version)
+        answer_ = search.page(
+            search.found(screener.watchlist, payload),
+            datasets=scope,
+            countries=countries or [],
+            schema=schema,
+            limit=limit,
+            offset=offset,
+            render=lambda e: ftm.render_entity(e, _entity_url(request, e.id), dates),
+        )
+        if payload is not None and runtime.auditing:
+            body = answer_.model_dump_json(by_alias=True).encode()
+            records = _records(
+                [(query, body)], [result], screener.version, caller_of(request).key_id
+            )
+            await runtime.record(records)
+        return answer_
+
+    @get(
+        "/entities/{entity_id:str}",
+        operation_id="yenteEntity",
+        summary="One entity, with its listings nested, as yente gives it",
+        responses=errors(404, 422, *KEYED),
+    )
+    async def entity(
+        self,
+        request: Request[Any, Any, Any],
+        entity_id: Annotated[str, Parameter(pattern=ENTITY_ID_PATTERN)],
+        nested: Annotated[bool, QueryParameter()] = True,
+    ) -> EntityOut:
+        runtime = runtime_of(request.app.state)
+        screener = runtime.holder.current()
+        entity = screener.watchlist.get(entity_id)
+        if entity is None:
+            raise NotFound(f"no entity {entity_id!r} in the watchlist", code="entity_not_found")
+        dates = await _dates(runtime, screener.version)
+        rendered = ftm.render_entity(entity, _entity_url(request, entity.id), dates)
+        if nested:
+            rendered = ftm.with_sanctions(rendered, entity, dates)
+        return EntityOut.model_validate(rendered)
+
+    @get(
+        "/catalog",
+        operation_id="yenteCatalog",
+        summary="The watchlist as yente's catalog of datasets",
+        sync_to_thread=False,
+        responses=errors(*KEYED),
+    )
+    def catalog(self, state: State) -> CatalogOut:
+        return catalog(runtime_of(state).holder.current().watchlist)
+
+
+class StatusController(Controller):
+    """yente's public routes: the algorithm and the process's state."""
+
+    tags = ("opensanctions",)
+
+    @get(
+        "/algorithms",
+        operation_id="yenteAlgorithms",
+        summary="The matching algorithm",
+        sync_to_thread=False,
+    )
+    def algorithms(self) -> AlgorithmsOut:
+        return algorithms()
+
+    @get(
+        "/healthz",
+        operation_id="yenteHealth",
+        summary="Liveness, as yente says it",
+        sync_to_thread=False,
+    )
+    def healthz(self) -> StatusOut:
+        return StatusOut()
+
+    @get(
+        "/readyz",
+        operation_id="yenteReady",
+        summary="Readiness, as yente says it",
+        description="200 once a watchlist is loaded, 503 before (`/ready` says more).",
+        responses={503: ResponseSpec(StatusOut, description="No watchlist loaded yet.")},
+    )
+    async def readyz(self, state: State) -> Response[StatusOut]:
+        ready = runtime_of(state).holder.state is WatchlistState.READY
+        return Response(
+            StatusOut(status="ok" if ready else "loading"),
+            status_code=200 if ready else 503,
+            media_type=MediaType.JSON,
+        )
