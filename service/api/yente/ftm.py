@@ -110,10 +110,26 @@ def ftm_schema(entity: Entity) -> str:
     return schema
 
 
+#: The longest value FtM's types hold, in characters (`followthemoney.types`): a longer one is
+#: not a valid value, so it goes to the entity's `notes` (text, 65,000), labelled.
+_MAX_LENGTHS = {"address": 250, "name": 384, "identifier": 64}
+_PROPERTY_TYPES = {
+    "address": "address",
+    **dict.fromkeys(("name", "alias", "previousName", "weakAlias"), "name"),
+    **dict.fromkeys(IDENTIFIER_PROPERTIES.values(), "identifier"),
+}
+
+
 def _add(properties: dict[str, list[Any]], prop: str, values: Iterable[str | None]) -> None:
+    kind = _PROPERTY_TYPES.get(prop)
     for value in values:
-        if value and value not in properties.setdefault(prop, []):
-            properties[prop].append(value)
+        if not value:
+            continue
+        target = prop
+        if kind is not None and len(value) > _MAX_LENGTHS[kind]:
+            value, target = f"{prop}: {value}", "notes"
+        if value not in properties.setdefault(target, []):
+            properties[target].append(value)
 
 
 def entity_properties(entity: Entity, own_url: str | None) -> dict[str, list[Any]]:
