@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from service.api.yente.ftm import DEFAULT_DATASET, dataset_name, entity_datasets
 from service.api.yente.models import (
@@ -18,6 +19,7 @@ from service.api.yente.models import (
     CatalogOut,
     DatasetOut,
     FeatureDoc,
+    ResourceOut,
 )
 from service.errors import NotFound
 from service.screening.screener import IDENTIFIER_CONFLICT, IDENTIFIER_HIT
@@ -138,6 +140,10 @@ def catalog(watchlist: Watchlist) -> CatalogOut:
         version=version,
         entity_count=len(watchlist.entities),
         children=sorted(leaves),
+        resources=[
+            ResourceOut(name=PurePath(source).name, title="A source of the watchlist")
+            for source in watchlist.sources
+        ],
         load=False,
         index_version=version,
     )

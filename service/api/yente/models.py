@@ -137,6 +137,13 @@ class SearchResponse(_Body):
     facets: dict[str, Facet]
 
 
+class ResourceOut(_Body):
+    """A file the watchlist was read from (its name only: no server path)."""
+
+    name: str
+    title: str | None = None
+
+
 class DatasetOut(_Body):
     """yente's `YenteDatasetModel` (an FtM dataset) for one listing authority, or the
     collection of them all."""
@@ -147,6 +154,7 @@ class DatasetOut(_Body):
     version: str
     entity_count: int
     children: list[str] = Field(default_factory=list)
+    resources: list[ResourceOut] = Field(default_factory=list)
     load: bool
     index_version: str
     index_current: bool = True

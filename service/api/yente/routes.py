@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
@@ -23,7 +24,15 @@ from service.api.context import runtime_of
 from service.api.responses import KEYED, errors
 from service.api.yente import ftm, search
 from service.api.yente.catalog import ALGORITHM, algorithms, catalog, covered
-from service.api.yente.matching import MAX_EXCLUDED, answer, check_options, make_options, plan
+from service.api.yente.matching import (
+    MAX_EXCLUDED,
+    Options,
+    Planned,
+    answer,
+    check_options,
+    make_options,
+    plan,
+)
 from service.api.yente.models import (
     AlgorithmsOut,
     CatalogOut,
@@ -43,6 +52,7 @@ from service.runtime import Runtime
 from service.screening import auditing
 from service.screening.queries import Parameters, ScreenQuery, check_query
 from service.screening.results import Result
+from service.screening.screener import Screener
 from service.store.audit import Kind, ScreeningRecord, new_screening_id
 from service.watchlist.model import ENTITY_ID_PATTERN
 
@@ -61,6 +71,30 @@ _LIST = Annotated[list[str] | None, QueryParameter(max_items=MAX_EXCLUDED)]
 
 def _entity_url(request: Request[Any, Any, Any], entity_id: str) -> str:
     return str(request.base_url).rstrip("/") + f"/entities/{entity_id}"
+
+
+def _answers(
+    screener: Screener,
+    planned: Sequence[Planned],
+    results: Sequence[Result],
+    options: Options,
+    base: str,
+    dates: ftm.Dates,
+) -> dict[str, EntityMatches]:
+    """Each query's answer, from the results of its names (in the order of `planned`)."""
+    responses: dict[str, EntityMatches] = {}
+    at = 0
+    for each in planned:
+        mine = results[at : at + len(each.queries)]
+        at += len(each.queries)
+        responses[each.key] = answer(
+            screener,
+            each,
+            mine,
+            options,
+            lambda e: ftm.render_entity(e, f"{base}/entities/{e.id}", dates),
+        )
+    return responses
 
 
 async def _dates(runtime: Runtime, version: str) -> ftm.Dates:
@@ -154,7 +188,9 @@ class MatchController(Controller):
         wanted = engine.limit + len(options.excluded_ids)
         if options.datasets is not None or options.excluded_datasets or options.topics:
             wanted = runtime.limits.max_limit
-        planned = plan(
+        # Checking and normalising up to thousands of names would stall the event loop.
+        planned = await anyio.to_thread.run_sync(
+            plan,
             data,
             Parameters(engine.threshold, min(wanted, runtime.limits.max_limit)),
             runtime.limits,
@@ -167,18 +203,11 @@ class MatchController(Controller):
         annotate(matches=sum(r.matches for r in results), cached=sum(r.cached for r in results))
         annotate_queries([q.name or "" for q in queries], log_queries=runtime.settings.log_queries)
         dates = await _dates(runtime, screener.version)
-        responses: dict[str, EntityMatches] = {}
-        at = 0
-        for each in planned:
-            mine = results[at : at + len(each.queries)]
-            at += len(each.queries)
-            responses[each.key] = answer(
-                screener,
-                each,
-                mine,
-                options,
-                lambda e: ftm.render_entity(e, _entity_url(request, e.id), dates),
-            )
+        base = str(request.base_url).rstrip("/")
+        # Rendering as many as 100 queries' results: off the event loop too.
+        responses = await anyio.to_thread.run_sync(
+            _answers, screener, planned, results, options, base, dates
+        )
         if runtime.auditing:
             bodies = {
                 p.key: responses[p.key].model_dump_json(by_alias=True).encode() for p in planned

@@ -129,6 +129,7 @@ def test_search_catalog_algorithms_and_status_parse_as_yente_models(
     names = {d.name for d in catalog.datasets}
     assert {"default", "eu", "us_ofac", "ua_nsdc"} <= names
     assert all(d.version == seed_screener.version for d in catalog.datasets)
+    assert [r.name for r in catalog.datasets[0].resources] == ["watchlist.jsonl"]
     algorithms = AlgorithmResponse.model_validate(seed_client.get("/algorithms").json())
     assert algorithms.best == algorithms.default == algorithms.algorithms[0].name
     for path in ("/healthz", "/readyz"):
