@@ -75,6 +75,8 @@ class Options:
     excluded_datasets: frozenset[str]
     topics: frozenset[str]
     excluded_ids: frozenset[str]
+    #: Schemata left out, their descendants with them (yente's `exclude_schema`).
+    excluded_schemata: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,7 @@ def make_options(
     exclude: Sequence[str],
     topics: Sequence[str],
     excluded_ids: Sequence[str],
+    excluded_schemata: Sequence[str] = (),
 ) -> Options:
     """The filters of a request, checked: `NotFound` for a dataset the catalog lacks."""
     scope = covered(watchlist, dataset)
@@ -145,6 +148,7 @@ def make_options(
         excluded_datasets=excluded,
         topics=frozenset(topics),
         excluded_ids=frozenset(excluded_ids),
+        excluded_schemata=frozenset(excluded_schemata),
     )
 
 
@@ -255,7 +259,10 @@ def _kept(entity: Entity | None, schema: str, options: Options) -> bool:
         return False
     if options.topics and options.topics.isdisjoint(ftm.entity_topics(entity)):
         return False
-    return ftm.schema_compatible(schema, ftm.ftm_schema(entity))
+    found = ftm.ftm_schema(entity)
+    if not options.excluded_schemata.isdisjoint(ftm.ancestry(found)):
+        return False
+    return ftm.schema_compatible(schema, found)
 
 
 def _features(best: _Best) -> tuple[dict[str, float], dict[str, Feature]]:

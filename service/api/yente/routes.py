@@ -160,6 +160,7 @@ class MatchController(Controller):
         exclude_dataset: _LIST = None,
         topics: _LIST = None,
         exclude_entity_ids: _LIST = None,
+        exclude_schema: _LIST = None,
         changed_since: Annotated[
             str | None,
             QueryParameter(
@@ -183,10 +184,12 @@ class MatchController(Controller):
             exclude_dataset or [],
             topics or [],
             exclude_entity_ids or [],
+            exclude_schema or [],
         )
         # Results left out by a filter make room for others: the engine is asked for more.
         wanted = engine.limit + len(options.excluded_ids)
-        if options.datasets is not None or options.excluded_datasets or options.topics:
+        filtered = options.excluded_datasets or options.topics or options.excluded_schemata
+        if options.datasets is not None or filtered:
             wanted = runtime.limits.max_limit
         # Checking and normalising up to thousands of names would stall the event loop.
         planned = await anyio.to_thread.run_sync(
@@ -344,13 +347,15 @@ class StatusController(Controller):
         "/readyz",
         operation_id="yenteReady",
         summary="Readiness, as yente says it",
-        description="200 once a watchlist is loaded, 503 before (`/ready` says more).",
-        responses={503: ResponseSpec(StatusOut, description="No watchlist loaded yet.")},
+        description="200 once a watchlist is loaded; 503 before, its status `loading` or "
+        "`failed` (`/ready` says more).",
+        responses={503: ResponseSpec(StatusOut, description="No watchlist loaded.")},
     )
     async def readyz(self, state: State) -> Response[StatusOut]:
-        ready = runtime_of(state).holder.state is WatchlistState.READY
+        watchlist = runtime_of(state).holder.state
+        ready = watchlist is WatchlistState.READY
         return Response(
-            StatusOut(status="ok" if ready else "loading"),
+            StatusOut(status="ok" if ready else watchlist.value),
             status_code=200 if ready else 503,
             media_type=MediaType.JSON,
         )

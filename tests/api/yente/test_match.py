@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,6 +113,8 @@ def test_filters(seed_client: TestClient[Litestar], seed_screener: Screener) -> 
     assert {r["id"] for r in without} == every - {"by-belaz", "by-maz"}
     assert {r["id"] for r in _results(seed_client, body, topics=["sanction"])} == every
     assert _results(seed_client, body, topics=["crime.fraud"]) == []
+    assert _results(seed_client, body, exclude_schema=["Organization"]) == []
+    assert {r["id"] for r in _results(seed_client, body, exclude_schema=["Person"])} == every
     people = {"queries": {"q": {"schema": "Person", "properties": {"name": ["BelAZ"]}}}}
     assert _results(seed_client, people) == []
     assert len(_results(seed_client, body, limit=1)) == 1
@@ -141,6 +144,21 @@ def test_keys_and_the_audit_trail(client: TestClient[Litestar]) -> None:
     assert [r["outcome"] for r in records] == ["hit", "hit", "clear"]
     assert {r["key_id"] for r in records} == {key_id(keys.screener)}
     assert [r["response"] for r in records] == [answer["a"], answer["a"], answer["b"]]
+
+
+def test_yente_errors_while_no_watchlist_is_loaded(
+    make_client: Client, wait_ready: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "duplicated.jsonl"
+    path.write_text('{"id": "x-1", "name": "Zorkiy"}\n{"id": "x-1", "name": "Again"}\n', "utf-8")
+    client = make_client(preload=False, watchlist_path=str(path))
+    wait_ready(client)
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json() == {"status": "failed"}
+    assert client.get("/healthz").json() == {"status": "ok"}
+    response = client.post("/match/default", json=_query(name=["BelAZ"]))
+    assert response.status_code == 503
+    assert response.json()["detail"] == response.json()["message"]
 
 
 _TOO_MANY = {"queries": {str(i): {"schema": "Company", "properties": {"name": ["BelAZ"]}}
