@@ -7,6 +7,7 @@ the engine, cache, keys, rate limits and audit trail of `/v1`. Thin: the work is
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from litestar.params import Parameter, QueryParameter
 from service.api.access import KEY_REQUIRED, caller_of, needs
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import runtime_of
-from service.api.responses import KEYED, errors
+from service.api.responses import KEYED, JsonBytes, errors
 from service.api.yente import ftm, search
 from service.api.yente.catalog import ALGORITHM, algorithms, catalog, covered
 from service.api.yente.matching import (
@@ -169,7 +170,7 @@ class MatchController(Controller):
                 "change dates, so no entity is left out for it.",
             ),
         ] = None,
-    ) -> MatchResponse:
+    ) -> JsonBytes:
         runtime = runtime_of(request.app.state)
         body = await read_body(request, runtime.settings.max_body_bytes)
         data = parse_body(body, MatchRequest)
@@ -211,22 +212,22 @@ class MatchController(Controller):
         responses = await anyio.to_thread.run_sync(
             _answers, screener, planned, results, options, base, dates
         )
+        # Each query's answer serialised once: recorded as it is sent, then spliced in.
+        bodies = {p.key: responses[p.key].model_dump_json(by_alias=True) for p in planned}
         if runtime.auditing:
-            bodies = {
-                p.key: responses[p.key].model_dump_json(by_alias=True).encode() for p in planned
-            }
-            screened = [(q, bodies[p.key]) for p in planned for q in p.queries]
+            screened = [(q, bodies[p.key].encode()) for p in planned for q in p.queries]
             records = _records(screened, results, screener.version, caller.key_id)
             await runtime.record(records)  # committed before the answer leaves
-        return MatchResponse(
-            responses=responses,
-            matcher=Matcher(
-                name=ALGORITHM,
-                watchlist_version=screener.version,
-                threshold=options.threshold,
-                cutoff=options.cutoff,
-            ),
-            limit=options.limit,
+        matcher = Matcher(
+            name=ALGORITHM,
+            watchlist_version=screener.version,
+            threshold=options.threshold,
+            cutoff=options.cutoff,
+        )
+        parts = ",".join(f"{json.dumps(key)}:{body}" for key, body in bodies.items())
+        return JsonBytes(
+            f'{{"responses":{{{parts}}},"matcher":{matcher.model_dump_json()},'
+            f'"limit":{options.limit}}}'.encode()
         )
 
 
