@@ -11,7 +11,8 @@ from litestar import Request, Response, Router
 from litestar.types import ExceptionHandlersMap
 
 from service.api.errors import exception_handlers
-from service.api.yente.routes import LookupController, MatchController, StatusController
+from service.api.yente.lookup import LookupController, StatusController
+from service.api.yente.routes import MatchController
 
 
 def _with_detail(handler: Any) -> Any:

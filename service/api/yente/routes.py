@@ -1,7 +1,6 @@
-"""The yente-compatible routes: `POST /match/{dataset}`, `GET /search/{dataset}`,
-`GET /entities/{id}`, `GET /catalog`, `GET /algorithms`, `GET /healthz` and `GET /readyz`, on
-the engine, cache, keys, rate limits and audit trail of `/v1`. Thin: the work is in `matching`,
-`search`, `catalog` and `ftm`.
+"""`POST /match/{dataset}`, yente's matching, on the engine, cache, keys, rate limits and
+audit trail of `/v1` (the work is in `matching`); and what the yente routes share: the path's
+dataset, an entity's address, the dates of entities, the audit records of their screenings.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import anyio.to_thread
-from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import State
+from litestar import Controller, Request, post
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 
@@ -23,8 +21,8 @@ from service.api.access import KEY_REQUIRED, caller_of, needs
 from service.api.body import documented_body, parse_body, read_body
 from service.api.context import runtime_of
 from service.api.responses import KEYED, JsonBytes, errors
-from service.api.yente import ftm, search
-from service.api.yente.catalog import ALGORITHM, algorithms, catalog, covered
+from service.api.yente import ftm
+from service.api.yente.catalog import ALGORITHM
 from service.api.yente.matching import (
     MAX_EXCLUDED,
     Options,
@@ -35,31 +33,24 @@ from service.api.yente.matching import (
     plan,
 )
 from service.api.yente.models import (
-    AlgorithmsOut,
-    CatalogOut,
     EntityMatches,
-    EntityOut,
     Matcher,
     MatchRequest,
     MatchResponse,
-    SearchResponse,
-    StatusOut,
 )
 from service.auth.callers import Permission
-from service.errors import InvalidInput, NotFound
-from service.lifecycle.state import WatchlistState
 from service.logs import annotate, annotate_queries, current_request_id
 from service.runtime import Runtime
 from service.screening import auditing
-from service.screening.queries import Parameters, ScreenQuery, check_query
+from service.screening.queries import Parameters, ScreenQuery
 from service.screening.results import Result
 from service.screening.screener import Screener
 from service.store.audit import Kind, ScreeningRecord, new_screening_id
-from service.watchlist.model import ENTITY_ID_PATTERN
 
 #: yente's pattern of `changed_since`: a date, to the hour, minute or second.
 _TIMESTAMP = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
-_DATASET = Annotated[
+#: The path's dataset: `default` or a leaf of the catalog (`NotFound` otherwise, later).
+DATASET = Annotated[
     str,
     Parameter(
         pattern=r"^[a-z0-9_]{1,64}$",
@@ -67,10 +58,11 @@ _DATASET = Annotated[
         "`us_ofac`...): see `/catalog`.",
     ),
 ]
-_LIST = Annotated[list[str] | None, QueryParameter(max_items=MAX_EXCLUDED)]
+#: A repeatable query parameter (`topics=a&topics=b`), bounded as yente bounds its own.
+LIST = Annotated[list[str] | None, QueryParameter(max_items=MAX_EXCLUDED)]
 
 
-def _entity_url(request: Request[Any, Any, Any], entity_id: str) -> str:
+def entity_url(request: Request[Any, Any, Any], entity_id: str) -> str:
     return str(request.base_url).rstrip("/") + f"/entities/{entity_id}"
 
 
@@ -98,7 +90,7 @@ def _answers(
     return responses
 
 
-async def _dates(runtime: Runtime, version: str) -> ftm.Dates:
+async def dates_of(runtime: Runtime, version: str) -> ftm.Dates:
     """`last_seen`: when the watchlist version serving the entities was last put in service."""
     for record in await runtime.versions.records(pinned=version):
         if record.version == version:
@@ -106,7 +98,7 @@ async def _dates(runtime: Runtime, version: str) -> ftm.Dates:
     return ftm.Dates()
 
 
-def _records(
+def audit_records(
     screened: Sequence[tuple[ScreenQuery, bytes]],
     results: Sequence[Result],
     version: str,
@@ -152,16 +144,16 @@ class MatchController(Controller):
     async def match(
         self,
         request: Request[Any, Any, Any],
-        dataset: _DATASET,
+        dataset: DATASET,
         limit: Annotated[int | None, QueryParameter(description="Results per query.")] = None,
         threshold: Annotated[float | None, QueryParameter()] = None,
         cutoff: Annotated[float | None, QueryParameter()] = None,
         algorithm: Annotated[str, QueryParameter(max_length=64)] = "best",
-        include_dataset: _LIST = None,
-        exclude_dataset: _LIST = None,
-        topics: _LIST = None,
-        exclude_entity_ids: _LIST = None,
-        exclude_schema: _LIST = None,
+        include_dataset: LIST = None,
+        exclude_dataset: LIST = None,
+        topics: LIST = None,
+        exclude_entity_ids: LIST = None,
+        exclude_schema: LIST = None,
         changed_since: Annotated[
             str | None,
             QueryParameter(
@@ -206,7 +198,7 @@ class MatchController(Controller):
         results = await runtime.screening.screen(screener, queries)
         annotate(matches=sum(r.matches for r in results), cached=sum(r.cached for r in results))
         annotate_queries([q.name or "" for q in queries], log_queries=runtime.settings.log_queries)
-        dates = await _dates(runtime, screener.version)
+        dates = await dates_of(runtime, screener.version)
         base = str(request.base_url).rstrip("/")
         # Rendering as many as 100 queries' results: off the event loop too.
         responses = await anyio.to_thread.run_sync(
@@ -216,7 +208,7 @@ class MatchController(Controller):
         bodies = {p.key: responses[p.key].model_dump_json(by_alias=True) for p in planned}
         if runtime.auditing:
             screened = [(q, bodies[p.key].encode()) for p in planned for q in p.queries]
-            records = _records(screened, results, screener.version, caller.key_id)
+            records = audit_records(screened, results, screener.version, caller.key_id)
             await runtime.record(records)  # committed before the answer leaves
         matcher = Matcher(
             name=ALGORITHM,
@@ -228,135 +220,4 @@ class MatchController(Controller):
         return JsonBytes(
             f'{{"responses":{{{parts}}},"matcher":{matcher.model_dump_json()},'
             f'"limit":{options.limit}}}'.encode()
-        )
-
-
-class LookupController(Controller):
-    """Reading the watchlist as yente serves its index: search and entities."""
-
-    opt = needs(Permission.READ_WATCHLIST)
-    security = KEY_REQUIRED
-    tags = ("opensanctions",)
-
-    @get(
-        "/search/{dataset:str}",
-        operation_id="yenteSearch",
-        summary="Search entities by text, as yente does",
-        description="The text is screened as a name (at a threshold of "
-        f"{search.SEARCH_THRESHOLD}, best first); without one every entity is listed. "
-        "`countries` and `schema` filter, `limit` and `offset` page.",
-        responses=errors(404, 422, *KEYED),
-    )
-    async def search(
-        self,
-        request: Request[Any, Any, Any],
-        dataset: _DATASET,
-        q: Annotated[str, QueryParameter(max_length=300)] = "",
-        countries: _LIST = None,
-        schema: Annotated[str | None, QueryParameter(max_length=64)] = None,
-        limit: Annotated[int, QueryParameter(ge=0, le=search.MAX_PAGE)] = 10,
-        offset: Annotated[int, QueryParameter(ge=0, le=9_499)] = 0,
-    ) -> SearchResponse:
-        runtime = runtime_of(request.app.state)
-        screener = runtime.holder.current()
-        scope = covered(screener.watchlist, dataset)
-        if schema is not None and schema not in ftm.PARENTS and schema != "Thing":
-            raise InvalidInput(f"unknown schema {schema!r}", code="schema_unknown")
-        payload = None
-        if q.strip():
-            parameters = Parameters(search.SEARCH_THRESHOLD, runtime.limits.max_limit)
-            query = check_query(q, None, parameters, runtime.limits)
-            result = await runtime.screening.screen_one(screener, query)
-            annotate_queries([q], log_queries=runtime.settings.log_queries)
-            payload = result.payload
-        dates = await _dates(runtime, screener.version)
-        answer_ = search.page(
-            search.found(screener.watchlist, payload),
-            datasets=scope,
-            countries=countries or [],
-            schema=schema,
-            limit=limit,
-            offset=offset,
-            render=lambda e: ftm.render_entity(e, _entity_url(request, e.id), dates),
-        )
-        if payload is not None and runtime.auditing:
-            body = answer_.model_dump_json(by_alias=True).encode()
-            records = _records(
-                [(query, body)], [result], screener.version, caller_of(request).key_id
-            )
-            await runtime.record(records)
-        return answer_
-
-    @get(
-        "/entities/{entity_id:str}",
-        operation_id="yenteEntity",
-        summary="One entity, with its listings nested, as yente gives it",
-        responses=errors(404, 422, *KEYED),
-    )
-    async def entity(
-        self,
-        request: Request[Any, Any, Any],
-        entity_id: Annotated[str, Parameter(pattern=ENTITY_ID_PATTERN)],
-        nested: Annotated[bool, QueryParameter()] = True,
-    ) -> EntityOut:
-        runtime = runtime_of(request.app.state)
-        screener = runtime.holder.current()
-        entity = screener.watchlist.get(entity_id)
-        if entity is None:
-            raise NotFound(f"no entity {entity_id!r} in the watchlist", code="entity_not_found")
-        dates = await _dates(runtime, screener.version)
-        rendered = ftm.render_entity(entity, _entity_url(request, entity.id), dates)
-        if nested:
-            rendered = ftm.with_sanctions(rendered, entity, dates)
-        return EntityOut.model_validate(rendered)
-
-    @get(
-        "/catalog",
-        operation_id="yenteCatalog",
-        summary="The watchlist as yente's catalog of datasets",
-        sync_to_thread=False,
-        responses=errors(*KEYED),
-    )
-    def catalog(self, state: State) -> CatalogOut:
-        return catalog(runtime_of(state).holder.current().watchlist)
-
-
-class StatusController(Controller):
-    """yente's public routes: the algorithm and the process's state."""
-
-    tags = ("opensanctions",)
-
-    @get(
-        "/algorithms",
-        operation_id="yenteAlgorithms",
-        summary="The matching algorithm",
-        sync_to_thread=False,
-    )
-    def algorithms(self) -> AlgorithmsOut:
-        return algorithms()
-
-    @get(
-        "/healthz",
-        operation_id="yenteHealth",
-        summary="Liveness, as yente says it",
-        sync_to_thread=False,
-    )
-    def healthz(self) -> StatusOut:
-        return StatusOut()
-
-    @get(
-        "/readyz",
-        operation_id="yenteReady",
-        summary="Readiness, as yente says it",
-        description="200 once a watchlist is loaded; 503 before, its status `loading` or "
-        "`failed` (`/ready` says more).",
-        responses={503: ResponseSpec(StatusOut, description="No watchlist loaded.")},
-    )
-    async def readyz(self, state: State) -> Response[StatusOut]:
-        watchlist = runtime_of(state).holder.state
-        ready = watchlist is WatchlistState.READY
-        return Response(
-            StatusOut(status="ok" if ready else watchlist.value),
-            status_code=200 if ready else 503,
-            media_type=MediaType.JSON,
         )
