@@ -50,6 +50,7 @@ from service.api.web import template_config, uploads_lifespan, web_router
 from service.api.web.gate import SESSIONS_KEY
 from service.api.web.sessions import Sessions
 from service.api.webhooks import WebhooksController
+from service.api.yente import yente_router
 from service.auth import revocations
 from service.auth.ratelimit import open_rate_limiter
 from service.errors import StoreUnavailable
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None, *, screener: Screener | None = 
             PageController,
             ReconcileController,
             web_router(),
+            yente_router(),
             create_static_files_router(
                 _SWAGGER_PATH, [_SWAGGER_FILES], include_in_schema=False, name="swagger-ui"
             ),

@@ -3,7 +3,9 @@ names a permission in its `opt`, the API key, the caller's role and the caller's
 routes without one (health, readiness, metrics, the pages) are public. A middleware rather than
 a litestar guard: it runs after routing (the route's `opt` is known) and costs less per request.
 
-The key comes in the `X-API-Key` header, or as `Authorization: Bearer <key>`.
+The key comes in the `X-API-Key` header, or as `Authorization: Bearer <key>`, or as
+`Authorization: ApiKey <key>` (the scheme of OpenSanctions' hosted API, which yente's clients
+send).
 """
 
 from __future__ import annotations
@@ -40,9 +42,22 @@ SECURITY_SCHEMES: dict[str, SecurityScheme] = {
         scheme="bearer",
         description="The same API key, as `Authorization: Bearer <key>`.",
     ),
+    "ApiKeyAuthorization": SecurityScheme(
+        type="apiKey",
+        name="Authorization",
+        security_scheme_in="header",
+        description="The same API key, as `Authorization: ApiKey <key>` (OpenSanctions' "
+        "scheme, which yente's clients send).",
+    ),
 }
-#: The `security` of every route that names a permission: either scheme will do.
-KEY_REQUIRED: list[SecurityRequirement] = [{"ApiKeyHeader": []}, {"BearerKey": []}]
+#: Schemes of the `Authorization` header that carry the key (case-insensitive).
+_KEY_SCHEMES = frozenset({"bearer", "apikey"})
+#: The `security` of every route that names a permission: any scheme will do.
+KEY_REQUIRED: list[SecurityRequirement] = [
+    {"ApiKeyHeader": []},
+    {"BearerKey": []},
+    {"ApiKeyAuthorization": []},
+]
 
 
 def needs(permission: Permission | str) -> dict[str, Any]:
@@ -51,8 +66,9 @@ def needs(permission: Permission | str) -> dict[str, Any]:
 
 
 def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
-    """The key of `X-API-Key`, else of `Authorization: Bearer`, from the raw ASGI headers. An
-    empty `X-API-Key` (a client's unset variable) is no key: it does not hide the Bearer one."""
+    """The key of `X-API-Key`, else of `Authorization: Bearer` or `Authorization: ApiKey`, from
+    the raw ASGI headers. An empty `X-API-Key` (a client's unset variable) is no key: it does
+    not hide the `Authorization` one."""
     bearer = None
     for name, value in headers:
         if name == b"x-api-key":
@@ -60,7 +76,7 @@ def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
                 return key
         elif name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
+            if scheme.lower() in _KEY_SCHEMES and token.strip():
                 bearer = token.strip()
     return bearer
 

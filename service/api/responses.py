@@ -22,7 +22,7 @@ ERROR_MEANINGS: dict[int, str] = {
     400: "The request cannot be read: the body is not valid JSON (`malformed_json`), or a "
     "header is malformed.",
     401: "No valid API key (`key_missing`, `key_invalid`, `key_revoked`): send one in the "
-    "`X-API-Key` header or as `Authorization: Bearer <key>`.",
+    "`X-API-Key` header, or as `Authorization: Bearer <key>` or `Authorization: ApiKey <key>`.",
     403: "The key's role may not do this (`forbidden`).",
     404: "Not found.",
     409: "Conflict with the current state.",
