@@ -56,6 +56,14 @@ class Command:
 def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="serve from N worker processes forked by a supervisor that loads the watchlist "
+        "once for all (they share its memory) and reloads it without stalling them; default: "
+        "one process that does everything",
+    )
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -64,6 +72,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from service.app import create_app
 
     check_driver(settings.store_url)
+    if args.workers is not None:
+        if args.workers < 1:
+            print("error: --workers must be at least 1", file=sys.stderr)
+            return EXIT_USAGE
+        from service import supervisor
+
+        return supervisor.serve(settings, args.host, args.port, args.workers)
     # uvicorn's own access log is off because the app logs every request. Whether a request may
     # go without a key (open mode) the app decides from the address the request reached.
     app = create_app(settings)

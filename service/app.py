@@ -54,8 +54,10 @@ from service.api.yente import yente_router
 from service.auth import revocations
 from service.auth.ratelimit import open_rate_limiter
 from service.errors import StoreUnavailable
+from service.lifecycle import announcements
 from service.lifecycle.reload import Reloader
 from service.lifecycle.state import ScreenerHolder
+from service.lifecycle.supervision import Supervision
 from service.lifecycle.versions import open_versions
 from service.logs import configure_logging
 from service.metrics import Metrics
@@ -121,6 +123,35 @@ def _listen_for_revocations(runtime: Runtime) -> asyncio.Task[None] | None:
     )
 
 
+def _follow_reloads(runtime: Runtime) -> asyncio.Task[None] | None:
+    """With Redis: load the watchlist when another process announces it reloaded (a process
+    forked by `serve --workers` leaves that to its supervisor)."""
+    url = runtime.settings.redis_url
+    if not url or runtime.supervision is not None:
+        return None
+    return asyncio.create_task(
+        announcements.follow(
+            url, runtime.keys, runtime.reloader.follow, runtime.settings.reload_poll_seconds
+        ),
+        name="watchlist-reloads",
+    )
+
+
+async def _serve_first(runtime: Runtime, screener: Screener | None) -> None:
+    """Load the watchlist in the background, or serve the one given (the supervisor's, with
+    its entities encoded already)."""
+    reloader = runtime.reloader
+    if screener is None:
+        reloader.start()
+        return
+    supervision = runtime.supervision
+    if supervision is None or runtime.link is None:
+        await reloader.adopt(screener)
+        return
+    await runtime.link.open()
+    await reloader.adopt(screener, encoded=supervision.encoded_entities, announce=True)
+
+
 @asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     runtime = runtime_of(app.state)
@@ -137,10 +168,8 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     opening = asyncio.create_task(_open_store(runtime, store), name="open-store")
     listener = _listen_for_revocations(runtime)
     reloader = runtime.reloader
-    if (screener := runtime.holder.peek()) is None:
-        reloader.start()
-    else:
-        await reloader.adopt(screener)
+    await _serve_first(runtime, runtime.holder.peek())
+    follower = _follow_reloads(runtime)
     stop_handling_sighup = _reload_on_sighup(reloader)
     await asyncio.wait({opening}, timeout=_STORE_WAIT_SECONDS)
     try:
@@ -150,8 +179,11 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
         opening.cancel()
         with suppress(asyncio.CancelledError):
             await opening
-        if listener is not None:
-            listener.cancel()
+        for task in (listener, follower):
+            if task is not None:
+                task.cancel()
+        if runtime.link is not None:
+            await runtime.link.close()
         await reloader.close()
         limiter = runtime.limiter
         await anyio.to_thread.run_sync(runtime.stop)  # commits the audit records it holds
@@ -188,13 +220,19 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings | None = None, *, screener: Screener | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    screener: Screener | None = None,
+    supervision: Supervision | None = None,
+) -> Litestar:
     """The ASGI app. `settings` default to the environment; a prebuilt `screener` is served
-    instead of loading the configured watchlist (tests, the command line)."""
+    instead of loading the configured watchlist (tests, the command line, the workers of
+    `serve --workers`, with their `supervision`)."""
     settings = settings or load_settings()
     configure_logging(settings.log_level)
-    metrics = Metrics()
-    runtime = Runtime(settings, ScreenerHolder(screener), metrics)
+    metrics = Metrics(settings.prometheus_multiproc_dir)
+    runtime = Runtime(settings, ScreenerHolder(screener), metrics, supervision)
     app = Litestar(
         route_handlers=[
             ScreenController,

@@ -11,6 +11,8 @@
     {prefix}:v1:job:{id}:out:{chunk}                a chunk's result rows (compressed JSON)
     {prefix}:v1:job:{id}:done                       set: the chunks whose results are counted
     {prefix}:v1:job-key:{sha256 of an Idempotency-Key}   the job created with that key
+    {prefix}:v1:watchlist:announced                 the version last reloaded through a process
+    {prefix}:v1:watchlist:reloaded                  pub/sub channel: that version, announced
     {prefix}:v1:keys:revoked                        pub/sub channel: ids of revoked API keys
     {prefix}:v1:ratelimit:{bucket}:{key id}         a key's rate limit state (GCRA time),
                                                     expires when back at full allowance
@@ -115,6 +117,14 @@ class KeySpace:
         caller's key may be long or hold anything."""
         digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()
         return f"{self.root}:job-key:{digest}"
+
+    def watchlist_announced(self) -> str:
+        """The version a process last reloaded on request (API, SIGHUP): the others load it."""
+        return f"{self.root}:watchlist:announced"
+
+    def watchlist_reloads(self) -> str:
+        """The pub/sub channel on which that version is announced as it changes."""
+        return f"{self.root}:watchlist:reloaded"
 
     def key_revocations(self) -> str:
         """The pub/sub channel on which a revoked API key's id is announced to every process."""

@@ -24,8 +24,10 @@ from service.auth.ratelimit import (
 )
 from service.errors import RateLimited, StoreUnavailable, Unavailable
 from service.keyspace import KeySpace
-from service.lifecycle.reload import Reloader, ReloadOutcome
+from service.lifecycle import announcements
+from service.lifecycle.reload import ReloadAttempt, Reloader, ReloadOutcome
 from service.lifecycle.state import ScreenerHolder, load_screener
+from service.lifecycle.supervision import Supervision, SupervisorLink
 from service.lifecycle.versions import VersionStore
 from service.metrics import Metrics
 from service.screening.cache import ResultCache
@@ -47,8 +49,18 @@ ANNOUNCE_RETRY_SECONDS = 1.0
 
 
 class Runtime:
-    def __init__(self, settings: Settings, holder: ScreenerHolder, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        holder: ScreenerHolder,
+        metrics: Metrics,
+        supervision: Supervision | None = None,
+    ) -> None:
+        """`supervision`: this process was forked by `serve --workers`, whose supervisor
+        loads the watchlist for it."""
         self.settings = settings
+        self.supervision = supervision
+        self._link: SupervisorLink | None = None
         self.limits = Limits.from_settings(settings)
         self.keys = KeySpace(settings.redis_key_prefix)
         self.holder = holder
@@ -75,6 +87,10 @@ class Runtime:
         load = partial(
             load_screener, self.settings.watchlist_sources, self.settings.watchlist_filter
         )
+        supervision = self.supervision
+        self._link = supervision.link(self._noted) if supervision is not None else None
+        # A supervised process's reloads are its supervisor's, which tells the others itself.
+        announcing = self.settings.redis_url is not None and supervision is None
         self._reloader = Reloader(
             self.holder,
             versions,
@@ -82,10 +98,28 @@ class Runtime:
             load,
             self.settings.reload_max_shrink,
             on_change=self._announce_version,
+            on_reload=self._announce_reload if announcing else None,
+            remote=self._link,
         )
+        if supervision is not None:
+            self._reloader.last = supervision.last
         self._store = store
         self._auth = Authenticator(store.keys, cache_seconds=self.settings.key_cache_seconds)
         self._limiter = limiter
+
+    def _noted(self, attempt: ReloadAttempt) -> None:
+        if self._reloader is not None:
+            self._reloader.note(attempt)
+
+    async def _announce_reload(self, outcome: ReloadOutcome) -> None:
+        """Tell the other processes of the deployment (Redis): they load the watchlist too."""
+        if self.settings.redis_url:
+            await announcements.announce(self.settings.redis_url, self.keys, outcome.version)
+
+    @property
+    def link(self) -> SupervisorLink | None:
+        """The link to the supervisor of a process forked by `serve --workers`."""
+        return self._link
 
     async def _announce_version(self, outcome: ReloadOutcome) -> None:
         """Tell the webhooks of a new watchlist version (`watchlist.updated`), once the
@@ -124,6 +158,7 @@ class Runtime:
         if self._journal is not None:
             self._journal.close()
         self._screening = None
+        self._link = None
         self._reloader = None
         self._versions = None
         self._auth = None

@@ -134,6 +134,18 @@ class Settings(BaseSettings):
     #: drops more is refused, and the version served stays, unless forced
     #: (`POST /v1/watchlist/reload?force=true`). 1: never refused.
     reload_max_shrink: float = Field(default=0.1, ge=0.0, le=1.0)
+    #: With a Redis URL: a reload through one process (`POST /v1/watchlist/reload`, SIGHUP) is
+    #: announced to every other at once (pub/sub) and its version kept in Redis; each process
+    #: also reads that version every this many seconds, which bounds how late it notices an
+    #: announcement it missed (Redis unreachable for a moment). The reload itself follows.
+    reload_poll_seconds: float = Field(default=5.0, gt=0.0)
+    #: Directory shared by the API processes of one machine, where each keeps its Prometheus
+    #: metrics (prometheus_client's multiprocess mode) so that `/metrics` of any reports their
+    #: total. Unset: each process reports its own; `serve --workers N` makes a temporary one.
+    #: Start from an empty directory (the files of processes gone are counted too).
+    prometheus_multiproc_dir: Path | None = Field(
+        default=None, validation_alias=_unprefixed_too("PROMETHEUS_MULTIPROC_DIR")
+    )
 
     # --- Batch jobs --------------------------------------------------------------------------
     #: Run one job worker inside the API process (`python -m service worker` starts more, on

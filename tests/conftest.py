@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -327,3 +328,79 @@ def server(tmp_path: Path) -> Iterator[Callable[[Path], tuple[str, subprocess.Po
     for process in processes:
         process.terminate()
         process.communicate(timeout=15)
+
+
+# --- Real server processes, for the tests of several together ---------------------------------
+
+#: Longest wait for a condition on other processes, in seconds: far above what it takes on an
+#: idle machine (milliseconds to a second), so that a loaded one does not fail the test.
+DEADLINE_SECONDS = 30.0
+
+
+class Served:
+    """One server started by the test: its base URL and process."""
+
+    def __init__(self, base: str, process: subprocess.Popen[str]) -> None:
+        self.base = base
+        self.process = process
+
+    def ready(self) -> dict[str, Any]:
+        return http_ready(self.base)
+
+    def version(self) -> str | None:
+        version: str | None = self.ready().get("watchlist", {}).get("version")
+        return version
+
+
+def eventually(condition: Callable[[], bool], *processes: Served) -> None:
+    """Poll `condition` until it holds, failing at once (with its output) if a process ends."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not condition():
+        for served in processes:
+            assert served.process.poll() is None, served.process.communicate()[0]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """Start `serve` (with `--workers N` if given) in the test's directory, with the settings
+    given as environment variables (and none of the developer's); wait until it is ready."""
+    started: list[Served] = []
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("SCREENING_")}
+    for name in ("REDIS_URL", "DATABASE_URL", "WATCHLIST_PATH", "PROMETHEUS_MULTIPROC_DIR"):
+        base_env.pop(name, None)
+
+    def start(env: dict[str, str], workers: int | None = None) -> Served:
+        port = free_port()
+        command = [sys.executable, "-m", "service", "serve", "--port", str(port)]
+        if workers is not None:
+            command += ["--workers", str(workers)]
+        process = subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            env=base_env | {"SCREENING_DATA_DIR": str(tmp_path / "data")} | env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        served = Served(f"http://127.0.0.1:{port}", process)
+        started.append(served)
+        eventually(lambda: served.ready().get("ready") is True, served)
+        return served
+
+    yield start
+    for served in started:
+        served.process.send_signal(signal.SIGTERM)
+    for served in started:
+        served.process.communicate(timeout=60)
+
+
+def screen(base: str, name: str, client: httpx.Client | None = None, key: str | None = None) -> int:
+    """POST /v1/screen (on a new connection without `client`, so any worker may take it) with
+    the API key given, if any; its status."""
+    headers = {"X-API-Key": key} if key else {}
+    response = (client or httpx).post(
+        f"{base}/v1/screen", json={"name": name}, headers=headers, timeout=10
+    )
+    return response.status_code

@@ -56,9 +56,13 @@ PACKAGE_MAP: dict[str, set[str]] = {
         "__init__", "api", "auth", "errors", "lifecycle", "logs", "metrics", "monitoring",
         "runtime", "screening", "settings", "store", "watchlist",
     },
+    "supervisor": {
+        "api", "app", "errors", "keyspace", "lifecycle", "logs", "metrics", "runtime",
+        "screening", "settings",
+    },
     "__main__": {
         "app", "auth", "batch", "errors", "lifecycle", "monitoring", "screening", "settings",
-        "store",
+        "store", "supervisor",
     },
 }  # fmt: skip
 
@@ -192,9 +196,13 @@ JOB_MODULES = {
 
 
 def test_only_the_cache_the_version_store_and_the_job_modules_talk_to_redis() -> None:
-    # And the rate limiter and the announcements of revoked keys, both shared through Redis,
-    # and the one place a client is made.
-    shared = {"service/auth/ratelimit.py", "service/auth/revocations.py"}
+    # And the rate limiter and the announcements of revoked keys and of watchlist reloads,
+    # all shared through Redis, and the one place a client is made.
+    shared = {
+        "service/auth/ratelimit.py",
+        "service/auth/revocations.py",
+        "service/lifecycle/announcements.py",
+    }
     assert importers_of("redis") <= {
         "service/redis_client.py",
         "service/screening/cache.py",

@@ -186,8 +186,11 @@ class VersionStore:
         """`degraded` when the last call to Redis failed: only this process's versions show."""
         return self._shared_state
 
-    async def record(self, entities: Sequence[Entity], record: VersionRecord) -> VersionRecord:
-        blob = self._memory.entities(record.version)  # the same version: the same entities
+    async def record(
+        self, entities: Sequence[Entity], record: VersionRecord, encoded: bytes | None = None
+    ) -> VersionRecord:
+        """`encoded`: the entities already encoded (`encode_entities`), by the supervisor."""
+        blob = encoded or self._memory.entities(record.version)  # the same version's entities
         if blob is None:
             blob = await anyio.to_thread.run_sync(encode_entities, entities)
         if self._shared is not None:
