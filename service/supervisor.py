@@ -118,7 +118,7 @@ class Supervisor:
         try:
             self._reload(ReloadTrigger.STARTUP, force=False)
             # Bound once the index is built: a worker answers every connection accepted.
-            self._listen = socket.create_server((self._host, self._port), backlog=_BACKLOG)
+            self._listen = _listening_socket(self._host, self._port)
             self._spawn_generation()
             if not self._await_generation():
                 log.error("the workers did not start")
@@ -422,6 +422,20 @@ class Supervisor:
             self._workers.pop(pid, None)
         if self._listen is not None:
             self._listen.close()
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """The socket every worker accepts connections on, made as asyncio makes its own: with
+    the protocol given (TCP), which asyncio needs to see to switch Nagle's algorithm off on
+    each connection (else every response waits some 40 ms for the client's acknowledgement)."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    listening = socket.socket(family, kind, proto)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.bind(address)
+    listening.listen(_BACKLOG)
+    return listening
 
 
 async def _serve(server: uvicorn.Server, sock: socket.socket, runtime: Runtime) -> None:
