@@ -34,8 +34,9 @@ class ReloadController(Controller):
         "naming the file and line; `/ready` then reports the failure. A version that drops more "
         "than `SCREENING_RELOAD_MAX_SHRINK` (10 %) of the entities served is refused the same "
         "way (422 `watchlist_shrunk`) unless `force=true`. One reload at a time: "
-        "another request meanwhile gets 409 `reload_in_progress` (retry). Each process reloads "
-        "itself: with several workers or replicas, call each (or send each SIGHUP). Admin keys.",
+        "another request meanwhile gets 409 `reload_in_progress` (retry). With Redis, every other "
+        "process of the deployment loads the watchlist too once this one has; without it, "
+        "each process reloads only itself. Admin keys.",
         status_code=200,
         responses=errors(
             409,
