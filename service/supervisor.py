@@ -95,6 +95,7 @@ class Supervisor:
         self._last: ReloadAttempt | None = None
         self._stopping = False
         self._reloading = False
+        self._loading = False
         self._reload_ended = 0.0
         self._signals: list[int] = []
         self._selector = selectors.DefaultSelector()
@@ -149,10 +150,17 @@ class Supervisor:
         writer.setblocking(False)
         signal.set_wakeup_fd(writer.fileno())
         for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD):
-            signal.signal(number, lambda signum, _frame: self._signals.append(signum))
+            signal.signal(number, self._on_signal)
         self._selector.register(reader, selectors.EVENT_READ, None)
         self._wakeup = (reader, writer)
         return reader
+
+    def _on_signal(self, number: int, _frame: object) -> None:
+        if number in (signal.SIGTERM, signal.SIGINT) and self._loading:
+            # A load takes minutes and reads no signal until it ends: stop it now (the
+            # workers serving, if any, are stopped on the way out).
+            raise SystemExit(0)
+        self._signals.append(number)
 
     def _step(self, timeout: float) -> None:
         for key, _ in self._selector.select(timeout):
@@ -235,7 +243,11 @@ class Supervisor:
         previous = self._screener
         try:
             settings = self._settings
-            loaded = load_screener(settings.watchlist_sources, settings.watchlist_filter)
+            self._loading = True
+            try:
+                loaded = load_screener(settings.watchlist_sources, settings.watchlist_filter)
+            finally:
+                self._loading = False
             checked = trigger is not ReloadTrigger.STARTUP and loaded.version != accept
             if previous is not None and checked and not force:
                 check_shrink(previous, loaded, self._settings.reload_max_shrink)

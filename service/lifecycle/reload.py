@@ -291,7 +291,9 @@ class Reloader:
             "watchlist loaded" + (" (forced)" if force and changed else ""),
             extra=load_fields(trigger, previous, screener, seconds),
         )
-        await self._record(screener, loaded_at)
+        if changed or trigger is not ReloadTrigger.PEER:
+            # (A peer's reload that finds the version served here puts nothing in service.)
+            await self._record(screener, loaded_at)
         if changed:
             await self._announce(previous.version if previous else None, screener.version)
         reloaded = ReloadOutcome.of(screener, previous, loaded_at, seconds)

@@ -3,6 +3,7 @@ real Redis by two apps, and with a Redis that does not answer."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from typing import Any
 
@@ -134,7 +135,11 @@ def test_versions_and_changes_are_shared_through_redis(
 ) -> None:
     settings = {"watchlist_path": str(lists.path), "redis_url": redis_url}
     one = make_client(**settings, redis_key_prefix=key_prefix)
-    two = make_client(**settings, redis_key_prefix=key_prefix)  # another worker, still on A
+    # Another machine, whose copy of the list still holds A: hearing that `one` reloaded, it
+    # loads its own file again, and stays on A.
+    still_a = lists.path.with_name("still-a.jsonl")
+    shutil.copy(lists.path, still_a)
+    two = make_client(**settings | {"watchlist_path": str(still_a)}, redis_key_prefix=key_prefix)
     lists.write_b()
     reload(one)
     assert versions(one) == [(lists.b, True), (lists.a, False)]
