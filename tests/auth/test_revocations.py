@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.conftest import WATCHLIST, Served, screen
 
@@ -33,6 +34,7 @@ def _pair(start_server: Callable[..., Served], redis_url: str, key_prefix: str) 
     return [start_server(env), start_server(env)]
 
 
+@pytest.mark.serial
 def test_a_key_revoked_through_one_process_is_refused_by_the_other_at_once(
     start_server: Callable[..., Served], redis_url: str, key_prefix: str
 ) -> None:
@@ -51,15 +53,20 @@ def test_a_key_revoked_through_one_process_is_refused_by_the_other_at_once(
     assert status == 401
 
 
+@pytest.mark.serial
 def test_a_rate_limit_is_counted_across_processes(
     start_server: Callable[..., Served], redis_url: str, key_prefix: str
 ) -> None:
     one, two = _pair(start_server, redis_url, key_prefix)
     admin = _key(one.base, None, name="first admin", role="admin")
     screener = _key(one.base, admin, name="erp", role="screener", requests_per_minute=10)
+    started = time.monotonic()
     with httpx.Client() as client:
         statuses = [
             screen(served.base, NAME, client, screener) for _ in range(6) for served in (one, two)
         ]
-    # Ten a minute between them: the eleventh and twelfth are refused, wherever they go.
-    assert statuses.count(200) == 10 and statuses[-2:] == [429, 429]
+    # Ten a minute between them (one more each 6 s taken): each process alone would let its
+    # six through, so both refusing proves the count is shared.
+    allowed_at_most = 10 + int((time.monotonic() - started) // 6)
+    assert 10 <= statuses.count(200) <= allowed_at_most
+    assert 429 in statuses[0::2] and 429 in statuses[1::2]
