@@ -61,8 +61,8 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="N",
         help="serve from N worker processes forked by a supervisor that loads the watchlist "
-        "once for all (they share its memory) and reloads it without stalling them; default: "
-        "one process that does everything",
+        "once for all (they share its memory) and reloads it without stalling them; needs "
+        "REDIS_URL. Default: one process that does everything",
     )
 
 
@@ -75,6 +75,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers is not None:
         if args.workers < 1:
             print("error: --workers must be at least 1", file=sys.stderr)
+            return EXIT_USAGE
+        if not settings.redis_url:
+            # The workers' shared cache and job queue; the private redis-server of one
+            # process would stop with the worker that started it, at the first reload.
+            print("error: serve --workers needs REDIS_URL", file=sys.stderr)
             return EXIT_USAGE
         from service import supervisor
 
