@@ -130,6 +130,11 @@ class KeySpace:
         """The pub/sub channel on which a revoked API key's id is announced to every process."""
         return f"{self.root}:keys:revoked"
 
+    def monitoring_claim(self, from_version: str, to_version: str) -> str:
+        """Held for a moment by the one process that starts the re-screen between two versions
+        (every process of a deployment learns of a new version at once)."""
+        return f"{self.root}:monitoring:claim:{from_version}:{to_version}"
+
     def job_queue(self) -> str:
         """The name of the saq queue of batch jobs: one per deployment (prefix)."""
         return f"{self.root}:jobs"

@@ -51,6 +51,9 @@ RUN_TASK = "monitoring_run"
 PAGE_TASK = "monitoring_page"
 #: The state naming the version every counterparty was last screened against.
 SCREENED_VERSION = "screened_version"
+#: How long the claim to start the re-screen between two versions is held (it needs a moment:
+#: a process that died holding it leaves the start to the next process told of the version).
+_CLAIM_SECONDS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,14 @@ class Runner:
             return
         if screened == current:
             return
+        # Every process of a deployment is told of a new version at once: the one that claims
+        # it checks for a run and starts one, the others leave it (checked and started by
+        # several, it was started by each). The claim outlives that moment only.
+        if self._queue is not None:
+            claim = self.runtime.keys.monitoring_claim(screened, current)
+            client = (await self._queue()).client
+            if not await client.set(claim, "1", nx=True, ex=_CLAIM_SECONDS):
+                return
         if await self._thread(runs.unfinished_run, "changes", screened, current) is None:
             await self.start("changes", None, from_version=screened, to_version=current)
 

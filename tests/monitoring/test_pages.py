@@ -10,7 +10,7 @@ import asyncio
 import json
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import redis
 
 from service.api.context import monitor_of
 from service.batch.queue import JobQueue
-from service.monitoring.runs import SCREENED_VERSION
+from service.monitoring.runs import SCREENED_VERSION, Runner
 from service.store.runs import Run
 from tests.api.jobs_support import WorkerProcess, worker_env
 from tests.monitoring.conftest import Monitored
@@ -210,3 +210,39 @@ def _queued_run(m: Monitored) -> str:
             return found[0].id
         assert time.monotonic() < deadline, "no run was queued"
         time.sleep(0.05)
+
+
+def test_processes_told_of_a_version_at_once_start_one_rescreen(
+    monitored: Callable[..., Monitored], redis_url: str
+) -> None:
+    # Every API process of a deployment is told of a new version at the same moment (the
+    # announcement through Redis): four of them, each with its own connection, on one store.
+    m = monitored(embedded_worker=False)
+    body = {"name": "Quillon Kappa Systems"}
+    assert m.client.put("/v1/counterparties/c-1", json=body).status_code == 201
+    runtime = m.client.app.state["runtime"]
+    served = monitor_of(m.client.app.state).runner
+    current = runtime.holder.current().version
+    m.store.runs.set_state(SCREENED_VERSION, "an-earlier-version")
+
+    async def told() -> None:
+        queues = [JobQueue(redis_url, runtime.keys, runtime.settings) for _ in range(4)]
+
+        def factory(queue: JobQueue) -> Callable[[], Awaitable[JobQueue]]:
+            async def get() -> JobQueue:
+                return queue
+
+            return get
+
+        try:
+            processes = [
+                Runner(runtime, served.registry, factory(q), served._screeners) for q in queues
+            ]
+            await asyncio.gather(*(p.version_changed(None, current) for p in processes))
+        finally:
+            for queue in queues:
+                await queue.close()
+
+    asyncio.run(told())
+    started = [r for r in m.store.runs.latest(20) if r.to_version == current]
+    assert [(r.kind, r.from_version) for r in started] == [("changes", "an-earlier-version")]
