@@ -275,7 +275,7 @@ async def test_a_tick_running_while_the_journal_closes_copies_nothing_more(
     then (its timer too late to cancel) finds the journal closed, not its connection gone."""
     store, journal = _journal(tmp_path)
     loop = asyncio.get_running_loop()
-    journal.start(loop)
+    journal.start(loop, copier=False)
     journal.append([record(n) for n in range(10)])
     await asyncio.to_thread(journal.close)
     with caplog.at_level(logging.INFO, logger="service.store.journal"):
