@@ -36,6 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from pydantic_core import to_json
+
 from service.errors import StoreUnavailable, Unavailable
 from service.store.audit import AuditStore, ScreeningRecord
 
@@ -78,9 +80,7 @@ def _line(record: ScreeningRecord) -> bytes:
         record.limit, record.watchlist_version, record.outcome, record.matches,
         record.job_id, record.row, record.operator,
     ]  # fmt: skip
-    return (
-        json.dumps(head, ensure_ascii=False).encode() + b"\x1f" + record.response.encode() + b"\n"
-    )
+    return to_json(head) + b"\x1f" + record.response.encode() + b"\n"
 
 
 def encode(records: Sequence[ScreeningRecord]) -> bytes:

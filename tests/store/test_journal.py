@@ -171,7 +171,7 @@ def test_a_dead_journal_is_recovered_once_by_processes_looking_together(
 def test_a_rotated_journal_stays_locked_until_its_process_copied_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(journal_module, "_ROTATE_BYTES", 2000)
+    monkeypatch.setattr(journal_module, "_ROTATE_BYTES", 1000)
     store, journal = _journal(tmp_path)
     for n in range(20):
         journal.append([record(n)])  # a new file every few records
