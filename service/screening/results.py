@@ -238,6 +238,17 @@ def _explanation_data(explained: Explanation, hit: IdentifierHit | None) -> dict
     }
 
 
+def weigh(screener: Screener, query: ScreenQuery) -> list[Weighed]:
+    """The matches of a checked query, with its identifiers and parameters."""
+    return screener.weigh(
+        query.screened,
+        query.identifiers,
+        country=query.country,
+        threshold=query.threshold,
+        limit=query.limit,
+    )
+
+
 def _compute(
     screener: Screener, queries: Sequence[ScreenQuery], budget_seconds: float = math.inf
 ) -> list[Result]:
@@ -245,13 +256,7 @@ def _compute(
     results = []
     deadline = time.perf_counter() + budget_seconds
     for query in queries:
-        matches = screener.weigh(
-            query.screened,
-            query.identifiers,
-            country=query.country,
-            threshold=query.threshold,
-            limit=query.limit,
-        )
+        matches = weigh(screener, query)
         found = tuple((w.match.entity_id, float(w.match.score)) for w in matches)
         results.append(Result(render_matches(screener, matches), False, len(matches), found))
         if time.perf_counter() > deadline:

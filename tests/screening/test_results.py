@@ -25,6 +25,7 @@ from service.screening.results import (
     count_matches,
     describe_matches,
     render_matches,
+    weigh,
 )
 from service.screening.screener import Screener
 from service.settings import Settings
@@ -130,13 +131,7 @@ def test_matches_are_rendered_as_the_models_dump_them() -> None:
             queries.append(check_query("Acme Holding", None, parameters, limits, asked))
     rendered = 0
     for query in queries:
-        found = screener.weigh(
-            query.screened,
-            query.identifiers,
-            country=query.country,
-            threshold=query.threshold,
-            limit=query.limit,
-        )
+        found = weigh(screener, query)
         assert render_matches(screener, found) == models.dump_json(
             describe_matches(screener, found)
         ), query.name
