@@ -114,6 +114,22 @@ def create_key(workdir: Path, env: dict[str, str], name: str, role: str, rpm: in
     return done.stdout.strip()
 
 
+def commit_ms(postgres: str) -> float:
+    """The median time of a durable commit on the PostgreSQL server now, in milliseconds (200
+    one-row INSERTs in autocommit into a temporary table): the floor of a request that waits
+    for its audit record's commit, set by the disk (and the other work on the machine)."""
+    import psycopg
+
+    with psycopg.connect(postgres, autocommit=True) as connection:
+        connection.execute("CREATE TEMPORARY TABLE commit_probe (n int, x text)")
+        times = []
+        for n in range(200):
+            start = time.perf_counter()
+            connection.execute("INSERT INTO commit_probe VALUES (%s, %s)", (n, "x" * 1300))
+            times.append((time.perf_counter() - start) * 1000)
+    return round(sorted(times)[len(times) // 2], 3)
+
+
 def admin(postgres: str, statement: str) -> None:
     engine = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -213,6 +229,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         found: list[Scenario] = []
         counters: dict[str, Records] = {}
         load_before = os.getloadavg()
+        probes = []
         try:
             for variant in found_variants:
                 workdir = Path(tmp) / f"v{len(found)}"
@@ -233,6 +250,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 wrk(server, scenario.script, 2, args.connections)
             check(found)
             for number in range(args.runs):
+                if not args.no_postgres:
+                    probes.append(commit_ms(args.postgres))
                 for scenario in found:
                     measure(scenario, counters.get(scenario.variant.name), args)
                 print(f"round {number + 1}/{args.runs} done", file=sys.stderr)
@@ -246,7 +265,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if variant.store == "postgresql" and variant.database_url:
                     name = make_url(variant.database_url).database
                     admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return report(args, found, load_before)
+    result = report(args, found, load_before)
+    result["postgresql_commit_ms_per_round"] = probes
+    return result
 
 
 def check(found: list[Scenario]) -> None:
@@ -353,6 +374,10 @@ def main() -> None:
     (OUT / "auth_overhead_bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(markdown(result))
     print(f"\n{result['command']}; machine: {result['machine']}")
+    print(
+        f"load average {result['load_average_before_after']}; PostgreSQL commit, median ms "
+        f"per round: {result['postgresql_commit_ms_per_round']}"
+    )
 
 
 if __name__ == "__main__":

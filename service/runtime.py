@@ -149,7 +149,9 @@ class Runtime:
             journal.start(asyncio.get_running_loop())
             self._journal = journal
         else:
-            self._audit = AuditWriter(self.store.audit)
+            self._audit = AuditWriter(
+                self.store.audit, unflushed=self.settings.audit_commit_unflushed
+            )
 
     async def close_audit(self) -> None:
         """Commit what the audit writer holds and close its connection (on the loop it ran

@@ -73,9 +73,15 @@ def _settle(group: list[_Waiting], failure: Failure | None) -> None:
 
 
 class AuditWriter:
-    def __init__(self, store: AuditStore) -> None:
+    def __init__(self, store: AuditStore, *, unflushed: bool = False) -> None:
+        """`unflushed`: commits return before PostgreSQL has flushed them to its disk (the
+        `audit_commit_unflushed` setting)."""
         self.store = store
         self._arguments = driver_arguments(store.engine)
+        if unflushed:  # after the URL's own options, if it has any
+            given = self._arguments.get("options")
+            off = "-c synchronous_commit=off"
+            self._arguments["options"] = f"{given} {off}" if given else off
         self._lanes: dict[asyncio.AbstractEventLoop, _Lane] = {}
 
     async def write(self, records: Sequence[ScreeningRecord]) -> None:
