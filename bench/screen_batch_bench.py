@@ -75,14 +75,6 @@ def timed(call: Callable[[str], object], names: Sequence[str]) -> tuple[float, f
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and its children (the server and its journal's copier)."""
-    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    seconds = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return seconds + sum(tree_cpu(int(child)) for child in children)
-
-
 def wait_for_records(workdir: Path, count: int) -> None:
     """Until the journal's copier has copied the records of every name sent so far."""
     deadline = time.monotonic() + 60
@@ -123,7 +115,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 start = (number + 1) * args.batch
                 chunk = names[start : start + args.batch]
                 wait_for_records(workdir, start)
-                cpu = tree_cpu(server.process.pid)
+                cpu = server.tree_cpu_seconds()
                 turns: list[tuple[str, Callable[[Sequence[str]], tuple[float, float]]]] = [
                     ("http", partial(batch, server.url, offset=start)),
                     ("engine", partial(timed, matcher.screen)),
@@ -134,7 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 # The server's CPU for the batch: its process and the copier, until the batch's
                 # records are all copied (the copier may still be at it after the answer).
                 wait_for_records(workdir, start + len(chunk))
-                http_cpu = tree_cpu(server.process.pid) - cpu
+                http_cpu = server.tree_cpu_seconds() - cpu
                 seconds["http"] = (seconds["http"][0], http_cpu)
                 found = {name: len(chunk) / wall for name, (wall, _) in seconds.items()}
                 found |= {f"{name}_cpu": len(chunk) / c for name, (_, c) in seconds.items()}
