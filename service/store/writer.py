@@ -1,12 +1,12 @@
 """Group commit of audit records on PostgreSQL (SQLite has the journal, `service.store.journal`):
 no answer leaves before its record is committed, at a small cost per record under load.
 
-The records are written on the event loop itself, through an asynchronous connection of the
-driver's own: one commit at a time per loop, and the records of every request that comes while
-it runs wait together for the next, one INSERT (its own transaction: the connection is in
-autocommit) or one transaction of several. No thread: a writer thread had to win the
-interpreter lock back from the busy loop after every round trip, which made each commit wait
-milliseconds. A connection cut since its last use (the database restarted) is replaced and the
+The records are written on the event loop itself, through asynchronous connections of the
+driver's own: up to `_COMMITS` commits at a time per loop, and the records of every request
+that comes while they run wait together for the next, one INSERT (its own transaction: the
+connection is in autocommit) or one transaction of several. No thread: a writer thread had to
+win the interpreter lock back from the busy loop after every round trip, which made each commit
+wait milliseconds. A connection cut since its last use (the database restarted) is replaced and the
 group written again at once; while the database is down, the requests fail with
 `StoreUnavailable` (the store's `Availability`).
 """
@@ -30,6 +30,9 @@ from service.store.database import driver_arguments
 log = logging.getLogger(__name__)
 #: Most records in one commit (a batch's records are never split: one request may exceed it).
 _MAX_GROUP = 5000
+#: Most commits in flight at once per event loop, each on its own connection: a request that
+#: comes while one commit waits for the disk is committed beside it, not after it.
+_COMMITS = 4
 
 #: What the requests of a group that could not be committed get: each its own error.
 Failure = Callable[[], ServiceError]
@@ -54,12 +57,12 @@ _Waiting = tuple[Sequence[ScreeningRecord], "asyncio.Future[None]"]
 
 @dataclass(slots=True)
 class _Lane:
-    """One event loop's writes: its connection, the requests waiting for the next commit, and
-    the task committing (None when nothing waits)."""
+    """One event loop's writes: the requests waiting for a commit, the tasks committing (at
+    most `_COMMITS`, none when nothing waits) and the connections not in use."""
 
     pending: deque[_Waiting] = field(default_factory=deque)
-    connection: Any = None
-    task: asyncio.Task[None] | None = None
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    idle: list[Any] = field(default_factory=list)
 
 
 def _settle(group: list[_Waiting], failure: Failure | None) -> None:
@@ -92,20 +95,24 @@ class AuditWriter:
             lane = self._lanes[loop] = _Lane()
         future: asyncio.Future[None] = loop.create_future()
         lane.pending.append((records, future))
-        if lane.task is None:
-            lane.task = loop.create_task(self._drain(lane), name="audit-writer")
+        if len(lane.tasks) < _COMMITS:
+            task = loop.create_task(self._drain(lane), name="audit-writer")
+            lane.tasks.add(task)
+            task.add_done_callback(lane.tasks.discard)
         await future
 
     async def close(self) -> None:
-        """Commit what waits, then close this loop's connection."""
+        """Commit what waits, then close this loop's connections."""
         lane = self._lanes.pop(asyncio.get_running_loop(), None)
         if lane is None:
             return
-        if lane.task is not None:
-            await lane.task
-        await self._drop(lane)
+        await asyncio.gather(*lane.tasks)
+        while lane.idle:
+            await _close(lane.idle.pop())
 
     async def _drain(self, lane: _Lane) -> None:
+        """Commit what waits, a group at a time, until nothing does (the requests that come
+        meanwhile join the next group, or another task's)."""
         group: list[_Waiting] = []
         try:
             while lane.pending:
@@ -113,39 +120,48 @@ class AuditWriter:
                 while lane.pending and size < _MAX_GROUP:
                     group.append(lane.pending.popleft())
                     size += len(group[-1][0])
-                failure = await self._commit(lane, [r for records, _ in group for r in records])
+                records = [r for records, _ in group for r in records]
+                connection = lane.idle.pop() if lane.idle else None
+                failure, connection = await self._commit(connection, records)
+                if connection is not None:
+                    lane.idle.append(connection)
                 _settle(group, failure)
                 group = []
         finally:
-            lane.task = None
             # Cancelled (the loop is closing): nobody is answered without a commit.
-            _settle(group + list(lane.pending), _refused)
-            lane.pending.clear()
+            _settle(group, _refused)
+            if len(lane.tasks - {asyncio.current_task()}) == 0:
+                _settle(list(lane.pending), _refused)
+                lane.pending.clear()
 
-    async def _commit(self, lane: _Lane, records: list[ScreeningRecord]) -> Failure | None:
-        """Commit the records: None when done, else what the waiting requests get."""
+    async def _commit(
+        self, connection: Any, records: list[ScreeningRecord]
+    ) -> tuple[Failure | None, Any]:
+        """Commit the records on the connection (a new one when None): None when done, else
+        what the waiting requests get; and the connection to use again (None if broken)."""
         availability = self.store.availability
         try:
             availability.admit()
         except StoreUnavailable:  # down: tried again once per probe interval, not per group
-            return _outage
-        reused, started = lane.connection is not None, time.monotonic()
+            return _outage, connection
+        reused, started = connection is not None, time.monotonic()
         while True:
             try:
-                if lane.connection is None:
-                    lane.connection = await self._connect()
-                await self._insert(lane.connection, records)
+                if connection is None:
+                    connection = await self._connect()
+                await self._insert(connection, records)
             except Exception as exc:
-                await self._drop(lane)
+                await _close(connection)  # it may be broken: a new one for the next group
+                connection = None
                 if reused and is_outage(exc):  # cut since its last use: once on a new one
                     reused = False
                     continue
                 if availability.failed(exc) is not None:  # an outage: logged once there
-                    return _outage
+                    return _outage, None
                 log.error("audit write failed", extra={"error": f"{type(exc).__name__}: {exc}"})
-                return _refused
+                return _refused, None
             availability.succeeded(started)
-            return None
+            return None, connection
 
     async def _connect(self) -> Any:
         import psycopg  # the `postgres` extra: only a PostgreSQL store gets here
@@ -161,9 +177,8 @@ class AuditWriter:
             for statement, values in statements:
                 await connection.execute(statement, values)
 
-    async def _drop(self, lane: _Lane) -> None:
-        """Close the connection (it may be broken: a new one is opened for the next group)."""
-        connection, lane.connection = lane.connection, None
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                await connection.close()
+
+async def _close(connection: Any) -> None:
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            await connection.close()

@@ -15,7 +15,7 @@ from tests.store.test_journal import record
 
 async def _setting(writer: AuditWriter) -> str:
     [lane] = writer._lanes.values()
-    cursor: Any = await lane.connection.execute("SHOW synchronous_commit")
+    cursor: Any = await lane.idle[0].execute("SHOW synchronous_commit")
     [value] = await cursor.fetchone()
     return str(value)
 
