@@ -190,6 +190,7 @@ class AuditJournal:
         self._closed = False
         self._finished = False  # closed, its files deleted: nothing more to copy
         self._copier: subprocess.Popen[bytes] | None = None
+        self._copier_due = False  # started, the copier not yet (`start`)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tail = b""  # the last bytes appended: their last line is the newest record
         self.recover()
@@ -200,11 +201,18 @@ class AuditJournal:
         when it cannot be started, on this event loop every `_COPY_SECONDS`; look for the
         journals of dead processes every `_RECOVER_SECONDS`, in a worker thread."""
         self._loop = loop
-        if copier:
-            self._copier = _start_copier(self.store, [item.path for item in self._files])
-        if self._copier is None:
+        # The copier starts with the first record (a process that records nothing, such as
+        # most of a test suite's, starts none).
+        self._copier_due = copier
+        if not copier:
             self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
         self._recovery = loop.call_later(_RECOVER_SECONDS, self._recover_tick, loop)
+
+    def _begin_copying(self) -> None:
+        self._copier_due = False
+        self._copier = _start_copier(self.store, [item.path for item in self._files])
+        if self._copier is None and self._loop is not None:
+            self._timer = self._loop.call_later(_COPY_SECONDS, self._tick, self._loop)
 
     # --- the request path -------------------------------------------------------------------
 
@@ -242,6 +250,8 @@ class AuditJournal:
         self._written += len(data)
         self._appended += count
         self._tail = data
+        if self._copier_due:
+            self._begin_copying()
         if self._written > _ROTATE_BYTES:
             self._open_file()
 

@@ -47,11 +47,12 @@ async def test_the_copier_copies_what_the_server_appends(tmp_path: Path) -> None
     store = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}")
     journal = AuditJournal(store.audit)
     journal.start(asyncio.get_running_loop())
-    copier = journal._copier
-    assert copier is not None and copier.poll() is None
+    assert journal._copier is None  # started with the first record
     written = [record(n) for n in range(500)]
     for start in range(0, 500, 5):
         journal.append(written[start : start + 5])
+    copier = journal._copier
+    assert copier is not None and copier.poll() is None
     # Nothing copies on this loop: the records reach the database through the copier.
     assert journal._timer is None
     await journal.caught_up()
@@ -125,11 +126,12 @@ async def test_a_copier_that_died_is_replaced_by_copies_on_the_loop(tmp_path: Pa
     journal = AuditJournal(store.audit)
     loop = asyncio.get_running_loop()
     journal.start(loop)
+    journal.append([record(0)])
     copier = journal._copier
     assert copier is not None
     copier.kill()
     copier.wait()
-    journal.append([record(n) for n in range(30)])
+    journal.append([record(n) for n in range(1, 30)])
     journal._check_copier(loop)  # what the look for dead journals does every 2 s
     assert journal._copier is None and journal._timer is not None
     await journal.caught_up()
