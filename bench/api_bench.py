@@ -98,6 +98,11 @@ class Server:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def tree_cpu_seconds(self) -> float:
+        """`cpu_seconds` of the process and of its children (the audit journal's copier)."""
+        assert self.process is not None
+        return _tree_cpu(self.process.pid)
+
     def memory_mib(self) -> dict[str, float]:
         """Resident memory now (`VmRSS`) and at its peak so far (`VmHWM`), in MiB."""
         assert self.process is not None
@@ -107,6 +112,13 @@ class Server:
             key: round(int(fields[name].split()[0]) / 1024, 1)
             for key, name in (("rss_mib", "VmRSS"), ("peak_rss_mib", "VmHWM"))
         }
+
+
+def _tree_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return seconds + sum(_tree_cpu(int(child)) for child in children)
 
 
 def free_port() -> int:

@@ -10,10 +10,13 @@ and has its own data directory (SQLite) or database (PostgreSQL). After every ru
 audited variants' records are counted in their database and compared with the requests `wrk`
 saw answered: there must be one per answer (a few more are allowed, at most one per
 connection: requests still in flight when `wrk` stopped were recorded but not counted).
-Server CPU is the service process's: the audit writer thread and SQLite run in it, the
-PostgreSQL server's own processes are not counted.
+Server CPU is the service process's and its children's (on SQLite, the audit journal's
+copier), during the run; the PostgreSQL server's own processes are not counted. Each round
+also times a durable commit on the PostgreSQL server (`commit_ms`), the floor of an answer
+that waits for one.
 
 Run: python bench/auth_overhead_bench.py [--runs 5] [--duration 10] [--connections 16]
+[--variants abc] (the baseline, a, always runs)
 Needs `wrk`; the PostgreSQL variant uses `--postgres` (default
 postgresql://postgres@127.0.0.1:5432/postgres), creating and dropping a database of its own.
 Writes `bench/out/auth_overhead_bench.json`.
@@ -40,6 +43,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 OUT = ROOT / "bench" / "out"
+#: Seconds to wait after a run for its records to be in the database.
+_RECORDS_WAIT_SECONDS = 30.0
 #: The `wrk` scripts' header table, with the key when there is one.
 _HEADERS = '{["Content-Type"] = "application/json"}'
 
@@ -54,6 +59,8 @@ class Variant:
     store: str = "sqlite"  # or "postgresql"
     #: The key's requests per minute (0: unlimited).
     requests_per_minute: int = 0
+    #: Settings of the service besides the audit's and the database's.
+    settings: dict[str, str] = field(default_factory=dict)
     server: Server | None = None
     api_key: str = ""
     database_url: str = ""
@@ -68,6 +75,15 @@ def variants(include_postgres: bool) -> list[Variant]:
     if include_postgres:
         found.append(
             Variant("c. key, audit on PostgreSQL", key=True, audit=True, store="postgresql")
+        )
+        found.append(
+            Variant(
+                "g. key, audit on PostgreSQL, commits not waiting for the flush",
+                key=True,
+                audit=True,
+                store="postgresql",
+                settings={"SCREENING_AUDIT_COMMIT_UNFLUSHED": "true"},
+            )
         )
     found += [
         Variant("d. key, audit off", key=True, audit=False),
@@ -84,7 +100,7 @@ def variants(include_postgres: bool) -> list[Variant]:
 
 def prepare(variant: Variant, workdir: Path, postgres: str) -> None:
     """The variant's data directory (or database) and key, and its server (not started)."""
-    env = {"SCREENING_AUDIT_ENABLED": "true" if variant.audit else "false"}
+    env = {"SCREENING_AUDIT_ENABLED": "true" if variant.audit else "false"} | variant.settings
     if variant.store == "postgresql":
         name = f"bench_audit_{uuid.uuid4().hex[:10]}"
         admin(postgres, f'CREATE DATABASE "{name}"')
@@ -109,6 +125,26 @@ def create_key(workdir: Path, env: dict[str, str], name: str, role: str, rpm: in
         check=True,
     )
     return done.stdout.strip()
+
+
+def commit_ms(postgres: str) -> float:
+    """The median time of a durable commit on the PostgreSQL server now, in milliseconds (200
+    one-row INSERTs in autocommit into a temporary table): the floor of a request that waits
+    for its audit record's commit, set by the disk (and the other work on the machine)."""
+    import psycopg
+
+    table = f"commit_probe_{uuid.uuid4().hex[:10]}"  # logged: a temporary table is not
+    with psycopg.connect(postgres, autocommit=True) as connection:
+        connection.execute(f"CREATE TABLE {table} (n int, x text)")
+        times = []
+        try:
+            for n in range(200):
+                start = time.perf_counter()
+                connection.execute(f"INSERT INTO {table} VALUES (%s, %s)", (n, "x" * 1300))
+                times.append((time.perf_counter() - start) * 1000)
+        finally:
+            connection.execute(f"DROP TABLE {table}")
+    return round(sorted(times)[len(times) // 2], 3)
 
 
 def admin(postgres: str, statement: str) -> None:
@@ -162,14 +198,14 @@ class Scenario:
 
 def wrk(server: Server, script: Path, seconds: int, connections: int) -> dict[str, float]:
     """`api_bench.wrk`, also giving the number of answers `wrk` counted."""
-    cpu_before = server.cpu_seconds()
+    cpu_before = server.tree_cpu_seconds()
     start_at = str(next(api_bench._runs) * 10_000_000)  # where the miss script starts counting
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
         f"{server.url}/v1/screen", "--", start_at,
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    cpu = server.cpu_seconds() - cpu_before
+    cpu = server.tree_cpu_seconds() - cpu_before
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
     if result["non2xx"] or result["errors"]:
@@ -190,7 +226,12 @@ def measure(scenario: Scenario, records: Records | None, args: argparse.Namespac
     before = records.count() if records else 0
     result = wrk(server, scenario.script, args.duration, args.connections)
     if records is not None:
-        time.sleep(0.5)  # requests still in flight when wrk stopped finish
+        # Requests still in flight when wrk stopped finish, and the journal's copier (SQLite)
+        # copies what it has not copied yet: it runs behind by a moment under load.
+        deadline = time.monotonic() + _RECORDS_WAIT_SECONDS
+        time.sleep(0.5)
+        while records.count() - before < result["requests"] and time.monotonic() < deadline:
+            time.sleep(0.1)
         result["records"] = records.count() - before
         if result["records"] < result["requests"]:
             print(f"MISSING RECORDS: {scenario.name}: {result}", file=sys.stderr)
@@ -198,11 +239,14 @@ def measure(scenario: Scenario, records: Records | None, args: argparse.Namespac
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    found_variants = variants(not args.no_postgres)
+    found_variants = [
+        v for v in variants(not args.no_postgres) if v.name[0] in args.variants or v.name[0] == "a"
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         found: list[Scenario] = []
         counters: dict[str, Records] = {}
         load_before = os.getloadavg()
+        probes = []
         try:
             for variant in found_variants:
                 workdir = Path(tmp) / f"v{len(found)}"
@@ -223,6 +267,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 wrk(server, scenario.script, 2, args.connections)
             check(found)
             for number in range(args.runs):
+                if not args.no_postgres:
+                    probes.append(commit_ms(args.postgres))
                 for scenario in found:
                     measure(scenario, counters.get(scenario.variant.name), args)
                 print(f"round {number + 1}/{args.runs} done", file=sys.stderr)
@@ -236,7 +282,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if variant.store == "postgresql" and variant.database_url:
                     name = make_url(variant.database_url).database
                     admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return report(args, found, load_before)
+    result = report(args, found, load_before)
+    result["postgresql_commit_ms_per_round"] = probes
+    return result
 
 
 def check(found: list[Scenario]) -> None:
@@ -332,6 +380,9 @@ def main() -> None:
         help="a PostgreSQL URL whose user may create databases",
     )
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL variant")
+    parser.add_argument(
+        "--variants", default="abcdefg", help="the variants to run, by letter (default all)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -340,6 +391,10 @@ def main() -> None:
     (OUT / "auth_overhead_bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(markdown(result))
     print(f"\n{result['command']}; machine: {result['machine']}")
+    print(
+        f"load average {result['load_average_before_after']}; PostgreSQL commit, median ms "
+        f"per round: {result['postgresql_commit_ms_per_round']}"
+    )
 
 
 if __name__ == "__main__":

@@ -186,7 +186,8 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             await runtime.link.close()
         await reloader.close()
         limiter = runtime.limiter
-        await anyio.to_thread.run_sync(runtime.stop)  # commits the audit records it holds
+        await runtime.close_audit()  # commits the audit records it holds
+        await anyio.to_thread.run_sync(runtime.stop)  # copies the audit journal in
         await limiter.close()
         store.close()
         await cache.close()

@@ -149,12 +149,19 @@ class Runtime:
             journal.start(asyncio.get_running_loop())
             self._journal = journal
         else:
-            self._audit = AuditWriter(self.store.audit)
+            self._audit = AuditWriter(
+                self.store.audit, unflushed=self.settings.audit_commit_unflushed
+            )
+
+    async def close_audit(self) -> None:
+        """Commit what the audit writer holds and close its connection (on the loop it ran
+        on); `stop` copies the journal."""
+        if self._audit is not None:
+            await self._audit.close()
+            self._audit = None
 
     def stop(self) -> None:
-        """Forget the parts; the audit writer commits what it holds first."""
-        if self._audit is not None:
-            self._audit.close()
+        """Forget the parts; the audit journal is copied in first (`close_audit` before)."""
         if self._journal is not None:
             self._journal.close()
         self._screening = None

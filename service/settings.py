@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     #: Audit records older than this many days are deleted by `python -m service audit purge`
     #: (the API never deletes any). OFAC asks for ten years.
     audit_retention_days: int = Field(default=3650, ge=1)
+    #: On PostgreSQL, answer once the audit record is committed on the server rather than once
+    #: it is also flushed to the server's disk (`synchronous_commit = off` for the audit's
+    #: own connection). A record then survives a crash of the service as it does on SQLite,
+    #: but a crash of PostgreSQL or of its machine may lose the last fraction of a second of
+    #: records already answered. Off (the default): every answer waits for the flush.
+    audit_commit_unflushed: bool = False
 
     # --- Screening ---------------------------------------------------------------------------
     #: Score (0..1) from which a name is reported as a match, when a request gives none.

@@ -113,7 +113,8 @@ async def work(settings: Settings, url: str, tasks: TasksOf | None = None) -> No
         with suppress(ValueError, RuntimeError):
             loop.remove_signal_handler(signal.SIGHUP)
         await runtime.reloader.close()
-        await anyio.to_thread.run_sync(runtime.stop)  # commits the audit records it holds
+        await runtime.close_audit()  # commits the audit records it holds
+        await anyio.to_thread.run_sync(runtime.stop)  # copies the audit journal in
         await limiter.close()
         store.close()
         await jobs.close()

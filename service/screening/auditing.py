@@ -52,7 +52,7 @@ def query_record(
 ) -> ScreeningRecord:
     """A screening of the API: `single` with the response body as sent, or `batch` with the
     query's result object as sent."""
-    matches = matches_in(result.payload)
+    matches = result.found if result.found is not None else matches_in(result.payload)
     return ScreeningRecord(
         id=screening_id,
         screened_at=screened_at,

@@ -149,14 +149,19 @@ class AuditStore:
             )  # fmt: skip
         return values
 
+    def statements(self, records: Sequence[ScreeningRecord]) -> Iterator[tuple[str, list[Any]]]:
+        """The INSERTs that add the records, with their values: one per `_ROWS_PER_STATEMENT`
+        records (the matches follow by trigger)."""
+        for start in range(0, len(records), _ROWS_PER_STATEMENT):
+            part = records[start : start + _ROWS_PER_STATEMENT]
+            yield self._insert(len(part)), self.rows(part)
+
     def write(self, connection: Any, records: Sequence[ScreeningRecord]) -> None:
-        """Add the records on a DBAPI connection and commit: one statement per
-        `_ROWS_PER_STATEMENT` records (the matches follow by trigger)."""
+        """Add the records on a DBAPI connection and commit (`statements`)."""
         cursor = connection.cursor()
         try:
-            for start in range(0, len(records), _ROWS_PER_STATEMENT):
-                part = records[start : start + _ROWS_PER_STATEMENT]
-                cursor.execute(self._insert(len(part)), self.rows(part))
+            for statement, values in self.statements(records):
+                cursor.execute(statement, values)
             connection.commit()
         except BaseException:
             with contextlib.suppress(Exception):  # a cut connection cannot roll back either

@@ -101,6 +101,14 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def driver_arguments(engine: Engine) -> dict[str, Any]:
+    """The arguments the engine opens a PostgreSQL connection with, for a connection of the
+    driver's own (the audit writer's, on the event loop)."""
+    _, arguments = engine.dialect.create_connect_args(engine.url)
+    arguments.pop("context", None)  # SQLAlchemy's adapters: the writer binds plain values
+    return dict(arguments) | {"connect_timeout": _CONNECT_SECONDS}
+
+
 def migrate(engine: Engine) -> None:
     """Bring the database to the newest migration (a no-op when it is there already). Two
     processes starting at once on a new database migrate it one after the other: the second

@@ -4,9 +4,11 @@ database in bulk.
 
 A record in the journal is as safe from a crash of the process as one committed to SQLite in
 WAL mode (both are in the operating system's hands once written, neither is flushed to disk),
-and far cheaper to write on the request path. The journal is copied into the database on the
-event loop every tenth of a second, many records per transaction; when another process holds
-the database then, the records wait for the next copy (that is no error). Each journal file is
+and far cheaper to write on the request path. A serving process has the journal copied into
+the database by a process of its own (`service.store.copier`), many records per transaction,
+so that the copy takes none of the event loop's time; without it (a journal not started, or
+its copier gone) the copy runs on the event loop every tenth of a second. When another process
+holds the database, the records wait for the next copy (that is no error). Each journal file is
 locked (`flock`) by its process for as long as it lives; a file nobody locks was left by a
 process that died (SIGKILL), and every live process looks for such files every
 `_RECOVER_SECONDS`, copies them in and deletes them, under the file's lock, so two processes
@@ -24,6 +26,8 @@ import json
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -31,6 +35,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from pydantic_core import to_json
 
 from service.errors import StoreUnavailable, Unavailable
 from service.store.audit import AuditStore, ScreeningRecord
@@ -57,6 +63,12 @@ _BUSY_MS = 30_000
 _RECOVER_SECONDS = 2.0
 #: Seconds the copies may find the database busy before that is logged as an error.
 _BUSY_LOG_SECONDS = 30.0
+#: Seconds between two looks, by a reader (`caught_up`), for the last record in the database.
+_POLL_SECONDS = 0.01
+#: Seconds a reader waits for the copier to copy what was appended before it copies it itself.
+_CAUGHT_UP_SECONDS = 30.0
+#: Seconds the copier has to copy what is left when the journal closes, before it is killed.
+_COPIER_CLOSE_SECONDS = 120.0
 
 
 def _line(record: ScreeningRecord) -> bytes:
@@ -68,9 +80,7 @@ def _line(record: ScreeningRecord) -> bytes:
         record.limit, record.watchlist_version, record.outcome, record.matches,
         record.job_id, record.row, record.operator,
     ]  # fmt: skip
-    return (
-        json.dumps(head, ensure_ascii=False).encode() + b"\x1f" + record.response.encode() + b"\n"
-    )
+    return to_json(head) + b"\x1f" + record.response.encode() + b"\n"
 
 
 def encode(records: Sequence[ScreeningRecord]) -> bytes:
@@ -90,18 +100,53 @@ def _record(line: bytes) -> ScreeningRecord:
     )  # fmt: skip
 
 
-class _File:
+class JournalFile:
     """A journal file of this process being copied: its path, its descriptor (which holds the
-    file's lock until it is deleted), how far it is copied, whether it is closed."""
+    file's lock until it is deleted; -1 in the copier, `service.store.copier`), how far it is
+    copied, whether it is closed (a newer file follows)."""
 
-    def __init__(self, path: Path, fd: int) -> None:
+    def __init__(self, path: Path, fd: int = -1) -> None:
         self.path = path
         self.fd = fd
         self.copied = 0
         self.closed = False
 
 
-def _busy(error: BaseException) -> bool:
+def copying_connection(store: AuditStore, connection: Any, busy_ms: int) -> Any:
+    """The connection a copy writes on (a new one when None, out of the pool: its busy
+    timeout is for the journal only), waiting at most `busy_ms` for another process."""
+    if connection is None:
+        connection = store.engine.raw_connection()
+        connection.detach()
+    cursor = connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+    cursor.close()
+    return connection
+
+
+def copy_file(
+    store: AuditStore, connection: Any, item: JournalFile, budget: list[int]
+) -> Iterator[int]:
+    """Copy a file's records from where its copy stopped, `_BATCH` per transaction, yielding
+    the number of each: the whole lines of at most `budget[0]` bytes (at least one line; all
+    of them when the budget is negative), and take what was copied off the budget."""
+    with item.path.open("rb") as stream:
+        stream.seek(item.copied)
+        data = stream.read() if budget[0] < 0 else stream.read(budget[0])
+        if budget[0] >= 0 and b"\n" not in data:  # one line longer than the budget
+            data += stream.readline()
+    end = data.rfind(b"\n") + 1
+    if budget[0] >= 0:
+        budget[0] = max(0, budget[0] - end)
+    lines = data[:end].splitlines()
+    for start in range(0, len(lines), _BATCH):
+        part = lines[start : start + _BATCH]
+        store.write(connection, [_record(line) for line in part])
+        item.copied += sum(len(line) + 1 for line in part)
+        yield len(part)
+
+
+def is_busy(error: BaseException) -> bool:
     """SQLite's "database is locked": another process is writing; try again later."""
     return isinstance(error, sqlite3.OperationalError) and getattr(
         error, "sqlite_errorcode", None
@@ -130,7 +175,7 @@ class AuditJournal:
         self.store = store
         self.directory.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()  # one copy at a time (the loop's, or closing's)
-        self._files: list[_File] = []
+        self._files: list[JournalFile] = []
         self._fd = -1
         self._written = 0  # bytes written to the current file
         self._appended = 0  # records appended, in all
@@ -144,14 +189,30 @@ class AuditJournal:
         self._recovery_logged: set[Path] = set()
         self._closed = False
         self._finished = False  # closed, its files deleted: nothing more to copy
+        self._copier: subprocess.Popen[bytes] | None = None
+        self._copier_due = False  # started, the copier not yet (`start`)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tail = b""  # the last bytes appended: their last line is the newest record
         self.recover()
         self._open_file()
 
-    def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Copy on this event loop, every `_COPY_SECONDS`; look for the journals of dead
-        processes every `_RECOVER_SECONDS`, in a worker thread."""
-        self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
+    def start(self, loop: asyncio.AbstractEventLoop, *, copier: bool = True) -> None:
+        """Copy in a process of its own (`service.store.copier`) or, with `copier` false or
+        when it cannot be started, on this event loop every `_COPY_SECONDS`; look for the
+        journals of dead processes every `_RECOVER_SECONDS`, in a worker thread."""
+        self._loop = loop
+        # The copier starts with the first record (a process that records nothing, such as
+        # most of a test suite's, starts none).
+        self._copier_due = copier
+        if not copier:
+            self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
         self._recovery = loop.call_later(_RECOVER_SECONDS, self._recover_tick, loop)
+
+    def _begin_copying(self) -> None:
+        self._copier_due = False
+        self._copier = _start_copier(self.store, [item.path for item in self._files])
+        if self._copier is None and self._loop is not None:
+            self._timer = self._loop.call_later(_COPY_SECONDS, self._tick, self._loop)
 
     # --- the request path -------------------------------------------------------------------
 
@@ -188,12 +249,31 @@ class AuditJournal:
             ) from None
         self._written += len(data)
         self._appended += count
+        self._tail = data
+        if self._copier_due:
+            self._begin_copying()
         if self._written > _ROTATE_BYTES:
             self._open_file()
 
     async def caught_up(self) -> None:
-        """Copy now: every record appended so far is then in the database (for readers)."""
-        await asyncio.to_thread(self.copy)
+        """Every record appended so far is in the database when this returns (for readers):
+        copied now, or, with the copier, once the newest is there (the copier copies in order)."""
+        newest = _id_of_last(self._tail)
+        if self._copier is None or newest is None:
+            await asyncio.to_thread(self.copy)
+        else:
+            await asyncio.to_thread(self._wait_for_copier, newest)
+
+    def _wait_for_copier(self, newest: str) -> None:
+        deadline = time.monotonic() + _CAUGHT_UP_SECONDS
+        while self.store.get(newest) is None:
+            copier = self._copier
+            if copier is None or copier.poll() is not None or time.monotonic() > deadline:
+                # Copied here instead (from the start of the files: the copier's progress is
+                # not known here; a record copied twice is added once).
+                self.copy()
+                return
+            time.sleep(_POLL_SECONDS)
 
     @property
     def lag(self) -> int:
@@ -209,6 +289,13 @@ class AuditJournal:
                 timer.cancel()
         with self._recovering:  # a look for dead journals in progress ends first
             pass
+        if self._copier is not None and self._stop_copier():
+            with self._lock:  # all copied, every file deleted by the copier
+                self._appended = self._copied
+                for item in self._files:
+                    with contextlib.suppress(OSError):
+                        os.close(item.fd)
+                self._files.clear()
         self.copy()
         with self._lock:
             for item in self._files:
@@ -223,6 +310,43 @@ class AuditJournal:
                     self._connection.close()
                 self._connection = None
             self._finished = True
+
+    def _stop_copier(self) -> bool:
+        """Have the copier copy what is left, delete the files and stop: True if it did."""
+        copier, self._copier = self._copier, None
+        assert copier is not None and copier.stdin is not None
+        try:
+            copier.stdin.write(b"close\n")
+            copier.stdin.close()
+            return copier.wait(_COPIER_CLOSE_SECONDS) == 0
+        except (OSError, subprocess.TimeoutExpired):
+            log.error("audit journal copier did not finish: the journal is copied here")
+            copier.kill()
+            copier.wait()
+            return False
+
+    def _check_copier(self, loop: asyncio.AbstractEventLoop) -> None:
+        """A copier that died (killed, out of memory) is replaced by copies on the loop, from
+        the start of the files (a record copied twice is added once)."""
+        copier = self._copier
+        if copier is None or copier.poll() is None or self._closed:
+            return
+        log.error("audit journal copier ended: the journal is copied on the event loop")
+        self._copier = None
+        if copier.stdin is not None:
+            with contextlib.suppress(OSError):
+                copier.stdin.close()
+        self._timer = loop.call_later(_COPY_SECONDS, self._tick, loop)
+
+    def _tell_copier(self, path: Path) -> None:
+        copier = self._copier
+        if copier is None or copier.stdin is None:
+            return
+        try:
+            copier.stdin.write(os.fsencode(path) + b"\n")
+            copier.stdin.flush()
+        except OSError:  # it died: `_check_copier` replaces it
+            pass
 
     # --- copying ----------------------------------------------------------------------------
 
@@ -245,13 +369,9 @@ class AuditJournal:
             if self._finished:  # a tick that waited for `close`: the files are closed
                 return False
             try:
-                if self._connection is None:
-                    # Out of the pool: its busy timeout, set below, is for the journal only.
-                    self._connection = self.store.engine.raw_connection()
-                    self._connection.detach()
-                cursor = self._connection.cursor()
-                cursor.execute(f"PRAGMA busy_timeout = {busy_ms or _BUSY_MS}")
-                cursor.close()
+                self._connection = copying_connection(
+                    self.store, self._connection, busy_ms or _BUSY_MS
+                )
                 for item in list(self._files):
                     if budget[0] == 0:
                         break
@@ -266,7 +386,7 @@ class AuditJournal:
             return self.lag > 0
 
     def _copy_failed(self, error: Exception) -> None:
-        if _busy(error):  # another process writes: normal, unless it never ends
+        if is_busy(error):  # another process writes: normal, unless it never ends
             now = time.monotonic()
             self._busy_since = self._busy_since or now
             if now - self._busy_since < _BUSY_LOG_SECONDS or self._failing:
@@ -278,24 +398,9 @@ class AuditJournal:
             self._connection.close()
         self._connection = None
 
-    def _copy_file(self, item: _File, budget: list[int]) -> None:
-        """Copy a file's records from where its copy stopped: the whole lines of at most
-        `budget[0]` bytes (at least one line; all of them when the budget is negative), and
-        take what was copied off the budget."""
-        with item.path.open("rb") as stream:
-            stream.seek(item.copied)
-            data = stream.read() if budget[0] < 0 else stream.read(budget[0])
-            if budget[0] >= 0 and b"\n" not in data:  # one line longer than the budget
-                data += stream.readline()
-        end = data.rfind(b"\n") + 1
-        if budget[0] >= 0:
-            budget[0] = max(0, budget[0] - end)
-        lines = data[:end].splitlines()
-        for start in range(0, len(lines), _BATCH):
-            part = lines[start : start + _BATCH]
-            self.store.write(self._connection, [_record(line) for line in part])
-            item.copied += sum(len(line) + 1 for line in part)
-            self._copied += len(part)
+    def _copy_file(self, item: JournalFile, budget: list[int]) -> None:
+        for count in copy_file(self.store, self._connection, item, budget):
+            self._copied += count
         if item.closed and item.copied >= item.path.stat().st_size:
             self._files.remove(item)
             item.path.unlink()
@@ -317,8 +422,14 @@ class AuditJournal:
         making.rename(path)
         if self._files:
             self._files[-1].closed = True
-        self._files.append(_File(path, fd))
+        self._files.append(JournalFile(path, fd))
         self._fd, self._written = fd, 0
+        if self._copier is not None:
+            self._tell_copier(path)
+            for item in list(self._files):  # deleted by the copier once copied
+                if item.closed and os.fstat(item.fd).st_nlink == 0:
+                    os.close(item.fd)
+                    self._files.remove(item)
 
     # --- the journals of dead processes -------------------------------------------------------
 
@@ -328,6 +439,7 @@ class AuditJournal:
                 self._recovery = loop.call_later(_RECOVER_SECONDS, self._recover_tick, loop)
 
         if not self._closed:
+            self._check_copier(loop)
             loop.run_in_executor(None, self.recover).add_done_callback(again)
 
     def recover(self) -> None:
@@ -369,3 +481,33 @@ class AuditJournal:
                 )
         finally:
             os.close(fd)  # releases the lock
+
+
+def _id_of_last(data: bytes) -> str | None:
+    """The id of the last record of journal lines (`_line`: a JSON array, the id first)."""
+    start = data.rfind(b"\n", 0, len(data) - 1) + 1
+    if not data[start:].startswith(b'["'):
+        return None
+    return data[start + 2 : data.index(b'"', start + 2)].decode()
+
+
+def _start_copier(store: AuditStore, paths: Sequence[Path]) -> subprocess.Popen[bytes] | None:
+    """The copier process of this journal, told its files so far; None if it cannot start."""
+    root = str(Path(__file__).resolve().parents[2])  # where `service` is imported from
+    path = os.environ.get("PYTHONPATH")
+    env = os.environ | {"PYTHONPATH": f"{root}{os.pathsep}{path}" if path else root}
+    url = store.engine.url.render_as_string(hide_password=False)
+    try:
+        copier = subprocess.Popen(
+            [sys.executable, "-m", "service.store.copier", url],
+            stdin=subprocess.PIPE,
+            env=env,
+            close_fds=True,
+        )
+    except OSError as exc:
+        log.error("audit journal copier not started", extra={"error": repr(exc)})
+        return None
+    assert copier.stdin is not None
+    copier.stdin.write(b"".join(os.fsencode(p) + b"\n" for p in paths))
+    copier.stdin.flush()
+    return copier

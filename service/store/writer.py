@@ -1,12 +1,14 @@
 """Group commit of audit records on PostgreSQL (SQLite has the journal, `service.store.journal`):
 no answer leaves before its record is committed, at a small cost per record under load.
 
-On the event loop, the records of every request of one loop iteration are handed over together
-(one hand-over per iteration, not per request); one writer thread, on a connection of its own,
-commits everything handed over while it was busy in one transaction of multi-row INSERTs, then
-releases the waiting requests with one call back into their loop. A connection cut since its
-last use (the database restarted) is replaced and the group written again at once; while the
-database is down, the requests fail with `StoreUnavailable` (the store's `Availability`).
+The records are written on the event loop itself, through asynchronous connections of the
+driver's own: up to `_COMMITS` commits at a time per loop, and the records of every request
+that comes while they run wait together for the next, one INSERT (its own transaction: the
+connection is in autocommit) or one transaction of several. No thread: a writer thread had to
+win the interpreter lock back from the busy loop after every round trip, which made each commit
+wait milliseconds. A connection cut since its last use (the database restarted) is replaced and the
+group written again at once; while the database is down, the requests fail with
+`StoreUnavailable` (the store's `Availability`).
 """
 
 from __future__ import annotations
@@ -14,20 +16,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import queue
-import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from service.errors import ServiceError, StoreUnavailable, Unavailable
 from service.store.audit import AuditStore, ScreeningRecord
 from service.store.availability import RETRY_AFTER_SECONDS, is_outage
+from service.store.database import driver_arguments
 
 log = logging.getLogger(__name__)
-#: Most records in one transaction.
+#: Most records in one commit (a batch's records are never split: one request may exceed it).
 _MAX_GROUP = 5000
+#: Most commits in flight at once per event loop, each on its own connection: a request that
+#: comes while one commit waits for the disk is committed beside it, not after it.
+_COMMITS = 4
 
 #: What the requests of a group that could not be committed get: each its own error.
 Failure = Callable[[], ServiceError]
@@ -47,116 +52,133 @@ def _outage() -> ServiceError:
     )
 
 
+_Waiting = tuple[Sequence[ScreeningRecord], "asyncio.Future[None]"]
+
+
 @dataclass(slots=True)
-class _Batch:
-    """The records handed over in one loop iteration, and the requests waiting for them."""
+class _Lane:
+    """One event loop's writes: the requests waiting for a commit, the tasks committing (at
+    most `_COMMITS`, none when nothing waits) and the connections not in use."""
 
-    loop: asyncio.AbstractEventLoop
-    records: list[ScreeningRecord] = field(default_factory=list)
-    waiting: list[asyncio.Future[None]] = field(default_factory=list)
+    pending: deque[_Waiting] = field(default_factory=deque)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    idle: list[Any] = field(default_factory=list)
 
 
-def _settle(batches: list[_Batch], failure: Failure | None) -> None:
-    for batch in batches:
-        for future in batch.waiting:
-            if future.done():  # the request was cancelled (its client went away)
-                continue
-            if failure is not None:
-                future.set_exception(failure())
-            else:
-                future.set_result(None)
+def _settle(group: list[_Waiting], failure: Failure | None) -> None:
+    for _, future in group:
+        if future.done():  # the request was cancelled (its client went away)
+            continue
+        if failure is not None:
+            future.set_exception(failure())
+        else:
+            future.set_result(None)
 
 
 class AuditWriter:
-    def __init__(self, store: AuditStore) -> None:
+    def __init__(self, store: AuditStore, *, unflushed: bool = False) -> None:
+        """`unflushed`: commits return before PostgreSQL has flushed them to its disk (the
+        `audit_commit_unflushed` setting)."""
         self.store = store
-        self._queue: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
-        self._open: _Batch | None = None
-        self._connection: Any = None
-        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
-        self._thread.start()
+        self._arguments = driver_arguments(store.engine)
+        if unflushed:  # after the URL's own options, if it has any
+            given = self._arguments.get("options")
+            off = "-c synchronous_commit=off"
+            self._arguments["options"] = f"{given} {off}" if given else off
+        self._lanes: dict[asyncio.AbstractEventLoop, _Lane] = {}
 
-    async def write(self, records: list[ScreeningRecord]) -> None:
+    async def write(self, records: Sequence[ScreeningRecord]) -> None:
         """Return once the records are committed; `Unavailable` if the database refused."""
         loop = asyncio.get_running_loop()
-        batch = self._open
-        if batch is None or batch.loop is not loop:
-            batch = self._open = _Batch(loop)
-            loop.call_soon(self._hand_over, batch)
+        lane = self._lanes.get(loop)
+        if lane is None:
+            lane = self._lanes[loop] = _Lane()
         future: asyncio.Future[None] = loop.create_future()
-        batch.records += records
-        batch.waiting.append(future)
+        lane.pending.append((records, future))
+        if len(lane.tasks) < _COMMITS:
+            task = loop.create_task(self._drain(lane), name="audit-writer")
+            lane.tasks.add(task)
+            task.add_done_callback(lane.tasks.discard)
         await future
 
-    def _hand_over(self, batch: _Batch) -> None:
-        if self._open is batch:
-            self._open = None
-        self._queue.put(batch)
+    async def close(self) -> None:
+        """Commit what waits, then close this loop's connections."""
+        lane = self._lanes.pop(asyncio.get_running_loop(), None)
+        if lane is None:
+            return
+        await asyncio.gather(*lane.tasks)
+        while lane.idle:
+            await _close(lane.idle.pop())
 
-    def close(self) -> None:
-        """Commit what is handed over, then stop the thread."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._connection is not None:
-            with contextlib.suppress(Exception):
-                self._connection.close()
-            self._connection = None
+    async def _drain(self, lane: _Lane) -> None:
+        """Commit what waits, a group at a time, until nothing does (the requests that come
+        meanwhile join the next group, or another task's)."""
+        group: list[_Waiting] = []
+        try:
+            while lane.pending:
+                group, size = [], 0
+                while lane.pending and size < _MAX_GROUP:
+                    group.append(lane.pending.popleft())
+                    size += len(group[-1][0])
+                records = [r for records, _ in group for r in records]
+                connection = lane.idle.pop() if lane.idle else None
+                failure, connection = await self._commit(connection, records)
+                if connection is not None:
+                    lane.idle.append(connection)
+                _settle(group, failure)
+                group = []
+        finally:
+            # Cancelled (the loop is closing): nobody is answered without a commit.
+            _settle(group, _refused)
+            if len(lane.tasks - {asyncio.current_task()}) == 0:
+                _settle(list(lane.pending), _refused)
+                lane.pending.clear()
 
-    def _commit(self, records: list[ScreeningRecord]) -> Failure | None:
-        """Commit the records: None when done, else what the waiting requests get."""
+    async def _commit(
+        self, connection: Any, records: list[ScreeningRecord]
+    ) -> tuple[Failure | None, Any]:
+        """Commit the records on the connection (a new one when None): None when done, else
+        what the waiting requests get; and the connection to use again (None if broken)."""
         availability = self.store.availability
         try:
             availability.admit()
         except StoreUnavailable:  # down: tried again once per probe interval, not per group
-            return _outage
-        reused, started = self._connection is not None, time.monotonic()
+            return _outage, connection
+        reused, started = connection is not None, time.monotonic()
         while True:
             try:
-                if self._connection is None:
-                    self._connection = self.store.engine.raw_connection()
-                self.store.write(self._connection, records)
+                if connection is None:
+                    connection = await self._connect()
+                await self._insert(connection, records)
             except Exception as exc:
-                self._drop_connection()
+                await _close(connection)  # it may be broken: a new one for the next group
+                connection = None
                 if reused and is_outage(exc):  # cut since its last use: once on a new one
                     reused = False
                     continue
                 if availability.failed(exc) is not None:  # an outage: logged once there
-                    return _outage
+                    return _outage, None
                 log.error("audit write failed", extra={"error": f"{type(exc).__name__}: {exc}"})
-                return _refused
+                return _refused, None
             availability.succeeded(started)
-            return None
+            return None, connection
 
-    def _drop_connection(self) -> None:
-        """Discard the connection (not back to the pool: it may be broken)."""
-        if self._connection is not None:
-            with contextlib.suppress(Exception):
-                self._connection.invalidate()
-        self._connection = None
+    async def _connect(self) -> Any:
+        import psycopg  # the `postgres` extra: only a PostgreSQL store gets here
 
-    def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = self._queue.get()
-            if first is None:
-                break
-            group = [first]
-            size = len(first.records)
-            while size < _MAX_GROUP:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stopping = True
-                    break
-                group.append(item)
-                size += len(item.records)
-            failure = self._commit([r for batch in group for r in batch.records])
-            by_loop: dict[asyncio.AbstractEventLoop, list[_Batch]] = {}
-            for batch in group:
-                by_loop.setdefault(batch.loop, []).append(batch)
-            for loop, batches in by_loop.items():
-                # A closed loop has nobody waiting any more.
-                with contextlib.suppress(RuntimeError):
-                    loop.call_soon_threadsafe(_settle, batches, failure)
+        return await psycopg.AsyncConnection.connect(autocommit=True, **self._arguments)
+
+    async def _insert(self, connection: Any, records: list[ScreeningRecord]) -> None:
+        statements = list(self.store.statements(records))
+        if len(statements) == 1:  # one statement, in autocommit: its own transaction
+            await connection.execute(*statements[0])
+            return
+        async with connection.transaction():
+            for statement, values in statements:
+                await connection.execute(statement, values)
+
+
+async def _close(connection: Any) -> None:
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            await connection.close()

@@ -3,11 +3,14 @@ its size, and the cached JSON counted without parsing."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
+from pathlib import Path
 
 import redis
+from pydantic import TypeAdapter
 
 from service.keyspace import KeySpace
 from service.matching.matcher import Explanation, Match, TokenMatch
@@ -20,14 +23,18 @@ from service.screening.results import (
     ScreeningService,
     TokenMatchOut,
     count_matches,
+    describe_matches,
     render_matches,
+    weigh,
 )
 from service.screening.screener import Screener
-from service.watchlist.loader import Watchlist
+from service.settings import Settings
+from service.watchlist.loader import Watchlist, load_watchlist
 from service.watchlist.model import Alias, Entity
 
 LIMITS = Limits(0.8, 10, 100, 300, 10_000, 0.5, 100_000)
 PARAMETERS = Parameters(0.5, 10)
+DEVSET = Path(__file__).resolve().parents[2] / "bench" / "devset" / "devset.csv"
 
 
 class CountingCache(RedisResultCache):
@@ -104,3 +111,29 @@ def test_every_field_the_engine_explains_reaches_the_api() -> None:
     assert {f.name for f in fields(TokenMatch)} <= set(TokenMatchOut.model_fields)
     engine_match = {f.name for f in fields(Match)} - {"explanation"}
     assert engine_match <= set(MatchOut.model_fields)
+
+
+def test_matches_are_rendered_as_the_models_dump_them() -> None:
+    """`render_matches` writes the JSON of `list[MatchOut]` without building the models: the
+    same bytes as the models' dump, over the development set (every country it names) and a
+    query by each listed identifier (the identifier evidence in the explanation)."""
+    screener = Screener.build(load_watchlist())
+    models = TypeAdapter(list[MatchOut])
+    parameters, limits = Parameters(0.5, 10), Limits.from_settings(Settings(_env_file=None))
+    queries = []
+    with DEVSET.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            queries.append(check_query(row["query"], row["country"] or None, parameters, limits))
+    for entity in screener.watchlist.entities:
+        for listed in entity.identifiers:
+            asked = [(listed.type.value, listed.value)]
+            queries.append(check_query(entity.name, None, parameters, limits, asked))
+            queries.append(check_query("Acme Holding", None, parameters, limits, asked))
+    rendered = 0
+    for query in queries:
+        found = weigh(screener, query)
+        assert render_matches(screener, found) == models.dump_json(
+            describe_matches(screener, found)
+        ), query.name
+        rendered += len(found)
+    assert rendered > 5000 and any(q.identifiers for q in queries)

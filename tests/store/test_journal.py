@@ -171,7 +171,7 @@ def test_a_dead_journal_is_recovered_once_by_processes_looking_together(
 def test_a_rotated_journal_stays_locked_until_its_process_copied_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(journal_module, "_ROTATE_BYTES", 2000)
+    monkeypatch.setattr(journal_module, "_ROTATE_BYTES", 1000)
     store, journal = _journal(tmp_path)
     for n in range(20):
         journal.append([record(n)])  # a new file every few records
@@ -275,7 +275,7 @@ async def test_a_tick_running_while_the_journal_closes_copies_nothing_more(
     then (its timer too late to cancel) finds the journal closed, not its connection gone."""
     store, journal = _journal(tmp_path)
     loop = asyncio.get_running_loop()
-    journal.start(loop)
+    journal.start(loop, copier=False)
     journal.append([record(n) for n in range(10)])
     await asyncio.to_thread(journal.close)
     with caplog.at_level(logging.INFO, logger="service.store.journal"):
