@@ -42,7 +42,7 @@ from typing import Any
 
 import httpx
 import redis
-from reload_bench import free_port, percentile
+from reload_bench import Connection, free_port, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -168,17 +168,16 @@ def measure_memory(server: Server, names: list[str]) -> dict[str, Any]:
 
 
 class Client:
-    """One keep-alive connection: opened again when the server has closed it."""
+    """One keep-alive connection (`reload_bench.Connection`): opened again when the server has
+    closed it."""
 
     def __init__(self, base: str) -> None:
-        self.host, port = base.removeprefix("http://").split(":")
-        self.port = int(port)
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
+        self.base = base
+        self.connection: Connection | None = None
         self.resent = 0
 
     async def post(self, body: bytes) -> tuple[int, dict[str, Any]]:
-        if self.reader is None or self.reader.at_eof():
+        if self.connection is None or self.connection.reader.at_eof():
             await self._open()
         try:
             return await self._post(body)
@@ -189,28 +188,18 @@ class Client:
             return await self._post(body)
 
     async def _open(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = await Connection.open(self.base)
 
     async def _post(self, body: bytes) -> tuple[int, dict[str, Any]]:
-        assert self.reader is not None and self.writer is not None
-        head = (
-            f"POST /v1/screen HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        )
-        self.writer.write(head.encode() + body)
-        status = int((await self.reader.readline()).split()[1])
-        length = 0
-        while (line := await self.reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.partition(b":")
-            if name.lower() == b"content-length":
-                length = int(value)
-        return status, json.loads(await self.reader.readexactly(length))
+        assert self.connection is not None
+        status, raw = await self.connection.post("/v1/screen", body)
+        return status, json.loads(raw)
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+        if self.connection is not None:
+            self.connection.close()
 
 
 async def steady_load(
